@@ -1,0 +1,542 @@
+package dev.socket2j;
+
+import dev.socket2j.internal.Bufs;
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Layouts;
+import dev.socket2j.internal.Libc;
+import dev.socket2j.internal.Scratch;
+import dev.socket2j.internal.Sys;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Every operation of a socket, shared by {@link Socket} (which owns its descriptor) and {@link SockRef}
+ * (which borrows one). Each method is one system call, as socket2's are, with no retry on {@code EINTR};
+ * errors are {@link IOException}s that implement {@link OsError}. Sends on every socket pass
+ * {@code MSG_NOSIGNAL}, so a write to a reset peer is {@code EPIPE}, never a {@code SIGPIPE} that kills the JVM.
+ *
+ * <p>Buffers: {@code byte[]} (with offset and length), {@link ByteBuffer} (heap or direct; position and limit
+ * honoured, position moved by the bytes transferred) and {@link MemorySegment}. Direct buffers and native
+ * segments are passed to the kernel as they are; heap memory is copied through a per-thread native buffer
+ * (at most 1 MiB per call, so a larger transfer is partial, which the caller must handle anyway).
+ */
+public abstract sealed class BaseSocket implements SocketOptions permits Socket, SockRef {
+
+    BaseSocket() {}
+
+    /** Borrows the descriptor for one call; throws if the socket is closed. */
+    abstract int acquire() throws IOException;
+
+    /** Ends a call started with {@link #acquire()}; throws if the socket was closed during it. */
+    abstract void release() throws IOException;
+
+    /** The raw descriptor number (for passing to other native code; do not close it). */
+    public abstract int rawFd();
+
+    // ---------------------------------------------------------------- options
+
+    @Override
+    public <T> T getOption(SockOpt<T> opt) throws IOException {
+        int fd = acquire();
+        try { return opt.get(fd); } finally { release(); }
+    }
+
+    @Override
+    public <T> void setOption(SockOpt<T> opt, T value) throws IOException {
+        Objects.requireNonNull(value, "value");
+        int fd = acquire();
+        try { opt.set(fd, value); } finally { release(); }
+    }
+
+    // ---------------------------------------------------------------- addresses and connections
+
+    /** {@code bind(2)}: gives the socket a local address. EADDRINUSE becomes a {@link java.net.BindException}. */
+    public void bind(SockAddr address) throws IOException {
+        Scratch s = Scratch.get();
+        int len = address.copyTo(s.addr);
+        int fd = acquire();
+        try { Sys.bind(fd, s.addr, len); } finally { release(); }
+    }
+
+    /** {@link #bind(SockAddr)} for an {@link java.net.InetSocketAddress} or {@link java.net.UnixDomainSocketAddress}. */
+    public void bind(SocketAddress address) throws IOException { bind(SockAddr.of(address)); }
+
+    /**
+     * {@code connect(2)}: connects a stream socket, or sets a datagram socket's default peer. On a non-blocking
+     * socket {@code EINPROGRESS} is thrown as is (an {@link OsError} with that errno): poll for writability and
+     * read {@link #takeError()}.
+     */
+    public void connect(SockAddr address) throws IOException {
+        Scratch s = Scratch.get();
+        int len = address.copyTo(s.addr);
+        int fd = acquire();
+        try {
+            int rc = Sys.connectRaw(fd, s.addr, len, s.capture);
+            if (rc < 0) throw Errors.of("connect(2)", -rc);
+        } finally { release(); }
+    }
+
+    /** {@link #connect(SockAddr)} for a JDK address. */
+    public void connect(SocketAddress address) throws IOException { connect(SockAddr.of(address)); }
+
+    /**
+     * Connects with a deadline, as socket2 does: the socket is made non-blocking, {@code connect(2)} is started,
+     * blocking mode is restored, then {@code poll(2)} waits for the result ({@code EINTR} restarts the wait,
+     * keeping the deadline). A zero timeout times out unless the connection completes at once.
+     *
+     * <p>Warning: after a failure the blocking mode is restored but a timed-out connect may still be in
+     * progress in the kernel.
+     *
+     * @throws SocketTimeoutException when the deadline passes
+     * @throws IllegalArgumentException for a negative timeout
+     */
+    public void connectTimeout(SockAddr address, Duration timeout) throws IOException {
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
+        Scratch s = Scratch.get();
+        int len = address.copyTo(s.addr);
+        int fd = acquire();
+        try {
+            boolean wasNonblocking = (Sys.fcntl(fd, C.F_GETFL, 0) & C.O_NONBLOCK) != 0;
+            setNonblockingFd(fd, true);
+            int rc = Sys.connectRaw(fd, s.addr, len, s.capture);
+            if (!wasNonblocking) setNonblockingFd(fd, false);
+            if (rc == 0) return;
+            if (-rc != Errno.EINPROGRESS && -rc != Errno.EAGAIN) throw Errors.of("connect(2)", -rc);
+            pollConnect(fd, timeout, s);
+        } finally { release(); }
+    }
+
+    private void pollConnect(int fd, Duration timeout, Scratch s) throws IOException {
+        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+        MemorySegment pfd = s.pollfd;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) throw new SocketTimeoutException("connect timed out after " + timeout.toMillis() + " ms");
+            int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+            pfd.set(JAVA_INT, 0, fd);
+            pfd.set(JAVA_SHORT, 4, (short) (C.POLLIN | C.POLLOUT));
+            pfd.set(JAVA_SHORT, 6, (short) 0);
+            int rc = Sys.pollRaw(pfd, 1, ms, s.capture);
+            if (rc < 0) {
+                int errno = Libc.errno(s.capture);
+                if (errno == Errno.EINTR) continue;
+                throw Errors.of("poll(2)", errno);
+            }
+            if (rc == 0) continue;  // the loop's deadline check reports the timeout
+            short revents = pfd.get(JAVA_SHORT, 6);
+            if ((revents & (C.POLLHUP | C.POLLERR)) != 0) {
+                int err = SockOpt.SO_ERROR.get(fd);
+                throw err != 0 ? Errors.of("connect(2)", err) : new IOException("no error set after POLLHUP");
+            }
+            return;
+        }
+    }
+
+    /** {@link #connectTimeout(SockAddr, Duration)} for a JDK address. */
+    public void connectTimeout(SocketAddress address, Duration timeout) throws IOException {
+        connectTimeout(SockAddr.of(address), timeout);
+    }
+
+    /** {@code listen(2)}: marks a bound stream socket as accepting; the kernel caps the backlog at {@code somaxconn}. */
+    public void listen(int backlog) throws IOException {
+        if (backlog < 0) throw new IllegalArgumentException("negative backlog: " + backlog);
+        int fd = acquire();
+        try { Sys.listen(fd, backlog); } finally { release(); }
+    }
+
+    /** {@code accept4(2)} with {@code SOCK_CLOEXEC}: the next connection, blocking unless non-blocking. */
+    public Accepted accept() throws IOException { return accept4(C.SOCK_CLOEXEC); }
+
+    /** {@code accept(2)} without flags: the new descriptor is inherited across {@code exec}. */
+    public Accepted acceptRaw() throws IOException { return doAccept(-1); }
+
+    /** {@code accept4(2)} with {@code flags} ({@code SOCK_NONBLOCK}, {@code SOCK_CLOEXEC}, as in {@link Type}). */
+    public Accepted accept4(int flags) throws IOException { return doAccept(flags); }
+
+    private Accepted doAccept(int flags) throws IOException {
+        Scratch s = Scratch.get();
+        s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
+        int fd = acquire();
+        int nfd = -1;
+        try {
+            nfd = flags < 0 ? Sys.accept(fd, s.addr, s.len) : Sys.accept4(fd, s.addr, s.len, flags);
+        } finally { releaseClosing(nfd); }
+        try {
+            SockAddr peer = SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+            return new Accepted(new Socket(nfd), peer);
+        } catch (RuntimeException e) {
+            Sys.closeQuietly(nfd);
+            throw e;
+        }
+    }
+
+    /** {@link #release()}, closing {@code extraFd} if it throws (a descriptor produced during a racing close). */
+    private void releaseClosing(int extraFd) throws IOException {
+        try { release(); } catch (IOException e) { if (extraFd >= 0) Sys.closeQuietly(extraFd); throw e; }
+    }
+
+    /** {@code getsockname(2)}: the local address. */
+    public SockAddr localAddr() throws IOException {
+        Scratch s = Scratch.get();
+        s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
+        int fd = acquire();
+        try { Sys.getsockname(fd, s.addr, s.len); } finally { release(); }
+        return SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+    }
+
+    /** {@code getpeername(2)}: the connected peer; ENOTCONN if there is none. */
+    public SockAddr peerAddr() throws IOException {
+        Scratch s = Scratch.get();
+        s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
+        int fd = acquire();
+        try { Sys.getpeername(fd, s.addr, s.len); } finally { release(); }
+        return SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+    }
+
+    /** {@code fcntl(F_DUPFD_CLOEXEC)}: a new descriptor for the same socket, with close-on-exec. */
+    public Socket tryClone() throws IOException {
+        int fd = acquire();
+        int nfd = -1;
+        try { nfd = Sys.fcntl(fd, C.F_DUPFD_CLOEXEC, 0); } finally { releaseClosing(nfd); }
+        return new Socket(nfd);
+    }
+
+    // ---------------------------------------------------------------- descriptor flags
+
+    /** Whether {@code O_NONBLOCK} is set. */
+    public boolean nonblocking() throws IOException {
+        int fd = acquire();
+        try { return (Sys.fcntl(fd, C.F_GETFL, 0) & C.O_NONBLOCK) != 0; } finally { release(); }
+    }
+
+    /** Sets or clears {@code O_NONBLOCK} (read-modify-write of the file status flags: two syscalls, not atomic). */
+    public void setNonblocking(boolean on) throws IOException {
+        int fd = acquire();
+        try { setNonblockingFd(fd, on); } finally { release(); }
+    }
+
+    private static void setNonblockingFd(int fd, boolean on) throws IOException {
+        int fl = Sys.fcntl(fd, C.F_GETFL, 0);
+        int nfl = on ? fl | C.O_NONBLOCK : fl & ~C.O_NONBLOCK;
+        if (nfl != fl) Sys.fcntl(fd, C.F_SETFL, nfl);
+    }
+
+    /** Whether {@code FD_CLOEXEC} is set. */
+    public boolean cloexec() throws IOException {
+        int fd = acquire();
+        try { return (Sys.fcntl(fd, C.F_GETFD, 0) & C.FD_CLOEXEC) != 0; } finally { release(); }
+    }
+
+    /** Sets or clears {@code FD_CLOEXEC} (read-modify-write, not atomic). */
+    public void setCloexec(boolean on) throws IOException {
+        int fd = acquire();
+        try {
+            int fl = Sys.fcntl(fd, C.F_GETFD, 0);
+            int nfl = on ? fl | C.FD_CLOEXEC : fl & ~C.FD_CLOEXEC;
+            if (nfl != fl) Sys.fcntl(fd, C.F_SETFD, nfl);
+        } finally { release(); }
+    }
+
+    /** {@code shutdown(2)}: closes one or both halves of the connection. */
+    public void shutdown(Shutdown how) throws IOException {
+        int fd = acquire();
+        try { Sys.shutdown(fd, how.how); } finally { release(); }
+    }
+
+    // ---------------------------------------------------------------- receive
+
+    /** {@code recv(2)}: reads into {@code buf}; 0 means the peer closed its side (stream) or an empty datagram. */
+    public int recv(byte[] buf) throws IOException { return recvWithFlags(buf, 0, buf.length, 0); }
+
+    /** {@code recv(2)} into {@code buf[off, off+len)}. */
+    public int recv(byte[] buf, int off, int len) throws IOException { return recvWithFlags(buf, off, len, 0); }
+
+    /** {@code recv(2)} into the remaining space of {@code buf}; moves its position. */
+    public int recv(ByteBuffer buf) throws IOException { return recvWithFlags(buf, 0); }
+
+    /** {@code recv(2)} into {@code seg}. */
+    public long recv(MemorySegment seg) throws IOException { return recvWithFlags(seg, 0); }
+
+    /** {@code recv(2)} with {@code flags} ({@code MSG_PEEK}, {@code MSG_WAITALL}, {@code MSG_DONTWAIT}, …). */
+    public int recvWithFlags(byte[] buf, int off, int len, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        MemorySegment sink = Bufs.sink(s, buf, off, len);
+        long n = recvRaw(sink, flags);
+        Bufs.finish(sink, buf, off, n);
+        return (int) n;
+    }
+
+    /** {@code recv(2)} with flags into a {@link ByteBuffer}. */
+    public int recvWithFlags(ByteBuffer buf, int flags) throws IOException {
+        MemorySegment sink = Bufs.sink(Scratch.get(), buf);
+        long n = recvRaw(sink, flags);
+        Bufs.finish(sink, buf, n);
+        return (int) n;
+    }
+
+    /** {@code recv(2)} with flags into a segment. */
+    public long recvWithFlags(MemorySegment seg, int flags) throws IOException {
+        MemorySegment sink = Bufs.sink(Scratch.get(), seg);
+        long n = recvRaw(sink, flags);
+        Bufs.finish(sink, seg, n);
+        return n;
+    }
+
+    private long recvRaw(MemorySegment sink, int flags) throws IOException {
+        int fd = acquire();
+        try { return Sys.recv(fd, sink, sink.byteSize(), flags); } finally { release(); }
+    }
+
+    /** {@code recv(2)} with {@code MSG_OOB}: reads the urgent byte of a TCP connection. */
+    public int recvOutOfBand(byte[] buf) throws IOException { return recvWithFlags(buf, 0, buf.length, C.MSG_OOB); }
+
+    /** {@code recv(2)} with {@code MSG_PEEK}: the data stays queued. */
+    public int peek(byte[] buf) throws IOException { return recvWithFlags(buf, 0, buf.length, C.MSG_PEEK); }
+
+    /** {@link #peek(byte[])} into a {@link ByteBuffer}. */
+    public int peek(ByteBuffer buf) throws IOException { return recvWithFlags(buf, C.MSG_PEEK); }
+
+    /** {@code recvfrom(2)}: reads a datagram and its sender. */
+    public Received recvFrom(byte[] buf) throws IOException { return recvFromWithFlags(buf, 0, buf.length, 0); }
+
+    /** {@code recvfrom(2)} into {@code buf[off, off+len)} with {@code flags}. */
+    public Received recvFromWithFlags(byte[] buf, int off, int len, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        MemorySegment sink = Bufs.sink(s, buf, off, len);
+        Received r = recvFromRaw(s, sink, flags);
+        Bufs.finish(sink, buf, off, r.bytes());
+        return r;
+    }
+
+    /** {@code recvfrom(2)} into a {@link ByteBuffer}. */
+    public Received recvFrom(ByteBuffer buf) throws IOException { return recvFromWithFlags(buf, 0); }
+
+    /** {@code recvfrom(2)} into a {@link ByteBuffer} with flags. */
+    public Received recvFromWithFlags(ByteBuffer buf, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        MemorySegment sink = Bufs.sink(s, buf);
+        Received r = recvFromRaw(s, sink, flags);
+        Bufs.finish(sink, buf, r.bytes());
+        return r;
+    }
+
+    /** {@code recvfrom(2)} into a segment with flags. */
+    public Received recvFromWithFlags(MemorySegment seg, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        MemorySegment sink = Bufs.sink(s, seg);
+        Received r = recvFromRaw(s, sink, flags);
+        Bufs.finish(sink, seg, r.bytes());
+        return r;
+    }
+
+    /** {@code recvfrom(2)} with {@code MSG_PEEK}: the datagram stays queued. */
+    public Received peekFrom(byte[] buf) throws IOException { return recvFromWithFlags(buf, 0, buf.length, C.MSG_PEEK); }
+
+    /** The sender of the next datagram, which stays queued ({@code recvfrom} with {@code MSG_PEEK} into 8 bytes). */
+    public SockAddr peekSender() throws IOException {
+        return recvFromWithFlags(new byte[8], 0, 8, C.MSG_PEEK).address();
+    }
+
+    private Received recvFromRaw(Scratch s, MemorySegment sink, int flags) throws IOException {
+        s.addr.asSlice(0, SockAddr.STORAGE_SIZE).fill((byte) 0);
+        s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
+        long n;
+        int fd = acquire();
+        try { n = Sys.recvfrom(fd, sink, sink.byteSize(), flags, s.addr, s.len); } finally { release(); }
+        return new Received(n, new RecvFlags(0), readAddr(s.addr, s.len.get(JAVA_INT, 0)));
+    }
+
+    private static SockAddr readAddr(MemorySegment addr, int len) {
+        return SockAddr.fromSegment(addr, Math.min(len, SockAddr.STORAGE_SIZE));
+    }
+
+    /** {@code recvmsg(2)} scattering into {@code bufs}; {@link Received#flags()} tells of truncation. */
+    public Received recvVectored(ByteBuffer... bufs) throws IOException { return recvVectoredWithFlags(bufs, 0); }
+
+    /** {@link #recvVectored} with {@code flags}. */
+    public Received recvVectoredWithFlags(ByteBuffer[] bufs, int flags) throws IOException {
+        return recvmsgVectored(bufs, flags, false);
+    }
+
+    /** {@code recvmsg(2)} scattering into {@code bufs}, with the sender's address. */
+    public Received recvFromVectored(ByteBuffer... bufs) throws IOException { return recvFromVectoredWithFlags(bufs, 0); }
+
+    /** {@link #recvFromVectored} with {@code flags}. */
+    public Received recvFromVectoredWithFlags(ByteBuffer[] bufs, int flags) throws IOException {
+        return recvmsgVectored(bufs, flags, true);
+    }
+
+    private Received recvmsgVectored(ByteBuffer[] bufs, int flags, boolean withAddr) throws IOException {
+        Scratch s = Scratch.get();
+        int cnt = Bufs.fillIov(s, bufs, false);
+        if (withAddr) s.addr.asSlice(0, SockAddr.STORAGE_SIZE).fill((byte) 0);
+        MemorySegment msg = prepareMsg(s, cnt, withAddr ? s.addr : MemorySegment.NULL, withAddr ? SockAddr.STORAGE_SIZE : 0);
+        long n;
+        int fd = acquire();
+        try { n = Sys.recvmsg(fd, msg, flags); } finally { release(); }
+        Bufs.afterRecv(s, bufs, n);
+        SockAddr from = withAddr ? readAddr(s.addr, msg.get(JAVA_INT, Layouts.MSG_NAMELEN)) : null;
+        return new Received(n, new RecvFlags(msg.get(JAVA_INT, Layouts.MSG_FLAGS)), from);
+    }
+
+    /** Fills the thread's msghdr with the iovec array (already filled) and an optional name. */
+    static MemorySegment prepareMsg(Scratch s, int iovcnt, MemorySegment name, int namelen) {
+        MemorySegment msg = s.msghdr;
+        msg.set(ADDRESS, Layouts.MSG_NAME, name);
+        msg.set(JAVA_INT, Layouts.MSG_NAMELEN, namelen);
+        msg.set(ADDRESS, Layouts.MSG_IOV, s.iov);
+        msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, iovcnt);
+        msg.set(ADDRESS, Layouts.MSG_CONTROL, MemorySegment.NULL);
+        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, 0);
+        msg.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
+        return msg;
+    }
+
+    // ---------------------------------------------------------------- send
+
+    /** {@code send(2)}; returns the bytes the kernel took (may be fewer than given). */
+    public int send(byte[] buf) throws IOException { return sendWithFlags(buf, 0, buf.length, 0); }
+
+    /** {@code send(2)} of {@code buf[off, off+len)}. */
+    public int send(byte[] buf, int off, int len) throws IOException { return sendWithFlags(buf, off, len, 0); }
+
+    /** {@code send(2)} of the remaining bytes of {@code buf}; moves its position. */
+    public int send(ByteBuffer buf) throws IOException { return sendWithFlags(buf, 0); }
+
+    /** {@code send(2)} of {@code seg}. */
+    public long send(MemorySegment seg) throws IOException { return sendWithFlags(seg, 0); }
+
+    /** {@code send(2)} with {@code flags} (always OR-ed with {@code MSG_NOSIGNAL}). */
+    public int sendWithFlags(byte[] buf, int off, int len, int flags) throws IOException {
+        return (int) sendRaw(Bufs.source(Scratch.get(), buf, off, len), flags);
+    }
+
+    /** {@code send(2)} with flags from a {@link ByteBuffer}. */
+    public int sendWithFlags(ByteBuffer buf, int flags) throws IOException {
+        long n = sendRaw(Bufs.source(Scratch.get(), buf), flags);
+        buf.position(buf.position() + (int) n);
+        return (int) n;
+    }
+
+    /** {@code send(2)} with flags from a segment. */
+    public long sendWithFlags(MemorySegment seg, int flags) throws IOException {
+        return sendRaw(Bufs.source(Scratch.get(), seg), flags);
+    }
+
+    private long sendRaw(MemorySegment src, int flags) throws IOException {
+        int fd = acquire();
+        try { return Sys.send(fd, src, src.byteSize(), flags | C.MSG_NOSIGNAL); } finally { release(); }
+    }
+
+    /** {@code send(2)} with {@code MSG_OOB}: TCP urgent data. */
+    public int sendOutOfBand(byte[] buf) throws IOException { return sendWithFlags(buf, 0, buf.length, C.MSG_OOB); }
+
+    /** {@code sendto(2)}: a datagram to {@code to}. */
+    public int sendTo(byte[] buf, SockAddr to) throws IOException { return sendToWithFlags(buf, 0, buf.length, to, 0); }
+
+    /** {@code sendto(2)} from a {@link ByteBuffer}. */
+    public int sendTo(ByteBuffer buf, SockAddr to) throws IOException { return sendToWithFlags(buf, to, 0); }
+
+    /** {@code sendto(2)} of {@code buf[off, off+len)} with flags. */
+    public int sendToWithFlags(byte[] buf, int off, int len, SockAddr to, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        return (int) sendToRaw(s, Bufs.source(s, buf, off, len), to, flags);
+    }
+
+    /** {@code sendto(2)} from a {@link ByteBuffer} with flags; moves its position. */
+    public int sendToWithFlags(ByteBuffer buf, SockAddr to, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        long n = sendToRaw(s, Bufs.source(s, buf), to, flags);
+        buf.position(buf.position() + (int) n);
+        return (int) n;
+    }
+
+    /** {@code sendto(2)} from a segment with flags. */
+    public long sendToWithFlags(MemorySegment seg, SockAddr to, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        return sendToRaw(s, Bufs.source(s, seg), to, flags);
+    }
+
+    private long sendToRaw(Scratch s, MemorySegment src, SockAddr to, int flags) throws IOException {
+        int alen = to.copyTo(s.addr);
+        int fd = acquire();
+        try { return Sys.sendto(fd, src, src.byteSize(), flags | C.MSG_NOSIGNAL, s.addr, alen); } finally { release(); }
+    }
+
+    /** {@code sendmsg(2)} gathering from {@code bufs}; moves their positions by what was sent. */
+    public long sendVectored(ByteBuffer... bufs) throws IOException { return sendVectoredWithFlags(bufs, 0); }
+
+    /** {@link #sendVectored} with flags. */
+    public long sendVectoredWithFlags(ByteBuffer[] bufs, int flags) throws IOException {
+        return sendmsgVectored(bufs, null, flags);
+    }
+
+    /** {@code sendmsg(2)} of one datagram gathered from {@code bufs} to {@code to}. */
+    public long sendToVectored(ByteBuffer[] bufs, SockAddr to) throws IOException {
+        return sendToVectoredWithFlags(bufs, to, 0);
+    }
+
+    /** {@link #sendToVectored} with flags. */
+    public long sendToVectoredWithFlags(ByteBuffer[] bufs, SockAddr to, int flags) throws IOException {
+        return sendmsgVectored(bufs, Objects.requireNonNull(to, "to"), flags);
+    }
+
+    private long sendmsgVectored(ByteBuffer[] bufs, SockAddr to, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        int cnt = Bufs.fillIov(s, bufs, true);
+        int alen = to == null ? 0 : to.copyTo(s.addr);
+        MemorySegment msg = prepareMsg(s, cnt, to == null ? MemorySegment.NULL : s.addr, alen);
+        long n;
+        int fd = acquire();
+        try { n = Sys.sendmsg(fd, msg, flags | C.MSG_NOSIGNAL); } finally { release(); }
+        Bufs.afterSend(bufs, n);
+        return n;
+    }
+
+    // ---------------------------------------------------------------- sendfile
+
+    /**
+     * {@code sendfile(2)}: sends up to {@code length} bytes of the open file {@code fileFd}, starting at
+     * {@code offset}, without copying through user space. One call: the count may be partial. The file's own
+     * position is neither used nor moved. Linux caps one call at 0x7ffff000 bytes.
+     *
+     * @param length bytes to send, or 0 for "as much as one call sends" (socket2's {@code None})
+     */
+    public long sendfile(int fileFd, long offset, long length) throws IOException {
+        if (offset < 0) throw new IllegalArgumentException("negative offset: " + offset);
+        if (length < 0) throw new IllegalArgumentException("negative length: " + length);
+        Scratch s = Scratch.get();
+        s.offset.set(JAVA_LONG, 0, offset);
+        int fd = acquire();
+        try { return Sys.sendfile(fd, fileFd, s.offset, length == 0 ? C.SENDFILE_MAX : length); } finally { release(); }
+    }
+
+    /** {@link #sendfile(int, long, long)} of a file opened (read-only) and closed for this call. */
+    public long sendfile(Path file, long offset, long length) throws IOException {
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            int ffd = Sys.open(arena.allocateFrom(file.toString()), C.O_RDONLY | C.O_CLOEXEC);
+            try { return sendfile(ffd, offset, length); } finally { Sys.closeQuietly(ffd); }
+        }
+    }
+
+    @Override public String toString() {
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append("{fd=").append(rawFd());
+        try { sb.append(", local=").append(localAddr()); } catch (IOException | RuntimeException ignored) { }
+        try { sb.append(", peer=").append(peerAddr()); } catch (IOException | RuntimeException ignored) { }
+        return sb.append('}').toString();
+    }
+}

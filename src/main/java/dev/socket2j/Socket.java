@@ -1,0 +1,142 @@
+package dev.socket2j;
+
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.Scratch;
+import dev.socket2j.internal.Sys;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * An owned socket descriptor: socket2's {@code Socket} for Java. Every method is one system call (see
+ * {@link BaseSocket}); every socket option is reachable through {@link SocketOptions}.
+ *
+ * <p>Closing is idempotent and safe against calls on other threads: a call that starts after {@link #close()}
+ * throws {@link ClosedChannelException} without reaching the kernel, so it can never act on a recycled
+ * descriptor number. Calls in flight keep the descriptor open until they return; {@code close} wakes a call
+ * blocked in {@code recv}, {@code accept}, {@code connect} or {@code poll} with {@code shutdown(SHUT_RDWR)},
+ * and that call then throws {@link AsynchronousCloseException}. The last call to return closes the descriptor.
+ */
+public final class Socket extends BaseSocket implements Closeable {
+    private static final long CLOSED = 1L << 62;
+    private static final VarHandle STATE;
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Socket.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int fd;
+    /** {@link #CLOSED} bit, and the number of calls in flight in the low bits. */
+    @SuppressWarnings("unused") private volatile long state;
+
+    Socket(int fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * Takes ownership of an open socket descriptor, like socket2's {@code FromRawFd}; it will be closed by
+     * {@link #close()}.
+     *
+     * @throws IllegalArgumentException if {@code fd} is negative
+     */
+    public static Socket fromFd(int fd) {
+        if (fd < 0) throw new IllegalArgumentException("invalid file descriptor: " + fd);
+        return new Socket(fd);
+    }
+
+    /**
+     * {@code socket(2)} with {@code SOCK_CLOEXEC} added to the type, in one call.
+     *
+     * @param protocol {@code null} for the domain's default (0)
+     */
+    public static Socket open(Domain domain, Type type, Protocol protocol) throws IOException {
+        return openRaw(domain, new Type(type.value() | C.SOCK_CLOEXEC), protocol);
+    }
+
+    /** {@link #open(Domain, Type, Protocol)} with the default protocol. */
+    public static Socket open(Domain domain, Type type) throws IOException { return open(domain, type, null); }
+
+    /** {@code socket(2)} with exactly the given type: no flags added (the descriptor is inherited across exec). */
+    public static Socket openRaw(Domain domain, Type type, Protocol protocol) throws IOException {
+        return new Socket(Sys.socket(domain.value(), type.value(), protocol == null ? 0 : protocol.value()));
+    }
+
+    /** A connected pair of sockets from {@code socketpair(2)}, with {@code SOCK_CLOEXEC}. Unix domain only on Linux. */
+    public static Socket[] pair(Domain domain, Type type, Protocol protocol) throws IOException {
+        return pairRaw(domain, new Type(type.value() | C.SOCK_CLOEXEC), protocol);
+    }
+
+    /** {@code socketpair(2)} with exactly the given type. */
+    public static Socket[] pairRaw(Domain domain, Type type, Protocol protocol) throws IOException {
+        var fds = Scratch.get().offset;  // 8 bytes: two ints
+        Sys.socketpair(domain.value(), type.value(), protocol == null ? 0 : protocol.value(), fds);
+        return new Socket[] { new Socket(fds.get(JAVA_INT, 0)), new Socket(fds.get(JAVA_INT, 4)) };
+    }
+
+    @Override
+    int acquire() throws IOException {
+        for (;;) {
+            long s = state;
+            if ((s & CLOSED) != 0) throw new ClosedChannelException();
+            if (STATE.compareAndSet(this, s, s + 1)) return fd;
+        }
+    }
+
+    @Override
+    void release() throws IOException {
+        long s = (long) STATE.getAndAdd(this, -1L) - 1;
+        if ((s & CLOSED) != 0) {
+            if (s == CLOSED) Sys.closeQuietly(fd);
+            throw new AsynchronousCloseException();
+        }
+    }
+
+    @Override
+    public int rawFd() { return fd; }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() { return (state & CLOSED) != 0; }
+
+    /**
+     * Closes the descriptor; a second call does nothing. If calls are in flight on other threads, they are woken
+     * and the last one closes the descriptor.
+     */
+    @Override
+    public void close() throws IOException {
+        long s;
+        do {
+            s = state;
+            if ((s & CLOSED) != 0) return;
+        } while (!STATE.compareAndSet(this, s, s | CLOSED));
+        if (s == 0) {
+            Sys.close(fd);
+        } else {
+            try { Sys.shutdown(fd, C.SHUT_RDWR); } catch (IOException ignored) {
+                // not connected, or not a socket that supports shutdown: nothing to wake
+            }
+        }
+    }
+
+    /**
+     * Gives up ownership: returns the descriptor, which this object will no longer use or close.
+     *
+     * @throws ClosedChannelException if already closed
+     * @throws IllegalStateException if calls are in flight
+     */
+    public int intoFd() throws IOException {
+        if (!STATE.compareAndSet(this, 0L, CLOSED)) {
+            if (isClosed()) throw new ClosedChannelException();
+            throw new IllegalStateException("calls in flight on this socket");
+        }
+        return fd;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.socket2j.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Turns Java buffers into native memory for calls that may block (where a critical downcall, and so a heap
+ * segment, is not allowed). Native segments and direct buffers pass as they are; heap data goes through the
+ * thread's bounce buffer, capped at {@link Scratch#MAX_BOUNCE} per call (a partial transfer, as the kernel may
+ * make anyway). Positions of {@link ByteBuffer}s move only after the call, by what the kernel reported.
+ */
+public final class Bufs {
+    private Bufs() {}
+
+    /** Native memory holding {@code b[off, off+len)} for sending. */
+    public static MemorySegment source(Scratch s, byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        MemorySegment bounce = s.bounce(len);
+        int n = (int) Math.min(len, bounce.byteSize());
+        MemorySegment.copy(b, off, bounce, JAVA_BYTE, 0, n);
+        return bounce.asSlice(0, n);
+    }
+
+    /** Native memory holding the remaining bytes of {@code bb} for sending (position not moved). */
+    public static MemorySegment source(Scratch s, ByteBuffer bb) {
+        if (bb.isDirect()) return MemorySegment.ofBuffer(bb);
+        MemorySegment bounce = s.bounce(bb.remaining());
+        int n = (int) Math.min(bb.remaining(), bounce.byteSize());
+        MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, bounce, 0, n);
+        return bounce.asSlice(0, n);
+    }
+
+    /** Native memory holding {@code seg} for sending. */
+    public static MemorySegment source(Scratch s, MemorySegment seg) {
+        if (seg.isNative()) return seg;
+        MemorySegment bounce = s.bounce(seg.byteSize());
+        long n = Math.min(seg.byteSize(), bounce.byteSize());
+        MemorySegment.copy(seg, 0, bounce, 0, n);
+        return bounce.asSlice(0, n);
+    }
+
+    /** Native memory to receive at most {@code len} bytes into {@code b}; pair with {@link #finish(MemorySegment, byte[], int, long)}. */
+    public static MemorySegment sink(Scratch s, byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        MemorySegment bounce = s.bounce(len);
+        return bounce.asSlice(0, Math.min(len, bounce.byteSize()));
+    }
+
+    public static void finish(MemorySegment sink, byte[] b, int off, long n) {
+        if (n > 0) MemorySegment.copy(sink, JAVA_BYTE, 0, b, off, (int) n);
+    }
+
+    /** Native memory for the remaining space of {@code bb}; pair with {@link #finish(MemorySegment, ByteBuffer, long)}. */
+    public static MemorySegment sink(Scratch s, ByteBuffer bb) {
+        if (bb.isReadOnly()) throw new IllegalArgumentException("read-only buffer");
+        if (bb.isDirect()) return MemorySegment.ofBuffer(bb);
+        MemorySegment bounce = s.bounce(bb.remaining());
+        return bounce.asSlice(0, Math.min(bb.remaining(), bounce.byteSize()));
+    }
+
+    /** Copies received bytes back into a heap buffer, and moves the position by {@code n}. */
+    public static void finish(MemorySegment sink, ByteBuffer bb, long n) {
+        if (n <= 0) return;
+        if (!bb.isDirect()) MemorySegment.copy(sink, 0, MemorySegment.ofBuffer(bb), 0, n);
+        bb.position(bb.position() + (int) n);
+    }
+
+    public static MemorySegment sink(Scratch s, MemorySegment seg) {
+        if (seg.isReadOnly()) throw new IllegalArgumentException("read-only segment");
+        if (seg.isNative()) return seg;
+        MemorySegment bounce = s.bounce(seg.byteSize());
+        return bounce.asSlice(0, Math.min(seg.byteSize(), bounce.byteSize()));
+    }
+
+    public static void finish(MemorySegment sink, MemorySegment seg, long n) {
+        if (n > 0 && !seg.isNative()) MemorySegment.copy(sink, 0, seg, 0, n);
+    }
+
+    // ---------------------------------------------------------------- iovec arrays
+
+    /**
+     * Fills the thread's iovec array from {@code bufs} and returns the count. Heap buffers use consecutive
+     * parts of the bounce buffer; with {@code copyIn} their bytes are copied there (for sending).
+     *
+     * @throws IllegalArgumentException for more than IOV_MAX buffers
+     */
+    public static int fillIov(Scratch s, ByteBuffer[] bufs, boolean copyIn) {
+        if (bufs.length > C.IOV_MAX) {
+            throw new IllegalArgumentException(bufs.length + " buffers, more than IOV_MAX (" + C.IOV_MAX + ")");
+        }
+        long heap = 0;
+        for (ByteBuffer bb : bufs) {
+            if (!copyIn && bb.isReadOnly()) throw new IllegalArgumentException("read-only buffer");
+            if (!bb.isDirect()) heap += bb.remaining();
+        }
+        MemorySegment bounce = heap > 0 ? s.bounce(heap) : MemorySegment.NULL;
+        long used = 0;
+        MemorySegment iov = s.iov;
+        for (int i = 0; i < bufs.length; i++) {
+            ByteBuffer bb = bufs[i];
+            MemorySegment seg;
+            if (bb.isDirect()) {
+                seg = MemorySegment.ofBuffer(bb);
+            } else {
+                long n = Math.min(bb.remaining(), bounce.byteSize() - used);
+                seg = bounce.asSlice(used, n);
+                if (copyIn) MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, seg, 0, n);
+                used += n;
+            }
+            long at = i * Layouts.IOVEC_SIZE;
+            iov.set(ADDRESS, at + Layouts.IOV_BASE, seg);
+            iov.set(JAVA_LONG, at + Layouts.IOV_LEN, seg.byteSize());
+        }
+        return bufs.length;
+    }
+
+    /** After a send of {@code n} bytes: moves the positions of the buffers that were consumed. */
+    public static void afterSend(ByteBuffer[] bufs, long n) {
+        for (ByteBuffer bb : bufs) {
+            if (n <= 0) break;
+            int take = (int) Math.min(bb.remaining(), n);
+            bb.position(bb.position() + take);
+            n -= take;
+        }
+    }
+
+    /** After a receive of {@code n} bytes: copies heap parts out of the bounce buffer and moves positions. */
+    public static void afterRecv(Scratch s, ByteBuffer[] bufs, long n) {
+        MemorySegment iov = s.iov;
+        for (int i = 0; i < bufs.length && n > 0; i++) {
+            ByteBuffer bb = bufs[i];
+            long cap = iov.get(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN);
+            int take = (int) Math.min(cap, n);
+            if (!bb.isDirect() && take > 0) {
+                MemorySegment src = iov.get(ADDRESS, i * Layouts.IOVEC_SIZE + Layouts.IOV_BASE).reinterpret(take);
+                MemorySegment.copy(src, 0, MemorySegment.ofBuffer(bb), 0, take);
+            }
+            bb.position(bb.position() + take);
+            n -= take;
+        }
+    }
+}

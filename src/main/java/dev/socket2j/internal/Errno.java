@@ -1,0 +1,65 @@
+package dev.socket2j.internal;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.HashMap;
+import java.util.Map;
+
+/** errno numbers (the generic Linux ones, which every JDK 22+ architecture uses), their names and texts. */
+public final class Errno {
+    private Errno() {}
+
+    public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, EBADF = 9,
+        EAGAIN = 11, EWOULDBLOCK = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17,
+        ENODEV = 19, ENOTDIR = 20, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, ENOSPC = 28, ESPIPE = 29,
+        EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40, ENODATA = 61, EPROTO = 71,
+        EOVERFLOW = 75, ENOTSOCK = 88, EDESTADDRREQ = 89, EMSGSIZE = 90, EPROTOTYPE = 91, ENOPROTOOPT = 92,
+        EPROTONOSUPPORT = 93, ESOCKTNOSUPPORT = 94, EOPNOTSUPP = 95, EPFNOSUPPORT = 96, EAFNOSUPPORT = 97,
+        EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETDOWN = 100, ENETUNREACH = 101, ENETRESET = 102,
+        ECONNABORTED = 103, ECONNRESET = 104, ENOBUFS = 105, EISCONN = 106, ENOTCONN = 107, ESHUTDOWN = 108,
+        ETOOMANYREFS = 109, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTDOWN = 112, EHOSTUNREACH = 113,
+        EALREADY = 114, EINPROGRESS = 115, ECANCELED = 125;
+
+    private static final Map<Integer, String> NAMES = new HashMap<>();
+    static {
+        for (var f : Errno.class.getFields()) {
+            if (f.getType() != int.class || f.getName().equals("EWOULDBLOCK")) continue;
+            try {
+                NAMES.put(f.getInt(null), f.getName());
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** The symbolic name, e.g. {@code ECONNREFUSED}; {@code errno N} for a number without one here. */
+    public static String name(int errno) {
+        String n = NAMES.get(errno);
+        return n != null ? n : "errno " + errno;
+    }
+
+    private static final MethodHandle STRERROR = Libc.bind("strerror", Libc.PLAIN,
+        FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(
+            java.lang.foreign.MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
+    private static final String[] TEXTS = new String[4096];
+
+    /** The C library's text for the errno, cached (strerror's buffer is not thread-safe, hence the lock). */
+    public static String text(int errno) {
+        if (errno < 0 || errno >= TEXTS.length) return "Unknown error " + errno;
+        String t = TEXTS[errno];
+        if (t != null) return t;
+        synchronized (TEXTS) {
+            if (TEXTS[errno] == null) {
+                try {
+                    MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+                    TEXTS[errno] = s.getString(0);
+                } catch (Throwable e) {
+                    throw Libc.unexpected(e);
+                }
+            }
+            return TEXTS[errno];
+        }
+    }
+}

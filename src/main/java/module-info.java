@@ -1,0 +1,12 @@
+/**
+ * socket2j: the socket API of Rust's socket2 crate for Java, through the Foreign Function &amp; Memory API,
+ * and a Netty 4.2 transport built on it.
+ */
+module dev.socket2j {
+    requires io.netty.common;
+    requires io.netty.buffer;
+    requires io.netty.transport;
+    requires io.netty.transport.unix.common;
+
+    exports dev.socket2j;
+}
