@@ -1,0 +1,1 @@
+package dev.socket2j.bench; final class Placeholder {}
