@@ -1,1 +1,0 @@
-package dev.socket2j.bench; final class Placeholder {}
