@@ -105,6 +105,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
      * @throws IllegalArgumentException for a negative timeout
      */
     public void connectTimeout(SockAddr address, Duration timeout) throws IOException {
+        Objects.requireNonNull(address, "address");
         if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
         Scratch s = Scratch.get();
         int len = address.copyTo(s.addr);
@@ -253,6 +254,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     /** {@code shutdown(2)}: closes one or both halves of the connection. */
     public void shutdown(Shutdown how) throws IOException {
+        Objects.requireNonNull(how, "how");
         int fd = acquire();
         try { Sys.shutdown(fd, how.how); } finally { release(); }
     }

@@ -116,13 +116,19 @@ public final class Socket extends BaseSocket implements Closeable {
         do {
             s = state;
             if ((s & CLOSED) != 0) return;
-        } while (!STATE.compareAndSet(this, s, s | CLOSED));
+            // with calls in flight, close holds a reference of its own while it wakes them, so the last of
+            // them cannot close the descriptor (and let its number be reused) before shutdown has run
+        } while (!STATE.compareAndSet(this, s, s == 0 ? CLOSED : (s | CLOSED) + 1));
         if (s == 0) {
             Sys.close(fd);
-        } else {
-            try { Sys.shutdown(fd, C.SHUT_RDWR); } catch (IOException ignored) {
-                // not connected, or not a socket that supports shutdown: nothing to wake
-            }
+            return;
+        }
+        try {
+            Sys.shutdown(fd, C.SHUT_RDWR);
+        } catch (IOException ignored) {
+            // not connected, or not a socket that supports shutdown: nothing more to wake
+        } finally {
+            if ((long) STATE.getAndAdd(this, -1L) - 1 == CLOSED) Sys.closeQuietly(fd);
         }
     }
 

@@ -17,9 +17,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Bufs {
     private Bufs() {}
 
+    /**
+     * Checks that {@code b[off, off+len)} lies inside {@code b}.
+     *
+     * @throws IllegalArgumentException for a negative offset or length, or a range past the end
+     */
+    public static void checkRange(byte[] b, int off, int len) {
+        Objects.requireNonNull(b, "buffer");
+        if ((off | len) < 0 || len > b.length - off) {
+            throw new IllegalArgumentException("range [" + off + ", " + off + " + " + len + ") outside an array of "
+                + b.length + " bytes");
+        }
+    }
+
     /** Native memory holding {@code b[off, off+len)} for sending. */
     public static MemorySegment source(Scratch s, byte[] b, int off, int len) {
-        Objects.checkFromIndexSize(off, len, b.length);
+        checkRange(b, off, len);
         MemorySegment bounce = s.bounce(len);
         int n = (int) Math.min(len, bounce.byteSize());
         MemorySegment.copy(b, off, bounce, JAVA_BYTE, 0, n);
@@ -46,7 +59,7 @@ public final class Bufs {
 
     /** Native memory to receive at most {@code len} bytes into {@code b}; pair with {@link #finish(MemorySegment, byte[], int, long)}. */
     public static MemorySegment sink(Scratch s, byte[] b, int off, int len) {
-        Objects.checkFromIndexSize(off, len, b.length);
+        checkRange(b, off, len);
         MemorySegment bounce = s.bounce(len);
         return bounce.asSlice(0, Math.min(len, bounce.byteSize()));
     }
@@ -95,6 +108,7 @@ public final class Bufs {
         }
         long heap = 0;
         for (ByteBuffer bb : bufs) {
+            Objects.requireNonNull(bb, "buffer");
             if (!copyIn && bb.isReadOnly()) throw new IllegalArgumentException("read-only buffer");
             if (!bb.isDirect()) heap += bb.remaining();
         }
