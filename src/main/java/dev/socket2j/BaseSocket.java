@@ -122,7 +122,8 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     }
 
     private void pollConnect(int fd, Duration timeout, Scratch s) throws IOException {
-        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+        long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
+        long deadline = System.nanoTime() + nanos;
         MemorySegment pfd = s.pollfd;
         while (true) {
             long left = deadline - System.nanoTime();

@@ -95,6 +95,17 @@ class SafetyTest {
     }
 
     @Test
+    void closeWakesTcpSendOnAFullBuffer() throws Exception {
+        Socket[] p = TestSockets.tcpPair();
+        try (Socket peer = p[1]) {  // never reads: the sender's buffer fills and send blocks
+            closeWakes(p[0], true, s -> {
+                byte[] chunk = new byte[1 << 16];
+                for (int i = 0; i < 1_000_000; i++) s.send(chunk);
+            });
+        }
+    }
+
+    @Test
     void closeWakesUdpRecv() throws Exception {
         Socket u = Socket.open(Domain.IPV4, Type.DGRAM);
         u.bind(TestSockets.any4());
@@ -144,7 +155,7 @@ class SafetyTest {
             assertThrows(ClosedChannelException.class, () -> a.setTcpNodelay(true));
             assertThrows(ClosedChannelException.class, a::tryClone);
             assertThrows(ClosedChannelException.class, a::intoFd);
-            assertFalse(b.nonblocking(), "B must be unaffected");
+            assertFalse(b.nonblocking(), () -> "B (fd " + b.rawFd() + "; A had " + fdA + ") must be unaffected");
             assertEquals(bAddr, b.localAddr());
             assertEquals(Type.DGRAM, b.type());
         }

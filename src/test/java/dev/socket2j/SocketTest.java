@@ -518,6 +518,34 @@ class SocketTest {
     }
 
     @Test
+    void recvWithMsgTruncReportsTheDatagramLength() throws IOException {
+        Socket[] p = Socket.pair(Domain.UNIX, Type.DGRAM, null);
+        try (Socket a = p[0]; Socket b = p[1]) {
+            byte[] big = LONG.getBytes(StandardCharsets.US_ASCII);
+            a.send(big);
+            a.send(big);
+            a.send(big);
+            byte[] small = new byte[4];
+            assertEquals(39, b.recvWithFlags(small, 0, 4, C.MSG_TRUNC));
+            assertEquals("the ", s(small, 4));
+            ByteBuffer bb = ByteBuffer.allocate(6);
+            assertEquals(39, b.recvWithFlags(bb, C.MSG_TRUNC));
+            assertEquals(6, bb.position());
+            ByteBuffer direct = ByteBuffer.allocateDirect(5);
+            assertEquals(39, b.recvWithFlags(direct, C.MSG_TRUNC));
+            assertEquals(5, direct.position());
+        }
+    }
+
+    @Test
+    void connectTimeoutWithAnEnormousDuration() throws IOException {
+        try (Socket l = TestSockets.listener(Domain.IPV4, 128); Socket c = Socket.open(Domain.IPV4, Type.STREAM)) {
+            c.connectTimeout(l.localAddr(), Duration.ofSeconds(Long.MAX_VALUE));
+            assertEquals(l.localAddr(), c.peerAddr());
+        }
+    }
+
+    @Test
     void peekAndPeekFrom() throws IOException {
         Socket[] p = TestSockets.tcpPair();
         try (Socket c = p[0]; Socket a = p[1]) {

@@ -64,8 +64,12 @@ public final class Bufs {
         return bounce.asSlice(0, Math.min(len, bounce.byteSize()));
     }
 
+    /**
+     * Copies what the kernel wrote into {@code sink} back into {@code b}. {@code n} may exceed the buffer
+     * ({@code MSG_TRUNC} makes recv report a datagram's real length): only what fitted is copied.
+     */
     public static void finish(MemorySegment sink, byte[] b, int off, long n) {
-        if (n > 0) MemorySegment.copy(sink, JAVA_BYTE, 0, b, off, (int) n);
+        if (n > 0) MemorySegment.copy(sink, JAVA_BYTE, 0, b, off, (int) Math.min(n, sink.byteSize()));
     }
 
     /** Native memory for the remaining space of {@code bb}; pair with {@link #finish(MemorySegment, ByteBuffer, long)}. */
@@ -79,6 +83,7 @@ public final class Bufs {
     /** Copies received bytes back into a heap buffer, and moves the position by {@code n}. */
     public static void finish(MemorySegment sink, ByteBuffer bb, long n) {
         if (n <= 0) return;
+        n = Math.min(n, sink.byteSize());  // MSG_TRUNC: the real length may exceed what fitted
         if (!bb.isDirect()) MemorySegment.copy(sink, 0, MemorySegment.ofBuffer(bb), 0, n);
         bb.position(bb.position() + (int) n);
     }
@@ -91,7 +96,7 @@ public final class Bufs {
     }
 
     public static void finish(MemorySegment sink, MemorySegment seg, long n) {
-        if (n > 0 && !seg.isNative()) MemorySegment.copy(sink, 0, seg, 0, n);
+        if (n > 0 && !seg.isNative()) MemorySegment.copy(sink, 0, seg, 0, Math.min(n, sink.byteSize()));
     }
 
     // ---------------------------------------------------------------- iovec arrays
