@@ -22,6 +22,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * descriptor number. Calls in flight keep the descriptor open until they return; {@code close} wakes a call
  * blocked in {@code recv}, {@code accept}, {@code connect} or {@code poll} with {@code shutdown(SHUT_RDWR)},
  * and that call then throws {@link AsynchronousCloseException}. The last call to return closes the descriptor.
+ *
+ * <p>Limits: {@code shutdown} does not wake a blocking {@code connect} on a Unix stream socket waiting for
+ * room in a full listener's queue, nor a blocking Unix datagram send waiting for a full receiver; such a call
+ * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then. {@link Thread#interrupt()} does
+ * not wake any blocking call. A {@code Socket} that is never closed keeps its descriptor until the process ends.
  */
 public final class Socket extends BaseSocket implements Closeable {
     private static final long CLOSED = 1L << 62;

@@ -546,6 +546,31 @@ class SocketTest {
     }
 
     @Test
+    void datagramOverloads() throws IOException {
+        try (Socket a = Socket.open(Domain.IPV4, Type.DGRAM); Socket b = Socket.open(Domain.IPV4, Type.DGRAM);
+             var arena = java.lang.foreign.Arena.ofConfined()) {
+            a.bind(any4());
+            b.bind(any4());
+            assertEquals(6, a.sendTo(arena.allocateFrom("datag"), b.localAddr()));
+            ByteBuffer peeked = ByteBuffer.allocate(3);
+            Received r = b.peekFrom(peeked);
+            assertEquals(3, r.bytes());
+            assertEquals(a.localAddr(), r.address());
+            assertEquals("dat", s(peeked));
+            var seg = arena.allocate(16);
+            r = b.recvFrom(seg);
+            assertEquals(6, r.bytes());
+            assertEquals("datag", seg.getString(0));
+            assertEquals(a.localAddr(), r.address());
+            assertEquals(3, a.sendTo(ByteBuffer.wrap(new byte[] {7, 8, 9}), b.localAddr()));
+            ByteBuffer into = ByteBuffer.allocateDirect(8);
+            r = b.recvFrom(into);
+            assertEquals(3, r.bytes());
+            assertEquals(9, into.get(2));
+        }
+    }
+
+    @Test
     void peekAndPeekFrom() throws IOException {
         Socket[] p = TestSockets.tcpPair();
         try (Socket c = p[0]; Socket a = p[1]) {
