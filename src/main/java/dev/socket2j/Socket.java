@@ -27,6 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * room in a full listener's queue, nor a blocking Unix datagram send waiting for a full receiver; such a call
  * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then. {@link Thread#interrupt()} does
  * not wake any blocking call. A {@code Socket} that is never closed keeps its descriptor until the process ends.
+ * Because the wake-up is a {@code shutdown}, closing while calls are in flight also ends the connection for
+ * duplicates made with {@link #tryClone()}; closing an idle socket affects only its own descriptor.
  */
 public final class Socket extends BaseSocket implements Closeable {
     private static final long CLOSED = 1L << 62;
