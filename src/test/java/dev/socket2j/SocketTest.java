@@ -624,6 +624,19 @@ class SocketTest {
     }
 
     @Test
+    void sockRefOfFileDescriptor() {
+        boolean open = Object.class.getModule().isOpen("java.io", SockRef.class.getModule());
+        if (open) {
+            assertEquals(0, SockRef.of(java.io.FileDescriptor.in).rawFd());
+            assertThrows(IllegalArgumentException.class, () -> SockRef.of(new java.io.FileDescriptor()));
+        } else {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> SockRef.of(java.io.FileDescriptor.in));
+            assertTrue(e.getMessage().contains("--add-opens java.base/java.io"), e.getMessage());
+        }
+    }
+
+    @Test
     void intoFdGivesUpOwnership() throws IOException {
         Socket s = Socket.open(Domain.IPV4, Type.STREAM);
         int fd = s.intoFd();
