@@ -89,19 +89,23 @@ class SafetyTest {
     @Test
     void closeWakesTcpRecv() throws Exception {
         Socket[] p = TestSockets.tcpPair();
-        try (Socket peer = p[1]) {
+        try {
             closeWakes(p[0], true, s -> s.recv(new byte[16]));
+        } finally {
+            p[1].close();
         }
     }
 
     @Test
     void closeWakesTcpSendOnAFullBuffer() throws Exception {
         Socket[] p = TestSockets.tcpPair();
-        try (Socket peer = p[1]) {  // never reads: the sender's buffer fills and send blocks
+        try {  // the peer never reads: the sender's buffer fills and send blocks
             closeWakes(p[0], true, s -> {
                 byte[] chunk = new byte[1 << 16];
                 for (int i = 0; i < 1_000_000; i++) s.send(chunk);
             });
+        } finally {
+            p[1].close();
         }
     }
 
@@ -115,8 +119,10 @@ class SafetyTest {
     @Test
     void closeWakesUnixDatagramRecv() throws Exception {
         Socket[] p = Socket.pair(Domain.UNIX, Type.DGRAM, null);
-        try (Socket peer = p[1]) {
+        try {
             closeWakes(p[0], true, s -> s.recvVectored(ByteBuffer.allocate(16)));
+        } finally {
+            p[1].close();
         }
     }
 

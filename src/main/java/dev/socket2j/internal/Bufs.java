@@ -151,13 +151,15 @@ public final class Bufs {
     /** After a receive of {@code n} bytes: copies heap parts out of the bounce buffer and moves positions. */
     public static void afterRecv(Scratch s, ByteBuffer[] bufs, long n) {
         MemorySegment iov = s.iov;
+        MemorySegment bounce = s.bounce(0);  // the one fillIov used: heap buffers hold consecutive parts of it
+        long used = 0;
         for (int i = 0; i < bufs.length && n > 0; i++) {
             ByteBuffer bb = bufs[i];
             long cap = iov.get(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN);
             int take = (int) Math.min(cap, n);
-            if (!bb.isDirect() && take > 0) {
-                MemorySegment src = iov.get(ADDRESS, i * Layouts.IOVEC_SIZE + Layouts.IOV_BASE).reinterpret(take);
-                MemorySegment.copy(src, 0, MemorySegment.ofBuffer(bb), 0, take);
+            if (!bb.isDirect()) {
+                if (take > 0) MemorySegment.copy(bounce, used, MemorySegment.ofBuffer(bb), 0, take);
+                used += cap;
             }
             bb.position(bb.position() + take);
             n -= take;
