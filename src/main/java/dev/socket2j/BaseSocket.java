@@ -134,7 +134,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         MemorySegment pfd = s.pollfd;
         while (true) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) throw new SocketTimeoutException("connect timed out after " + timeout.toMillis() + " ms");
+            if (left <= 0) throw new SocketTimeoutException("connect(2) timed out after " + nanos / 1_000_000 + " ms");
             int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
             pfd.set(JAVA_INT, 0, fd);
             pfd.set(JAVA_SHORT, 4, (short) (C.POLLIN | C.POLLOUT));

@@ -182,6 +182,7 @@ class SocketTest {
             try (Socket c = Socket.open(Domain.IPV4, Type.STREAM)) {
                 IOException e = assertThrows(IOException.class, () -> c.connectTimeout(l.localAddr(), Duration.ofMillis(250)));
                 assertInstanceOf(SocketTimeoutException.class, e, () -> "expected a timeout, got " + e);
+                assertEquals("connect(2) timed out after 250 ms", e.getMessage());
                 assertFalse(c.nonblocking(), "connectTimeout must restore blocking mode");
             }
         }
