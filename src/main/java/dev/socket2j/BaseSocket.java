@@ -595,4 +595,103 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         try { sb.append(", peer=").append(peerAddr()); } catch (IOException | RuntimeException ignored) { }
         return sb.append('}').toString();
     }
+
+    // ---- messages (sendmsg/recvmsg, batches)
+
+    /**
+     * {@code sendmsg(2)}: sends the data, address and control messages of {@code msg} (see {@link MsgHdr}) in one
+     * call; {@code MSG_NOSIGNAL} is always added to {@code flags}. Returns the bytes sent (a stream socket may take
+     * fewer) and moves the positions of {@link ByteBuffer}s by that much. Errors: {@code EMSGSIZE} for a datagram too
+     * large (or a {@code UDP_SEGMENT} payload the kernel cannot split), {@code EINVAL} for a control message the
+     * kernel rejects, {@code EPERM} for foreign {@code SCM_CREDENTIALS}.
+     *
+     * @throws java.nio.channels.ClosedChannelException if this socket is closed (before any system call)
+     */
+    public long sendmsg(MsgHdr msg, int flags) throws IOException {
+        Objects.requireNonNull(msg, "msg");
+        Scratch s = Scratch.get();
+        MemorySegment hdr = msg.prepare(s);
+        long n;
+        int fd = acquire();
+        try { n = Sys.sendmsg(fd, hdr, flags | C.MSG_NOSIGNAL); } finally { release(); }
+        msg.afterSend(n);
+        return n;
+    }
+
+    /**
+     * {@code recvmsg(2)} into {@code msg} (see {@link MsgHdrMut}), with {@code MSG_CMSG_CLOEXEC} always added so
+     * received descriptors are not inherited across {@code exec}. Returns the bytes received (0 at the end of a
+     * stream); {@link MsgHdrMut#flags()} then tells of {@code MSG_TRUNC} / {@code MSG_CTRUNC}. Descriptors still owned
+     * by {@code msg} from its previous receive are closed first.
+     *
+     * @throws java.nio.channels.ClosedChannelException if this socket is closed (before any system call)
+     * @throws IllegalStateException if {@code msg} is closed
+     */
+    public long recvmsg(MsgHdrMut msg, int flags) throws IOException {
+        Objects.requireNonNull(msg, "msg");
+        Scratch s = Scratch.get();
+        MemorySegment hdr = msg.prepare(s);
+        long n = -1;
+        int fd = acquire();
+        try {
+            n = Sys.recvmsg(fd, hdr, flags | C.MSG_CMSG_CLOEXEC);
+        } finally {
+            if (n >= 0) msg.complete(s, hdr, n);  // takes the received fds before release() may throw
+            release();
+        }
+        return n;
+    }
+
+    /** {@link #sendmmsg(MsgBatch, int, int, int)} of every slot added to {@code batch}. */
+    public int sendmmsg(MsgBatch batch, int flags) throws IOException {
+        return sendmmsg(batch, 0, batch.size(), flags);
+    }
+
+    /**
+     * {@code sendmmsg(2)} of slots {@code from..from+count-1} of {@code batch} (Linux 3.0): one system call for up to
+     * 1024 datagrams; {@code MSG_NOSIGNAL} is always added. Returns how many messages were sent, which may be fewer
+     * than {@code count}: send the rest with a later call. {@link MsgBatch#length(int)} then gives each one's bytes.
+     * An error on the first message is thrown; an error after some were sent is reported by the next call.
+     *
+     * @throws IllegalArgumentException if the range is not within the slots added
+     */
+    public int sendmmsg(MsgBatch batch, int from, int count, int flags) throws IOException {
+        batch.checkOpen();
+        if (from < 0 || count < 0 || count > batch.size() - from) {
+            throw new IllegalArgumentException("slots [" + from + ", +" + count + ") outside 0.." + batch.size());
+        }
+        if (count == 0) return 0;
+        MemorySegment hdrs = batch.headers(from);
+        int fd = acquire();
+        try { return Sys.sendmmsg(fd, hdrs, count, flags | C.MSG_NOSIGNAL); } finally { release(); }
+    }
+
+    /** {@link #recvmmsg(MsgBatch, int, int)} into every slot of {@code batch}. */
+    public int recvmmsg(MsgBatch batch, int flags) throws IOException {
+        return recvmmsg(batch, batch.capacity(), flags);
+    }
+
+    /**
+     * {@code recvmmsg(2)} (Linux 2.6.33) of up to {@code max} datagrams into slots {@code 0..}; returns how many
+     * arrived (also {@link MsgBatch#size()}). {@code MSG_CMSG_CLOEXEC} is always added. On a blocking socket it waits
+     * for the first and, unless {@code MSG_WAITFORONE} is given, for all {@code max}; {@code MSG_DONTWAIT} returns what
+     * is queued ({@code EAGAIN} if nothing). No timeout argument: use {@code SO_RCVTIMEO}.
+     *
+     * @throws IllegalArgumentException if {@code max} is outside 1..capacity
+     */
+    public int recvmmsg(MsgBatch batch, int max, int flags) throws IOException {
+        if (max < 1 || max > batch.capacity()) {
+            throw new IllegalArgumentException("max outside 1.." + batch.capacity() + ": " + max);
+        }
+        batch.prepareRecv(max);
+        int n = -1;
+        int fd = acquire();
+        try {
+            n = Sys.recvmmsg(fd, batch.headers(0), max, flags | C.MSG_CMSG_CLOEXEC, MemorySegment.NULL);
+        } finally {
+            if (n >= 0) batch.completeRecv(n);
+            release();
+        }
+        return n;
+    }
 }
