@@ -25,6 +25,7 @@ import static dev.socket2j.TestSockets.DATA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -65,6 +66,7 @@ class SafetyTest {
         t.start();
         assertTrue(started.await(30, TimeUnit.SECONDS));
         int fd = s.rawFd();
+        String inode = fdTarget(fd);
         if (waitInKernel) {
             // best effort: if /proc cannot tell, closing early is still a valid run (acquire then fails)
             TestSockets.awaitBlockedOn(fd, 10_000);
@@ -83,7 +85,47 @@ class SafetyTest {
         assertInstanceOf(ClosedChannelException.class, thrown, () -> "expected a closed-channel exception, got " + thrown);
         t.join(10_000);
         assertThrows(ClosedChannelException.class, s::localAddr);
-        // the descriptor was really closed: fcntl on it (if nobody reused the number meanwhile) fails or is another file
+        assertNotEquals(inode, fdTarget(fd), "the last call to return must have closed the descriptor");
+    }
+
+    /** What {@code /proc/self/fd/N} points to ({@code socket:[inode]}), or null if N is not open. */
+    private static String fdTarget(int fd) throws IOException {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void closeWakesEveryBlockedThread() throws Exception {
+        Socket u = Socket.open(Domain.IPV4, Type.DGRAM);
+        u.bind(TestSockets.any4());
+        String inode = fdTarget(u.rawFd());
+        int n = 4;
+        var results = new java.util.ArrayList<CompletableFuture<Throwable>>();
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Throwable> f = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    u.recv(new byte[8]);
+                    f.complete(null);
+                } catch (Throwable e) {
+                    f.complete(e);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            results.add(f);
+        }
+        TestSockets.awaitBlockedOn(u.rawFd(), 10_000);
+        Thread.sleep(100);  // let the other readers reach the kernel too (not required for correctness)
+        u.close();
+        for (CompletableFuture<Throwable> f : results) {
+            Throwable e = f.get(60, TimeUnit.SECONDS);
+            assertInstanceOf(ClosedChannelException.class, e, () -> "expected a closed-channel exception, got " + e);
+        }
+        assertNotEquals(inode, fdTarget(u.rawFd()));
     }
 
     @Test
