@@ -346,6 +346,38 @@ class SafetyTest {
     }
 
     @Test
+    void icmpPortUnreachableIsPortUnreachableException() throws IOException {
+        SockAddr gone;
+        try (Socket g = Socket.open(Domain.IPV4, Type.DGRAM)) {
+            g.bind(TestSockets.any4());
+            gone = g.localAddr();
+        }
+        try (Socket u = Socket.open(Domain.IPV4, Type.DGRAM)) {
+            u.bind(TestSockets.any4());
+            u.connect(gone);
+            u.send(DATA);  // loopback answers with ICMP port unreachable, which the socket reports on its next call
+            assertTrue((TestSockets.poll(u, C.POLLIN, 30_000) & C.POLLERR) != 0, "no ICMP error within 30 s");
+            java.net.PortUnreachableException e =
+                assertThrows(java.net.PortUnreachableException.class, () -> u.recv(new byte[8]));
+            assertEquals(Errno.ECONNREFUSED, ((OsError) e).errno());
+            assertEquals("recv(2)", ((OsError) e).call());
+        }
+    }
+
+    @Test
+    void errnoTable() {
+        assertInstanceOf(java.net.NoRouteToHostException.class, OsError.of("connect(2)", Errno.ENETUNREACH));
+        assertInstanceOf(java.net.NoRouteToHostException.class, OsError.of("connect(2)", Errno.EHOSTUNREACH));
+        assertInstanceOf(ConnectException.class, OsError.of("connect(2)", Errno.ETIMEDOUT));
+        assertInstanceOf(BindException.class, OsError.of("bind(2)", Errno.EADDRNOTAVAIL));
+        assertInstanceOf(java.net.PortUnreachableException.class, OsError.of("sendto(2)", Errno.ECONNREFUSED));
+        assertInstanceOf(java.net.SocketTimeoutException.class, OsError.of("recvmsg(2)", Errno.EAGAIN));
+        IOException other = OsError.of("setsockopt(2)", Errno.ENOPROTOOPT);
+        assertEquals("setsockopt(2) failed: ENOPROTOOPT (Protocol not available)", other.getMessage());
+        assertEquals("errno 4000", ((OsError) OsError.of("x", 4000)).errnoName());
+    }
+
+    @Test
     void nonblockingAcceptIsTimeoutWithEagain() throws IOException {
         try (Socket l = TestSockets.listener(Domain.IPV4, 1)) {
             l.setNonblocking(true);
