@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Twins of socket2's sockaddr tests (tests/socket.rs socket_address_*, src/sockaddr.rs, src/sys/unix.rs). */
 class SockAddrTest {
@@ -171,6 +172,24 @@ class SockAddrTest {
                 assertEquals(t.localAddr(), s.recvFrom(buf).address());
             }
         }
+    }
+
+    @Test
+    void ipv4MappedReachesAnIpv4Listener() throws IOException {
+        assumeTrue(TestSockets.ipv6Available(), "no IPv6 loopback (::1)");
+        try (Socket l = TestSockets.listener(Domain.IPV4, 1); Socket c = Socket.open(Domain.IPV6, Type.STREAM)) {
+            SockAddr mapped = l.localAddr().toIpv4Mapped();
+            assertTrue(mapped.isIpv6());
+            assertEquals(28, mapped.len());
+            assertEquals(l.localAddr().asSocket().orElseThrow(), mapped.asSocket().orElseThrow());  // the JDK unmaps
+            c.connect(mapped);
+            assertEquals(mapped, c.peerAddr());
+            try (Socket a = l.accept().socket()) {
+                assertEquals(TestSockets.loopback4(), a.peerAddr().asSocket().orElseThrow().getAddress());
+            }
+        }
+        SockAddr v6 = SockAddr.ipv6(V6, 1, 0, 0);
+        assertEquals(v6, v6.toIpv4Mapped());
     }
 
     @Test
