@@ -149,7 +149,8 @@ final class ProxyDemo {
 
     private static String read(SockRef r, SockOpt<?> o) {
         try {
-            return OptionSetting.read(r, o);
+            String v = OptionSetting.read(r, o);
+            return v.length() > 40 ? v.substring(0, 37) + "..." : v;   // struct options such as tcp_info
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -13,6 +13,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
@@ -122,6 +124,9 @@ final class ProxyServer implements AutoCloseable {
 
     /** Handles one accepted connection: connects upstream, then relays both ways. */
     private final class Frontend extends ChannelInboundHandlerAdapter {
+        private final List<Object> early = new ArrayList<>();
+        private boolean eofWhileConnecting;
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel in = ctx.channel();
@@ -170,14 +175,35 @@ final class ProxyServer implements AutoCloseable {
                 if (f.isSuccess() && !in.isActive()) {
                     up.close();
                 } else if (f.isSuccess()) {
+                    // Replay what arrived while connecting (a transport may read on EPOLLRDHUP with auto-read off).
+                    List<Object> replay = new ArrayList<>(early);
+                    early.clear();
                     in.pipeline().addLast(new Relay(conn, f.channel(), stats.upstreamBytes));
-                    in.config().setAutoRead(true);
+                    in.pipeline().remove(this);
+                    for (Object m : replay) in.pipeline().fireChannelRead(m);
+                    in.pipeline().fireChannelReadComplete();
+                    if (eofWhileConnecting) in.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                    else in.config().setAutoRead(true);
                 } else {
                     conn.error("upstream " + config.upstream().toString().replaceFirst("^[^/]*/", ""), f.cause());
                     in.close();
                 }
             });
-            ctx.pipeline().remove(this);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) { early.add(msg); }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ChannelInputShutdownEvent.INSTANCE) eofWhileConnecting = true;
+            else ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            for (Object m : early) ReferenceCountUtil.release(m);
+            early.clear();
         }
 
         @Override

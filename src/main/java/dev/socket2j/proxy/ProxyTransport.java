@@ -12,7 +12,10 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.channel.unix.UnixChannelOption;
+import dev.socket2j.netty.Socket2ChannelOption;
+import dev.socket2j.netty.Socket2IoHandler;
+import dev.socket2j.netty.Socket2ServerSocketChannel;
+import dev.socket2j.netty.Socket2SocketChannel;
 
 import java.lang.reflect.Method;
 import java.net.StandardSocketOptions;
@@ -21,9 +24,8 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * The Netty transports the proxy runs on, chosen by name: {@code socket2j} (this project's, the default when
- * present) and {@code nio} (the JDK's). socket2j's transport is looked up by class name so the proxy also
- * builds where it is absent.
+ * The Netty transports the proxy runs on, chosen by name: {@code socket2j} (this project's, the default) and
+ * {@code nio} (the JDK's, for comparison).
  *
  * @param name the name given to {@code --transport}
  * @param factory makes the event loops' I/O handler
@@ -37,43 +39,19 @@ record ProxyTransport(String name, Supplier<IoHandlerFactory> factory, Class<? e
     static final ProxyTransport NIO = new ProxyTransport("nio", NioIoHandler::newFactory, NioSocketChannel.class,
         NioServerSocketChannel.class, NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT));
 
-    /** Every transport present, the preferred one first. */
-    static List<ProxyTransport> available() {
-        ProxyTransport s2j = socket2j();
-        return s2j == null ? List.of(NIO) : List.of(s2j, NIO);
-    }
+    static final ProxyTransport SOCKET2J = new ProxyTransport("socket2j", Socket2IoHandler::newFactory,
+        Socket2SocketChannel.class, Socket2ServerSocketChannel.class, Socket2ChannelOption.SO_REUSEPORT);
+
+    /** Every transport, the preferred one first. */
+    static List<ProxyTransport> available() { return List.of(SOCKET2J, NIO); }
 
     static ProxyTransport defaultTransport() { return available().getFirst(); }
 
     static ProxyTransport byName(String name) throws UsageException {
         String n = name.toLowerCase(Locale.ROOT);
         for (ProxyTransport t : available()) if (t.name.equals(n)) return t;
-        if (n.equals("socket2j")) throw new UsageException("--transport socket2j: the socket2j Netty transport "
-            + "(dev.socket2j.netty) is not in this build; use --transport nio");
         throw new UsageException("--transport: unknown transport '" + name + "' (have: "
             + String.join(", ", available().stream().map(ProxyTransport::name).toList()) + ")");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static ProxyTransport socket2j() {
-        try {
-            Class<?> handler = Class.forName("dev.socket2j.netty.Socket2IoHandler");
-            Method newFactory = handler.getMethod("newFactory");
-            Class<? extends SocketChannel> sc = (Class<? extends SocketChannel>)
-                Class.forName("dev.socket2j.netty.Socket2SocketChannel");
-            Class<? extends ServerSocketChannel> ssc = (Class<? extends ServerSocketChannel>)
-                Class.forName("dev.socket2j.netty.Socket2ServerSocketChannel");
-            Supplier<IoHandlerFactory> f = () -> {
-                try {
-                    return (IoHandlerFactory) newFactory.invoke(null);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("Socket2IoHandler.newFactory() failed", e);
-                }
-            };
-            return new ProxyTransport("socket2j", f, sc, ssc, UnixChannelOption.SO_REUSEPORT);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
     }
 
     /**

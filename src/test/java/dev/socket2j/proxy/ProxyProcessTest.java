@@ -55,13 +55,20 @@ class ProxyProcessTest {
                 "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ProxyMain.class.getName(), "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:" + backend.getLocalPort(),
                 "--threads", "1", "--no-status",
-                "--listen-opt", "so_keepalive=true", "--upstream-opt", "so_keepalive=true"));
+                "--listen-opt", "so_keepalive=true", "--upstream-opt", "so_keepalive=true",
+                "--upstream-opt", "tcp_congestion=reno"));
             Path errFile = Files.createTempFile("proxy", ".err");
             Process proxy = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(proxy.getInputStream(), StandardCharsets.UTF_8));
                 String banner = out.readLine();
+                for (int i = 0; i < 1000 && banner != null && !banner.startsWith("socket2j-proxy:"); i++) {
+                    banner = out.readLine();   // the test class path may carry a logger that talks first
+                }
                 if (banner == null) throw new AssertionError("no banner; stderr: " + read(errFile));
+                Thread.ofPlatform().daemon().start(() -> {
+                    try { while (out.readLine() != null) { /* keep the pipe drained */ } } catch (IOException ignored) { }
+                });
                 Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+) ->").matcher(banner);
                 assertTrue(m.find(), banner);
                 int port = Integer.parseInt(m.group(1));
@@ -77,6 +84,8 @@ class ProxyProcessTest {
                         String upstreamSide = ss("dport = :" + backend.getLocalPort());
                         assertTrue(listenSide.contains("timer:(keepalive"), listenSide);
                         assertTrue(upstreamSide.contains("timer:(keepalive"), upstreamSide);
+                        assertTrue(upstreamSide.contains(" reno "), upstreamSide);
+                        assertTrue(!listenSide.contains(" reno "), listenSide);
                     }
                 }
                 proxy.destroy();   // SIGTERM

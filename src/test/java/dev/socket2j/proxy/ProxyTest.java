@@ -3,9 +3,10 @@ package dev.socket2j.proxy;
 import dev.socket2j.SockOpt;
 import dev.socket2j.SockRef;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -92,8 +93,9 @@ class ProxyTest {
         return s;
     }
 
-    @Test
-    void forwardsBytesExactly() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"socket2j", "nio"})
+    void forwardsBytesExactly(String transport) throws Exception {
         // 20 connections x (2.5 MB up + 2.5 MB down) = 100 MB, each direction checksummed by the receiver.
         int conns = 20, perDirection = 2_500_000;
         ServerSocket backend = backend(s -> {
@@ -107,7 +109,7 @@ class ProxyTest {
             out.write(payload(seed + 1, perDirection));
             out.flush();
         });
-        ProxyServer proxy = proxy(backend.getLocalPort());
+        ProxyServer proxy = proxy(backend.getLocalPort(), "--transport", transport);
         List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < conns; i++) {
             long seed = 1000L * i;
@@ -136,13 +138,14 @@ class ProxyTest {
         assertEquals(0, proxy.stats().errors.sum(), () -> "errors: " + reports);
     }
 
-    @Test
-    void passesHalfClose() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"socket2j", "nio"})
+    void passesHalfClose(String transport) throws Exception {
         ServerSocket backend = backend(s -> {
             byte[] got = s.getInputStream().readAllBytes();   // returns only at the client's FIN
             s.getOutputStream().write(("after EOF: " + new String(got, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
         });
-        ProxyServer proxy = proxy(backend.getLocalPort());
+        ProxyServer proxy = proxy(backend.getLocalPort(), "--transport", transport);
         try (Socket c = connect(proxy.localAddress())) {
             c.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
             c.shutdownOutput();
@@ -154,12 +157,11 @@ class ProxyTest {
 
     @Test
     void appliesOptionsOnBothSides() throws Exception {
-        ProxyTransport t = ProxyTransport.defaultTransport();
-        Assumptions.assumeTrue(t.name().equals("socket2j") || ProxyTransport.NioFd.available(),
-            "neither the socket2j transport nor --add-opens java.base/sun.nio.ch (for NIO descriptors) is present");
         ServerSocket backend = backend(s -> s.getInputStream().readAllBytes());
-        ProxyServer proxy = proxy(backend.getLocalPort(), "--listen-opt", "so_keepalive=true",
-            "--listen-opt", "tcp_nodelay=on", "--upstream-opt", "so_keepalive=yes", "--upstream-opt", "tcp_nodelay=false");
+        ProxyServer proxy = proxy(backend.getLocalPort(), "--transport", "socket2j",
+            "--listen-opt", "so_keepalive=true", "--listen-opt", "tcp_nodelay=on", "--listen-opt", "tcp_keepalive_time=42s",
+            "--upstream-opt", "so_keepalive=yes", "--upstream-opt", "tcp_nodelay=false", "--upstream-opt", "ip_tos=0x10",
+            "--upstream-opt", "tcp_congestion=reno", "--upstream-opt", "tcp_user_timeout=7s");
         try (Socket c = connect(proxy.localAddress())) {
             c.getOutputStream().write(1);
             Connection conn = awaitConnection(proxy);
@@ -169,6 +171,12 @@ class ProxyTest {
             assertTrue(in.getOption(SockOpt.TCP_NODELAY));
             assertTrue(up.getOption(SockOpt.SO_KEEPALIVE));
             assertEquals(false, up.getOption(SockOpt.TCP_NODELAY));
+            assertEquals(java.time.Duration.ofSeconds(42), in.tcpKeepaliveTime());
+            assertEquals(0x10, up.tosV4());
+            assertEquals("reno", up.tcpCongestion());
+            assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(7)), up.tcpUserTimeout());
+            // The other side keeps the kernel's defaults: nothing leaked across.
+            assertEquals(0, in.tosV4());
         }
     }
 
@@ -278,6 +286,8 @@ class ProxyTest {
         assertEquals(SockOpt.SO_KEEPALIVE, OptionSetting.parse("--x", "keepalive=true").opt());
         assertEquals(true, OptionSetting.parse("--x", "reuse_address=on").value());
         assertEquals(SockOpt.SO_REUSEADDR, OptionSetting.parse("--x", "reuse_address=on").opt());
+        assertEquals(SockOpt.TCP_KEEPIDLE, OptionSetting.parse("--x", "tcp_keepalive_time=30s").opt());
+        assertEquals(java.time.Duration.ofSeconds(30), OptionSetting.parse("--x", "tcp_keepalive_time=30s").value());
     }
 
     private static byte[] payload(long seed, int n) {
