@@ -283,6 +283,32 @@ public final class Load {
 
     // ------------------------------------------------------------------ UDP
 
+    /** Sends datagrams while the channel is writable; resumes on writability (transports that complete writes later). */
+    static final class Blaster extends ChannelInboundHandlerAdapter {
+        final ByteBuf payload;
+        final InetSocketAddress to;
+        final AtomicBoolean running;
+
+        Blaster(ByteBuf payload, InetSocketAddress to, AtomicBoolean running) {
+            this.payload = payload;
+            this.to = to;
+            this.running = running;
+        }
+
+        void pump(Channel tx) {
+            if (!running.get() || !tx.isActive()) return;
+            for (int i = 0; i < 64 && tx.isWritable(); i++) tx.write(new DatagramPacket(payload.duplicate(), to), tx.voidPromise());
+            tx.flush();
+            if (tx.isWritable()) tx.eventLoop().execute(() -> pump(tx));
+        }
+
+        @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) pump(ctx.channel());
+        }
+
+        @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) { }   // ICMP errors, close races
+    }
+
     /** Datagrams of {@code size} bytes, one sender, one receiver: datagrams/s received (loss is not retried). */
     void udp(int size) throws Exception {
         if (t.datagram() == null) {
@@ -297,20 +323,11 @@ public final class Load {
             InetSocketAddress to = (InetSocketAddress) rx.localAddress();
             AtomicBoolean running = new AtomicBoolean(true);
             ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(size).writeZero(size));
+            Blaster blaster = new Blaster(payload, to, running);
             Channel tx = new Bootstrap().group(cg).channel(t.datagram()).option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .handler(new ChannelInboundHandlerAdapter() {
-                    @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) { }   // ICMP errors, close races
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            Runnable burst = new Runnable() {
-                @Override public void run() {
-                    if (!running.get()) return;
-                    for (int i = 0; i < 32 && tx.isWritable(); i++) tx.write(new DatagramPacket(payload.duplicate(), to), tx.voidPromise());
-                    tx.flush();
-                    tx.eventLoop().execute(this);
-                }
-            };
-            tx.eventLoop().execute(burst);
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
+                .handler(blaster).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            tx.eventLoop().execute(() -> blaster.pump(tx));
             Thread.sleep((long) (warm * 1000));
             long a0 = allocated(sg);
             long d0 = sink.bytes.sum(), t0 = System.nanoTime();
