@@ -86,7 +86,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (peer.isActive()) peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        conn.closed();
+        if (ctx.channel() == conn.inbound()) conn.closed();
     }
 
     @Override

@@ -31,7 +31,7 @@ final class Chart {
             if (r.chart() && base != null && base > 0) rows.add(r);
         }
         int w = Math.max(900, 140 + rows.size() * (transports.size() * 16 + 24)), h = 560;
-        int left = 70, right = 20, top = 50, bottom = 170;
+        int left = 70, right = 90, top = 50, bottom = 170;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

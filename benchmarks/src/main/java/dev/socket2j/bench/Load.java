@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Usage: {@code Load <transport> <warmupSeconds> <measureSeconds> [scenario...]}
  */
 public final class Load {
+    static final List<String> SCENARIOS = List.of("pingpong", "echo1", "echo50", "echo500", "bulk", "udp64", "udp1200");
     static final int MSG = 64;
     static final int WINDOW = 16;   // messages in flight per connection in the pipelined echo
 
@@ -49,7 +50,7 @@ public final class Load {
         Transport t = Transport.byName(args[0]);
         Load l = new Load(t, Double.parseDouble(args[1]), Double.parseDouble(args[2]));
         List<String> which = args.length > 3 ? Arrays.asList(args).subList(3, args.length)
-            : List.of("pingpong", "echo1", "echo50", "echo500", "bulk", "udp64", "udp1200");
+            : SCENARIOS;
         for (String s : which) {
             try {
                 switch (s) {

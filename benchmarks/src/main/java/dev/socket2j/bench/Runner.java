@@ -57,7 +57,8 @@ public final class Runner {
         List<String> transports = Transport.available(why);
         for (String w : why) r.res.notes.add("transport not run: " + w);
         long t0 = System.nanoTime();
-        for (String t : transports) r.load(t);
+        // Scenario by scenario, each transport in turn, so a change in the machine's load hits all of them alike.
+        for (String scenario : Load.SCENARIOS) for (String t : transports) r.load(t, scenario);
         for (String t : transports) r.http(t);
         r.references();
         r.jmh();
@@ -129,9 +130,10 @@ public final class Runner {
         return cmd;
     }
 
-    private void load(String t) throws Exception {
-        System.out.println("load: " + t);
-        List<String> out = runChild(jvm(Load.class.getName(), t, Double.toString(p.warm()), Double.toString(p.measure())), 600);
+    private void load(String t, String scenario) throws Exception {
+        System.out.println("load: " + scenario + " " + t);
+        List<String> out = runChild(jvm(Load.class.getName(), t, Double.toString(p.warm()), Double.toString(p.measure()),
+            scenario), 600);
         for (String l : out) {
             String[] f = l.split(" ");
             if (f.length != 4 || !f[0].equals("RESULT")) {
