@@ -573,4 +573,37 @@ class OptionsTest {
             assertTrue(s.tcpNodelay());
         }
     }
+
+    @Test
+    void sockRefReadsAndWritesTheSameOptions() throws IOException {
+        try (Socket s = Socket.open(Domain.IPV4, Type.STREAM)) {
+            SockRef r = SockRef.of(s.rawFd());
+            r.setTcpNodelay(true);
+            assertTrue(s.tcpNodelay());
+            s.setTtlV4(33);
+            assertEquals(33, r.ttlV4());
+        }
+    }
+
+    /** A BPF program that drops everything really drops; after detach_filter datagrams arrive again. */
+    @Test
+    void attachFilterDropsAndDetachFilterRestores() throws IOException {
+        try (Socket rx = Socket.open(Domain.IPV4, Type.DGRAM); Socket tx = Socket.open(Domain.IPV4, Type.DGRAM)) {
+            rx.bind(new InetSocketAddress(v4("127.0.0.1"), 0));
+            rx.setReadTimeout(Optional.of(Duration.ofMillis(200)));
+            // longer than the per-thread option buffer holds, so the program travels through the larger scratch
+            SockFilter[] dropAll = new SockFilter[100];
+            java.util.Arrays.fill(dropAll, SockFilter.ret(0));
+            rx.attachFilter(dropAll);
+            tx.sendTo(new byte[] { 1 }, rx.localAddr());
+            assertThrows(java.net.SocketTimeoutException.class, () -> rx.recv(new byte[8]));
+            rx.detachFilter();
+            rx.setReadTimeout(Optional.of(Duration.ofSeconds(30)));
+            tx.sendTo(new byte[] { 2 }, rx.localAddr());
+            byte[] buf = new byte[8];
+            assertEquals(1, rx.recv(buf));
+            assertEquals(2, buf[0]);
+            assertEquals("ENOENT", errnoOf(assertThrows(IOException.class, rx::detachFilter)));
+        }
+    }
 }
