@@ -9,4 +9,5 @@ module dev.socket2j {
     requires io.netty.transport.unix.common;
 
     exports dev.socket2j;
+    exports dev.socket2j.netty;
 }

@@ -1,0 +1,360 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.SockAddr;
+import dev.socket2j.SockRef;
+import dev.socket2j.Socket;
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Sys;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.UnixChannel;
+import io.netty.util.concurrent.Future;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.util.concurrent.TimeUnit;
+
+
+/**
+ * What every socket2j channel shares: the owned {@link Socket}, its epoll registration (level-triggered, as Netty
+ * 4.2's epoll transport), the interest mask, connect with {@code CONNECT_TIMEOUT_MILLIS}, and close.
+ */
+abstract class AbstractSocket2Channel extends AbstractChannel implements UnixChannel {
+    final Socket socket;
+    final int fd;
+    final boolean ipv6;
+    private final NettyFd nettyFd;
+    volatile boolean active;
+    volatile SocketAddress local;
+    volatile SocketAddress remote;
+    private Socket2IoOps ops;
+    private final Socket2IoOps initialOps;
+    private volatile IoRegistration registration;
+    boolean inputClosedSeenErrorOnRead;
+
+    private ChannelPromise connectPromise;
+    private Future<?> connectTimeoutFuture;
+    private SocketAddress requestedRemote;
+
+    AbstractSocket2Channel(Channel parent, Socket socket, boolean ipv6, boolean active, int interest) {
+        super(parent);
+        this.socket = socket;
+        this.fd = socket.rawFd();
+        this.ipv6 = ipv6;
+        this.nettyFd = new NettyFd(socket);
+        this.active = active;
+        this.initialOps = new Socket2IoOps(interest);
+        this.ops = initialOps;
+        if (active) resetCachedAddresses();
+    }
+
+    /** Makes the descriptor non-blocking (accepted and new sockets are made so already; this is for adopted ones). */
+    static Socket nonBlocking(Socket s) {
+        try {
+            s.setNonblocking(true);
+            return s;
+        } catch (IOException e) {
+            try { s.close(); } catch (IOException ignored) { /* reporting the first failure */ }
+            throw new io.netty.channel.ChannelException(e);
+        }
+    }
+
+    /** The socket as a borrowed reference: any core call (options, {@code tcpInfo()}, {@code sendmsg}) on it. */
+    public SockRef socket() { return SockRef.of(fd); }
+
+    @Override public final FileDescriptor fd() { return nettyFd; }
+
+    @Override public boolean isOpen() { return !socket.isClosed(); }
+
+    @Override public boolean isActive() { return active; }
+
+    @Override protected SocketAddress localAddress0() { return local; }
+
+    @Override protected SocketAddress remoteAddress0() { return remote; }
+
+    void resetCachedAddresses() {
+        try { local = Addresses.fromKernel(socket.localAddr()); } catch (IOException e) { local = null; }
+        try { remote = Addresses.fromKernel(socket.peerAddr()); } catch (IOException e) { /* keep the requested one */ }
+    }
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return loop instanceof IoEventLoop l && l.isCompatible(AbstractSocket2Unsafe.class);
+    }
+
+    final LoopScratch scratch() { return Socket2IoHandler.scratchOf(registration); }
+
+    final boolean isFlagSet(int flag) { return (ops.value() & flag) != 0; }
+
+    final void setFlag(int flag) {
+        if (ops.contains(flag)) return;
+        ops = ops.with(flag);
+        IoRegistration r = registration;
+        if (r != null && r.isValid()) r.submit(ops);
+    }
+
+    final void clearFlag(int flag) {
+        if (!isFlagSet(flag)) return;
+        ops = ops.without(flag);
+        IoRegistration r = registration;
+        if (r != null && r.isValid()) r.submit(ops);
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        ((IoEventLoop) eventLoop()).register((AbstractSocket2Unsafe) unsafe()).addListener(f -> {
+            if (f.isSuccess()) {
+                registration = (IoRegistration) f.getNow();
+                try {
+                    registration.submit(ops);
+                } catch (RuntimeException e) {
+                    promise.setFailure(e);
+                    return;
+                }
+                promise.setSuccess();
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+    }
+
+    @Override
+    protected void doDeregister() {
+        IoRegistration r = registration;
+        if (r != null) {
+            ops = initialOps;
+            r.cancel();
+        }
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        socket.bind(Addresses.toKernel(localAddress, ipv6));
+        local = Addresses.fromKernel(socket.localAddr());
+    }
+
+    @Override
+    protected void doDisconnect() throws Exception { doClose(); }
+
+    @Override
+    protected void doClose() throws Exception {
+        active = false;
+        inputClosedSeenErrorOnRead = true;
+        try {
+            ChannelPromise p = connectPromise;
+            if (p != null) {
+                p.tryFailure(new ClosedChannelException());
+                connectPromise = null;
+            }
+            Future<?> t = connectTimeoutFuture;
+            if (t != null) {
+                t.cancel(false);
+                connectTimeoutFuture = null;
+            }
+            IoRegistration r = registration;
+            if (r != null) r.cancel();  // leaves the epoll set before the number can be reused
+        } finally {
+            socket.close();
+        }
+    }
+
+    @Override
+    protected void doBeginRead() {
+        AbstractSocket2Unsafe u = (AbstractSocket2Unsafe) unsafe();
+        u.readPending = true;
+        setFlag(C.EPOLLIN);
+    }
+
+    /** Auto-read was turned off: forget a pending read and stop asking for EPOLLIN. */
+    final void clearReadPending() {
+        if (isRegistered()) {
+            EventLoop loop = eventLoop();
+            if (loop.inEventLoop()) {
+                clearReadPending0();
+            } else {
+                loop.execute(this::clearReadPending0);
+            }
+        } else {
+            ((AbstractSocket2Unsafe) unsafe()).readPending = false;
+        }
+    }
+
+    private void clearReadPending0() {
+        ((AbstractSocket2Unsafe) unsafe()).readPending = false;
+        clearFlag(C.EPOLLIN);
+    }
+
+    /** Connects; true if done at once, false if EPOLLOUT will tell. */
+    boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (localAddress != null) doBind(localAddress);
+        boolean done = doConnect0(remoteAddress);
+        if (done) {
+            remote = remoteAddress;
+            resetCachedAddresses();
+        }
+        return done;
+    }
+
+    boolean doConnect0(SocketAddress remoteAddress) throws Exception {
+        LoopScratch s = scratch();
+        int len = Addresses.toKernel(remoteAddress, ipv6).copyTo(s.addr);
+        int rc = Sys.connectNb(s.capture, fd, s.addr, len);
+        if (rc == 0) return true;
+        int errno = dev.socket2j.internal.Libc.errno(s.capture);
+        if (errno == Errno.EINPROGRESS) {
+            setFlag(C.EPOLLOUT);
+            return false;
+        }
+        throw Errors.of("connect(2)", errno);
+    }
+
+    /** SO_ERROR after EPOLLOUT: the connect's outcome. */
+    boolean doFinishConnect() throws Exception {
+        int err = socket.getOption(dev.socket2j.SockOpt.SO_ERROR);
+        if (err != 0) throw Errors.of("connect(2)", err);
+        clearFlag(C.EPOLLOUT);
+        if (remote == null) remote = requestedRemote;
+        resetCachedAddresses();
+        return true;
+    }
+
+    abstract class AbstractSocket2Unsafe extends AbstractUnsafe implements Socket2IoHandle {
+        boolean readPending;
+        /** EPOLLRDHUP seen: the peer sent FIN, so read on until EOF whatever the allocator says. */
+        boolean rdHup;
+
+        @Override public int fd() { return fd; }
+
+        @Override
+        public void handle(IoRegistration reg, IoEvent event) {
+            int ev = ((Socket2IoEvent) event).events();
+            // EPOLLOUT first: a refused connect reports EPOLLERR|EPOLLOUT and must fail before any read
+            if ((ev & (C.EPOLLERR | C.EPOLLOUT)) != 0) epollOutReady();
+            // EPOLLIN before EPOLLRDHUP, so all data is read before the input is shut down
+            if ((ev & (C.EPOLLERR | C.EPOLLIN)) != 0) epollInReady();
+            if ((ev & C.EPOLLRDHUP) != 0) epollRdHupReady();
+        }
+
+        @Override public void close() { close(voidPromise()); }
+
+        abstract void epollInReady();
+
+        void epollRdHupReady() {
+            rdHup = true;
+            if (isActive()) {
+                epollInReady();
+            } else {
+                shutdownInput(true);
+            }
+            clearFlag(C.EPOLLRDHUP);
+        }
+
+        /** Input ended (read returned 0 or the peer reset): half-close or close, as the config says. */
+        void shutdownInput(boolean rdHup) { close(voidPromise()); }
+
+        void epollOutReady() {
+            if (connectPromise != null) {
+                finishConnect();
+            } else if (socket.isClosed()) {
+                return;
+            } else {
+                super.flush0();
+            }
+        }
+
+        /** Readers stop asking for EPOLLIN when nobody wants data: auto-read off and no read() pending. */
+        final boolean shouldStopReading(ChannelConfig config) { return !readPending && !config.isAutoRead(); }
+
+        @Override
+        protected final void flush0() {
+            // waiting for EPOLLOUT: the kernel buffer is full, writing now would only fail again
+            if (!isFlagSet(C.EPOLLOUT)) super.flush0();
+        }
+
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (!promise.setUncancellable() || !ensureOpen(promise)) return;
+            try {
+                if (connectPromise != null) throw new ConnectionPendingException();
+                boolean wasActive = isActive();
+                if (doConnect(remoteAddress, localAddress)) {
+                    fulfillConnectPromise(promise, wasActive);
+                    return;
+                }
+                connectPromise = promise;
+                requestedRemote = remoteAddress;
+                int timeout = config().getConnectTimeoutMillis();
+                if (timeout > 0) {
+                    connectTimeoutFuture = eventLoop().schedule(() -> {
+                        ChannelPromise p = connectPromise;
+                        if (p != null && !p.isDone() && p.tryFailure(new ConnectTimeoutException(
+                                "connection timed out after " + timeout + " ms: " + remoteAddress))) {
+                            close(voidPromise());
+                        }
+                    }, timeout, TimeUnit.MILLISECONDS);
+                }
+                promise.addListener(f -> {
+                    if (f.isCancelled()) {
+                        if (connectTimeoutFuture != null) connectTimeoutFuture.cancel(false);
+                        connectPromise = null;
+                        close(voidPromise());
+                    }
+                });
+            } catch (Throwable t) {
+                promise.tryFailure(annotateConnectException(t, remoteAddress));
+                closeIfClosed();
+            }
+        }
+
+        private void fulfillConnectPromise(ChannelPromise promise, boolean wasActive) {
+            if (promise == null) return;
+            active = true;
+            setFlag(C.EPOLLRDHUP);
+            boolean promiseSet = promise.trySuccess();
+            if (!wasActive && isActive()) pipeline().fireChannelActive();
+            if (!promiseSet) close(voidPromise());
+        }
+
+        private void fulfillConnectPromise(ChannelPromise promise, Throwable cause) {
+            if (promise == null) return;
+            promise.tryFailure(cause);
+            closeIfClosed();
+        }
+
+        private void finishConnect() {
+            ChannelPromise promise = connectPromise;
+            try {
+                boolean wasActive = isActive();
+                if (!doFinishConnect()) return;
+                fulfillConnectPromise(promise, wasActive);
+            } catch (Throwable t) {
+                fulfillConnectPromise(promise, annotateConnectException(t, requestedRemote));
+            } finally {
+                if (connectTimeoutFuture != null) connectTimeoutFuture.cancel(false);
+                connectTimeoutFuture = null;
+                connectPromise = null;
+            }
+        }
+
+        @Override
+        public RecvByteBufAllocator.Handle recvBufAllocHandle() { return super.recvBufAllocHandle(); }
+    }
+
+    @Override
+    protected abstract AbstractSocket2Unsafe newUnsafe();
+
+    static int errno(LoopScratch s) { return dev.socket2j.internal.Libc.errno(s.capture); }
+}

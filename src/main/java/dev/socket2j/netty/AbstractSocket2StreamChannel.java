@@ -1,0 +1,432 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.Shutdown;
+import dev.socket2j.Socket;
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Layouts;
+import dev.socket2j.internal.Sys;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.internal.StringUtil;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A connected byte stream on epoll: reads through the {@link RecvByteBufAllocator}, gathering {@code writev(2)}
+ * writes bounded by the write spin count, {@code sendfile(2)} for {@link DefaultFileRegion}s, and half-closure.
+ */
+abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel implements DuplexChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
+        + StringUtil.simpleClassName(DefaultFileRegion.class) + ')';
+    /** A write that met a full socket buffer; subtracting it makes the spin count negative. */
+    private static final int SNDBUF_FULL = Integer.MAX_VALUE;
+
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    private final Runnable flushTask = () -> ((AbstractSocket2Unsafe) unsafe()).flush0();
+    /** Adapted like NIO's: grows while the kernel takes everything offered, shrinks when it takes less. */
+    private long maxBytesPerGatheringWrite = 1 << 20;
+
+    AbstractSocket2StreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
+        super(parent, socket, ipv6, active, active ? C.EPOLLRDHUP : 0);
+    }
+
+    @Override public ChannelMetadata metadata() { return METADATA; }
+
+    abstract boolean allowHalfClosure();
+
+    // ---------------------------------------------------------------- half-closure
+
+    @Override public boolean isInputShutdown() { return inputShutdown; }
+
+    @Override public boolean isOutputShutdown() { return outputShutdown; }
+
+    @Override public boolean isShutdown() { return inputShutdown && outputShutdown; }
+
+    @Override public ChannelFuture shutdownOutput() { return shutdownOutput(newPromise()); }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        } else {
+            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        }
+        return promise;
+    }
+
+    @Override public ChannelFuture shutdownInput() { return shutdownInput(newPromise()); }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownInput0(promise);
+        } else {
+            loop.execute(() -> shutdownInput0(promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInput0(ChannelPromise promise) {
+        try {
+            socket.shutdown(Shutdown.READ);
+            inputShutdown = true;
+            promise.setSuccess();
+        } catch (Throwable t) {
+            promise.setFailure(t);
+        }
+    }
+
+    @Override public ChannelFuture shutdown() { return shutdown(newPromise()); }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture out = shutdownOutput();
+        if (out.isDone()) {
+            shutdownOutputDone(out, promise);
+        } else {
+            out.addListener(f -> shutdownOutputDone(out, promise));
+        }
+        return promise;
+    }
+
+    private void shutdownOutputDone(ChannelFuture out, ChannelPromise promise) {
+        ChannelFuture in = shutdownInput();
+        if (in.isDone()) {
+            shutdownDone(out, in, promise);
+        } else {
+            in.addListener(f -> shutdownDone(out, in, promise));
+        }
+    }
+
+    private static void shutdownDone(ChannelFuture out, ChannelFuture in, ChannelPromise promise) {
+        Throwable a = out.cause(), b = in.cause();
+        if (a != null) {
+            if (b != null) a.addSuppressed(b);
+            promise.setFailure(a);
+        } else if (b != null) {
+            promise.setFailure(b);
+        } else {
+            promise.setSuccess();
+        }
+    }
+
+    @Override
+    protected void doShutdownOutput() throws Exception {
+        socket.shutdown(Shutdown.WRITE);
+        outputShutdown = true;
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            inputShutdown = true;
+            outputShutdown = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- write
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf || msg instanceof FileRegion) return msg;
+        throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg) + EXPECTED_TYPES);
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        int spin = config().getWriteSpinCount();
+        do {
+            int count = in.size();
+            if (count == 0) {
+                clearFlag(C.EPOLLOUT);
+                return;  // everything written
+            }
+            spin -= count > 1 && in.current() instanceof ByteBuf ? writeGathering(in) : writeSingle(in);
+        } while (spin > 0);
+        if (spin == 0) {
+            // spin count used up with the socket still writable: yield to other channels, then go on
+            clearFlag(C.EPOLLOUT);
+            eventLoop().execute(flushTask);
+        } else {
+            setFlag(C.EPOLLOUT);  // the kernel buffer is full: EPOLLOUT resumes the flush
+        }
+    }
+
+    private int writeSingle(ChannelOutboundBuffer in) throws Exception {
+        Object msg = in.current();
+        if (msg instanceof ByteBuf buf) {
+            int readable = buf.readableBytes();
+            if (readable == 0) {
+                in.remove();
+                return 0;
+            }
+            long n;
+            if (buf.nioBufferCount() == 1) {
+                // one contiguous region, heap or direct: a critical write(2) takes either without a copy
+                MemorySegment seg = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.readerIndex(), readable));
+                n = Sys.writeNb(scratch().capture, fd, seg, readable);
+                if (n < 0) return writeFailed("write(2)");
+            } else {
+                return writeGathering(in);
+            }
+            in.removeBytes(n);
+            return n == readable ? 1 : SNDBUF_FULL;
+        }
+        if (msg instanceof FileRegion region) {
+            return writeFileRegion(in, region);
+        }
+        throw new Error("unexpected message: " + msg);
+    }
+
+    /** EAGAIN: the buffer is full (wait for EPOLLOUT); anything else is the write's failure. */
+    private int writeFailed(String call) throws IOException {
+        int errno = errno(scratch());
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return SNDBUF_FULL;
+        throw Errors.of(call, errno);
+    }
+
+    private int writeGathering(ChannelOutboundBuffer in) throws Exception {
+        LoopScratch s = scratch();
+        ByteBuffer[] buffers = in.nioBuffers(C.IOV_MAX, maxBytesPerGatheringWrite);
+        int count = in.nioBufferCount();
+        if (count == 0) {
+            in.removeBytes(0);  // only empty buffers
+            return 0;
+        }
+        MemorySegment iov = s.iov;
+        long total = 0;
+        int copied = 0;
+        int used = 0;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer bb = buffers[i];
+            int len = bb.remaining();
+            if (len == 0) continue;
+            long address;
+            if (bb.isDirect()) {
+                address = MemorySegment.ofBuffer(bb).address();
+            } else {
+                // heap memory has no stable address for an iovec: copy once into the loop's native area
+                int room = LoopScratch.COPY_SIZE - copied;
+                if (room == 0) break;
+                len = Math.min(len, room);
+                MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, s.copy, copied, len);
+                address = s.copy.address() + copied;
+                copied += len;
+            }
+            long base = used * Layouts.IOVEC_SIZE;
+            iov.set(JAVA_LONG, base + Layouts.IOV_BASE, address);
+            iov.set(JAVA_LONG, base + Layouts.IOV_LEN, len);
+            used++;
+            total += len;
+            if (len < bb.remaining()) break;
+        }
+        long n = Sys.writevNb(s.capture, fd, iov, used);
+        java.lang.ref.Reference.reachabilityFence(buffers);
+        if (n < 0) return writeFailed("writev(2)");
+        in.removeBytes(n);
+        adjustMaxBytesPerGatheringWrite(total, n);
+        return n == total ? 1 : SNDBUF_FULL;
+    }
+
+    private void adjustMaxBytesPerGatheringWrite(long attempted, long written) {
+        if (attempted == written) {
+            if (attempted << 1 > maxBytesPerGatheringWrite) maxBytesPerGatheringWrite = Math.min(attempted << 1, Integer.MAX_VALUE);
+        } else if (attempted > 4096 && written < attempted >>> 1) {
+            maxBytesPerGatheringWrite = Math.max(4096, attempted >>> 1);
+        }
+    }
+
+    private int writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws Exception {
+        long count = region.count();
+        if (region.transferred() >= count) {
+            in.remove();
+            return 0;
+        }
+        long done;
+        int fileFd = region instanceof DefaultFileRegion d ? FileRegions.fdOf(d) : -1;
+        if (fileFd >= 0) {
+            validateFileRegion((DefaultFileRegion) region, region.transferred());
+            LoopScratch s = scratch();
+            long offset = FileRegions.position(region) + region.transferred();
+            s.offset.set(JAVA_LONG, 0, offset);
+            long n = Sys.sendfileNb(s.capture, fd, fileFd, s.offset, Math.min(count - region.transferred(), C.SENDFILE_MAX));
+            if (n < 0) return writeFailed("sendfile(2)");
+            done = n;
+            if (n > 0) FileRegions.addTransferred((DefaultFileRegion) region, n);
+        } else {
+            done = region.transferTo(new FdChannel(), region.transferred());
+        }
+        if (done > 0) in.progress(done);
+        if (region.transferred() >= count) {
+            in.remove();
+            return 1;
+        }
+        return done > 0 ? 1 : SNDBUF_FULL;
+    }
+
+    /** A WritableByteChannel over this socket, for FileRegions without a descriptor. */
+    private final class FdChannel implements WritableByteChannel {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int len = src.remaining();
+            long n = Sys.writeNb(scratch().capture, fd, MemorySegment.ofBuffer(src), len);
+            if (n < 0) {
+                int errno = errno(scratch());
+                if (errno == Errno.EAGAIN) return 0;
+                throw Errors.of("write(2)", errno);
+            }
+            src.position(src.position() + (int) n);
+            return (int) n;
+        }
+        @Override public boolean isOpen() { return AbstractSocket2StreamChannel.this.isOpen(); }
+        @Override public void close() {}
+    }
+
+    // ---------------------------------------------------------------- read
+
+    /** read(2) into the buffer's writable space: bytes read, 0 for EAGAIN, -1 at end of stream. */
+    private int readInto(ByteBuf buf) throws IOException {
+        int writable = buf.writableBytes();
+        RecvByteBufAllocator.Handle h = unsafe().recvBufAllocHandle();
+        h.attemptedBytesRead(writable);
+        LoopScratch s = scratch();
+        long n;
+        if (buf.nioBufferCount() == 1) {
+            MemorySegment seg = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), writable));
+            n = Sys.readNb(s.capture, fd, seg, writable);
+        } else {
+            int len = Math.min(writable, LoopScratch.COPY_SIZE);
+            h.attemptedBytesRead(len);
+            n = Sys.readNb(s.capture, fd, s.copy, len);
+            if (n > 0) buf.writeBytes(s.copy.asSlice(0, n).asByteBuffer());
+            if (n > 0) return (int) n;
+        }
+        if (n > 0) {
+            buf.writerIndex(buf.writerIndex() + (int) n);
+            return (int) n;
+        }
+        if (n == 0) return -1;
+        int errno = errno(s);
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return 0;
+        throw Errors.of("read(2)", errno);
+    }
+
+    abstract class StreamUnsafe extends AbstractSocket2Unsafe {
+        private boolean shouldBreakReadReady(ChannelConfig config) {
+            return inputShutdown && (inputClosedSeenErrorOnRead || !allowHalfClosure());
+        }
+
+        @Override
+        void epollInReady() {
+            ChannelConfig config = config();
+            if (shouldBreakReadReady(config)) {
+                clearFlag(C.EPOLLIN);
+                return;
+            }
+            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            ByteBufAllocator allocator = config.getAllocator();
+            h.reset(config);
+            ByteBuf buf = null;
+            boolean allDataRead = false;
+            try {
+                do {
+                    buf = h.allocate(allocator);
+                    h.lastBytesRead(readInto(buf));
+                    if (h.lastBytesRead() <= 0) {
+                        buf.release();
+                        buf = null;
+                        allDataRead = h.lastBytesRead() < 0;
+                        if (allDataRead) readPending = false;
+                        break;
+                    }
+                    h.incMessagesRead(1);
+                    readPending = false;
+                    pipeline.fireChannelRead(buf);
+                    buf = null;
+                    // closed or shut down by a handler: never read a descriptor number that may be reused
+                    if (shouldBreakReadReady(config) || !isOpen()) break;
+                } while (rdHup || h.continueReading());
+                h.readComplete();
+                pipeline.fireChannelReadComplete();
+                if (allDataRead) shutdownInput(true);
+            } catch (Throwable t) {
+                handleReadException(pipeline, buf, t, allDataRead, h);
+            } finally {
+                if (shouldStopReading(config)) clearFlag(C.EPOLLIN);
+            }
+        }
+
+        private void handleReadException(ChannelPipeline pipeline, ByteBuf buf, Throwable cause, boolean allDataRead,
+                                         RecvByteBufAllocator.Handle h) {
+            if (buf != null) {
+                if (buf.isReadable()) {
+                    readPending = false;
+                    pipeline.fireChannelRead(buf);
+                } else {
+                    buf.release();
+                }
+            }
+            h.readComplete();
+            pipeline.fireChannelReadComplete();
+            pipeline.fireExceptionCaught(cause);
+            if (allDataRead || cause instanceof OutOfMemoryError || cause instanceof IOException) shutdownInput(true);
+        }
+
+        @Override
+        void shutdownInput(boolean allDataRead) {
+            if (!inputShutdown) {
+                if (allowHalfClosure()) {
+                    try {
+                        socket.shutdown(Shutdown.READ);
+                    } catch (IOException e) {
+                        // already shut down in effect (reset, or not connected)
+                        pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                        close(voidPromise());
+                        return;
+                    }
+                    inputShutdown = true;
+                    if (shouldStopReading(config())) clearFlag(C.EPOLLIN);
+                    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                } else {
+                    close(voidPromise());
+                    return;
+                }
+            }
+            if (allDataRead && !inputClosedSeenErrorOnRead) {
+                inputClosedSeenErrorOnRead = true;
+                pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+            }
+        }
+    }
+
+    @Override
+    protected abstract StreamUnsafe newUnsafe();
+}

@@ -1,0 +1,85 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.SockOpt;
+import io.netty.channel.ChannelOption;
+
+import java.net.InetAddress;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@link ChannelOption}s of the socket2j channels, beyond Netty's standard ones.
+ *
+ * <ul>
+ *   <li>Every descriptor of {@link SockOpt#all()}, as {@link #of(SockOpt)}: the option named
+ *       {@code dev.socket2j.netty.Socket2ChannelOption#NAME}, with the descriptor's value type.</li>
+ *   <li>The names epoll users already write ({@link #TCP_CORK}, {@link #TCP_KEEPIDLE}, {@link #SO_REUSEPORT}, ...):
+ *       they are the very instances of Netty's {@code EpollChannelOption} (same constant-pool names), so code written
+ *       for the epoll transport keeps working, without that JNI transport on the class path.</li>
+ *   <li>{@link #IPV6_V6ONLY}, which Netty lacks.</li>
+ * </ul>
+ * Netty's {@code IntegerUnixChannelOption} and {@code RawUnixChannelOption} are accepted too. A value the kernel
+ * refuses makes {@code setOption} throw a {@link io.netty.channel.ChannelException} carrying the errno.
+ */
+public final class Socket2ChannelOption {
+    private Socket2ChannelOption() {}
+
+    private static final String EPOLL = "io.netty.channel.epoll.EpollChannelOption#";
+
+    private static <T> ChannelOption<T> epoll(String name) { return ChannelOption.valueOf(EPOLL + name); }
+
+    // -- the names of Netty's epoll transport (same instances as EpollChannelOption's)
+    public static final ChannelOption<Boolean> TCP_CORK = epoll("TCP_CORK");
+    public static final ChannelOption<Long> TCP_NOTSENT_LOWAT = epoll("TCP_NOTSENT_LOWAT");
+    public static final ChannelOption<Integer> TCP_KEEPIDLE = epoll("TCP_KEEPIDLE");
+    public static final ChannelOption<Integer> TCP_KEEPINTVL = epoll("TCP_KEEPINTVL");
+    public static final ChannelOption<Integer> TCP_KEEPCNT = epoll("TCP_KEEPCNT");
+    public static final ChannelOption<Integer> TCP_USER_TIMEOUT = epoll("TCP_USER_TIMEOUT");
+    public static final ChannelOption<Boolean> IP_FREEBIND = epoll("IP_FREEBIND");
+    public static final ChannelOption<Boolean> IP_BIND_ADDRESS_NO_PORT = epoll("IP_BIND_ADDRESS_NO_PORT");
+    public static final ChannelOption<Boolean> IP_TRANSPARENT = epoll("IP_TRANSPARENT");
+    public static final ChannelOption<Integer> TCP_DEFER_ACCEPT = epoll("TCP_DEFER_ACCEPT");
+    public static final ChannelOption<Boolean> TCP_QUICKACK = epoll("TCP_QUICKACK");
+    public static final ChannelOption<Integer> SO_BUSY_POLL = epoll("SO_BUSY_POLL");
+    /** Write-only: peer address to key (at most 80 bytes); an empty map removes nothing. */
+    public static final ChannelOption<Map<InetAddress, byte[]>> TCP_MD5SIG = epoll("TCP_MD5SIG");
+    public static final ChannelOption<Boolean> SO_REUSEPORT = epoll("SO_REUSEPORT");
+
+    /** {@code IPV6_V6ONLY}: an IPv6 socket refuses IPv4-mapped peers (set before bind). */
+    public static final ChannelOption<Boolean> IPV6_V6ONLY = ChannelOption.valueOf(Socket2ChannelOption.class, "IPV6_V6ONLY");
+
+    private static final Map<SockOpt<?>, ChannelOption<?>> BY_DESCRIPTOR;
+    private static final Map<ChannelOption<?>, SockOpt<?>> DESCRIPTORS;
+    static {
+        Map<SockOpt<?>, ChannelOption<?>> by = new LinkedHashMap<>();
+        Map<ChannelOption<?>, SockOpt<?>> back = new IdentityHashMap<>();
+        for (SockOpt<?> d : SockOpt.all()) {
+            ChannelOption<?> o = ChannelOption.valueOf(Socket2ChannelOption.class, d.name());
+            by.put(d, o);
+            back.put(o, d);
+        }
+        BY_DESCRIPTOR = Collections.unmodifiableMap(by);
+        DESCRIPTORS = Collections.unmodifiableMap(back);
+    }
+
+    /**
+     * The option for a descriptor of {@link SockOpt#all()}.
+     *
+     * @throws IllegalArgumentException for a descriptor that is not in the table ({@link SockOpt#custom})
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> ChannelOption<T> of(SockOpt<T> descriptor) {
+        ChannelOption<?> o = BY_DESCRIPTOR.get(descriptor);
+        if (o == null) throw new IllegalArgumentException("not in SockOpt.all(): " + descriptor);
+        return (ChannelOption<T>) o;
+    }
+
+    /** The descriptor behind a generated option, or {@code null} for any other option. */
+    @SuppressWarnings("unchecked")
+    public static <T> SockOpt<T> descriptor(ChannelOption<T> option) { return (SockOpt<T>) DESCRIPTORS.get(option); }
+
+    /** Every generated option, in table order. */
+    public static java.util.Collection<ChannelOption<?>> generated() { return BY_DESCRIPTOR.values(); }
+}

@@ -1,0 +1,9 @@
+package dev.socket2j.netty;
+
+import io.netty.channel.IoHandle;
+
+/** What {@link Socket2IoHandler} can register: a handle on one open descriptor. */
+interface Socket2IoHandle extends IoHandle {
+    /** The descriptor to watch; it must stay open until the registration is cancelled. */
+    int fd();
+}

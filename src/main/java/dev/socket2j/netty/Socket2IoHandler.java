@@ -1,0 +1,298 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.Epoll;
+import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Layouts;
+import dev.socket2j.internal.Sys;
+import io.netty.channel.ChannelException;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A Netty {@link IoHandler} on Linux epoll(7), called through the FFM API: no JNI library.
+ * Use it as {@code new MultiThreadIoEventLoopGroup(n, Socket2IoHandler.newFactory())} with
+ * {@link Socket2SocketChannel} and {@link Socket2ServerSocketChannel}.
+ *
+ * <p>Each loop owns an epoll instance, an {@code eventfd} that other threads write to wake it, and (on kernels
+ * before 5.11, which lack {@code epoll_pwait2}) a {@code timerfd} so that scheduled tasks fire with sub-millisecond
+ * precision. Registrations are keyed by a 64-bit id carried in {@code epoll_event.data}, never by descriptor
+ * number, so an event for a descriptor closed and reused in the same wakeup cannot reach the wrong channel.
+ */
+public final class Socket2IoHandler implements IoHandler {
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Socket2IoHandler.class);
+    private static final int DEFAULT_MAX_EVENTS = 1024;
+    private static final long WAKEUP_ID = 0, TIMER_ID = 1;
+    private static final long AWAKE = -1L, NONE = Long.MAX_VALUE;
+    private static final boolean PWAIT2 = Epoll.hasPwait2();
+
+    private final ThreadAwareExecutor executor;
+    final LoopScratch scratch;
+    private final int epfd;
+    private final int eventFd;
+    private final int timerFd;
+    private final LongObjectHashMap<Registration> registrations = new LongObjectHashMap<>();
+    private long nextId = 2;
+    /** The deadline the loop sleeps until, or {@link #AWAKE}: a wakeup writes the eventfd only if asleep. */
+    private final AtomicLong nextWakeupNanos = new AtomicLong(AWAKE);
+    private long armedDeadline = NONE;
+    private boolean destroyed;
+
+    private Socket2IoHandler(ThreadAwareExecutor executor, int maxEvents) {
+        this.executor = executor;
+        int ep = -1, ev = -1, tf = -1;
+        LoopScratch s = new LoopScratch(maxEvents);
+        try {
+            ep = Epoll.create();
+            ev = Epoll.eventfd();
+            check("epoll_ctl(2)", Epoll.ctl(s.capture, ep, C.EPOLL_CTL_ADD, ev, C.EPOLLIN, WAKEUP_ID, s.ctlEvent));
+            if (!PWAIT2) {
+                tf = Epoll.timerfd();
+                check("epoll_ctl(2)", Epoll.ctl(s.capture, ep, C.EPOLL_CTL_ADD, tf, C.EPOLLIN, TIMER_ID, s.ctlEvent));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (int fd : new int[] { ep, ev, tf }) if (fd >= 0) Sys.closeQuietly(fd);
+            s.free();
+            throw new ChannelException("cannot create the epoll event loop", e);
+        }
+        this.scratch = s;
+        this.epfd = ep;
+        this.eventFd = ev;
+        this.timerFd = tf;
+    }
+
+    private static void check(String call, int rc) throws IOException {
+        if (rc < 0) throw Errors.of(call, -rc);
+    }
+
+    /** A factory for loops that take up to 1024 events per wait. */
+    public static IoHandlerFactory newFactory() { return newFactory(DEFAULT_MAX_EVENTS); }
+
+    /**
+     * A factory for loops that take up to {@code maxEvents} events per {@code epoll_wait}.
+     *
+     * @throws IllegalArgumentException if {@code maxEvents} is not positive
+     */
+    public static IoHandlerFactory newFactory(int maxEvents) {
+        if (maxEvents <= 0) throw new IllegalArgumentException("maxEvents must be positive: " + maxEvents);
+        return executor -> new Socket2IoHandler(executor, maxEvents);
+    }
+
+    /** Whether timers use {@code epoll_pwait2(2)} (Linux 5.11+, glibc 2.35+) rather than a {@code timerfd}. */
+    public static boolean usesEpollPwait2() { return PWAIT2; }
+
+    @Override
+    public int run(IoHandlerContext context) {
+        int n;
+        if (!context.canBlock()) {
+            n = Epoll.waitRaw(scratch.capture, epfd, scratch.events, scratch.maxEvents, 0);
+        } else {
+            long deadline = context.deadlineNanos();
+            if (deadline == -1L) deadline = NONE;
+            nextWakeupNanos.set(deadline);
+            try {
+                n = context.canBlock() ? waitUntil(deadline, context)
+                    : Epoll.waitRaw(scratch.capture, epfd, scratch.events, scratch.maxEvents, 0);
+            } finally {
+                nextWakeupNanos.lazySet(AWAKE);
+            }
+        }
+        if (n < 0) {
+            int errno = dev.socket2j.internal.Libc.errno(scratch.capture);
+            if (errno != Errno.EINTR) LOG.warn("epoll_wait failed", Errors.of("epoll_wait(2)", errno));
+            return 0;
+        }
+        return processReady(n);
+    }
+
+    private int waitUntil(long deadline, IoHandlerContext context) {
+        MemorySegment cs = scratch.capture;
+        if (PWAIT2) {
+            if (deadline == NONE) return Epoll.pwait2Raw(cs, epfd, scratch.events, scratch.maxEvents, MemorySegment.NULL);
+            long delay = Math.max(0, context.delayNanos(System.nanoTime()));
+            scratch.timespec.set(JAVA_LONG, 0, delay / 1_000_000_000L);
+            scratch.timespec.set(JAVA_LONG, 8, delay % 1_000_000_000L);
+            return Epoll.pwait2Raw(cs, epfd, scratch.events, scratch.maxEvents, scratch.timespec);
+        }
+        if (deadline != NONE && deadline != armedDeadline) {
+            long delay = Math.max(1, context.delayNanos(System.nanoTime()));
+            armTimer(delay);
+            armedDeadline = deadline;
+        }
+        return Epoll.waitRaw(cs, epfd, scratch.events, scratch.maxEvents, -1);
+    }
+
+    private void armTimer(long delayNanos) {
+        MemorySegment spec = scratch.itimerspec;
+        spec.set(JAVA_LONG, 0, 0);
+        spec.set(JAVA_LONG, 8, 0);
+        spec.set(JAVA_LONG, 16, delayNanos / 1_000_000_000L);
+        spec.set(JAVA_LONG, 24, delayNanos % 1_000_000_000L);
+        int rc = Epoll.timerfdSettime(scratch.capture, timerFd, 0, spec);
+        if (rc < 0) LOG.warn("timerfd_settime failed", Errors.of("timerfd_settime(2)", -rc));
+    }
+
+    private int processReady(int n) {
+        MemorySegment events = scratch.events;
+        int handled = 0;
+        for (int i = 0; i < n; i++) {
+            long base = i * Layouts.EPOLL_EVENT_SIZE;
+            int ev = events.get(JAVA_INT, base + Layouts.EPOLL_EVENTS);
+            long id = events.get(JAVA_LONG.withByteAlignment(4), base + Layouts.EPOLL_DATA);
+            if (id == WAKEUP_ID) {
+                drain(eventFd);
+            } else if (id == TIMER_ID) {
+                drain(timerFd);
+                armedDeadline = NONE;
+            } else {
+                Registration reg = registrations.get(id);
+                if (reg == null || !reg.valid) continue;  // cancelled earlier in this batch
+                reg.event.events = ev;
+                try {
+                    reg.handle.handle(reg, reg.event);
+                } catch (Throwable t) {
+                    LOG.warn("unexpected exception from an I/O handle", t);
+                }
+                handled++;
+            }
+        }
+        return handled;
+    }
+
+    private void drain(int fd) {
+        long ignored = Sys.readNb(scratch.capture, fd, scratch.word, 8);
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) throws Exception {
+        if (!(handle instanceof Socket2IoHandle h)) throw new IllegalArgumentException("incompatible handle: " + handle);
+        if (destroyed) throw new IllegalStateException("event loop shut down");
+        Registration reg = new Registration(nextId++, h);
+        registrations.put(reg.id, reg);
+        h.registered();
+        return reg;
+    }
+
+    @Override
+    public void wakeup() {
+        if (!executor.isExecutorThread(Thread.currentThread()) && nextWakeupNanos.getAndSet(AWAKE) != AWAKE) {
+            // eventfd counter write; a full counter (EAGAIN) still leaves it readable, which is all we need
+            var s = dev.socket2j.internal.Scratch.get();
+            s.offset.set(JAVA_LONG, 0, 1L);
+            long ignored = Sys.writeNb(s.capture, eventFd, s.offset, 8);
+        }
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return Socket2IoHandle.class.isAssignableFrom(handleType);
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        for (Registration reg : new ArrayList<>(registrations.values())) {
+            try {
+                reg.handle.close();
+            } catch (Exception e) {
+                LOG.debug("failed to close a handle on shutdown", e);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (destroyed) return;
+        destroyed = true;
+        prepareToDestroy();
+        registrations.clear();
+        Sys.closeQuietly(eventFd);
+        if (timerFd >= 0) Sys.closeQuietly(timerFd);
+        Sys.closeQuietly(epfd);
+        scratch.free();
+    }
+
+    /** The per-loop scratch memory, for handles running on this loop's thread. */
+    static LoopScratch scratchOf(IoRegistration registration) {
+        Socket2IoHandler h = registration.attachment();  // the loop may hand out a wrapper: ask, do not cast
+        return h.scratch;
+    }
+
+    final class Registration implements IoRegistration {
+        final long id;
+        final Socket2IoHandle handle;
+        final Socket2IoEvent event = new Socket2IoEvent();
+        private int added = -1;  // events currently in the epoll set, or -1 if not added
+        boolean valid = true;
+
+        Registration(long id, Socket2IoHandle handle) {
+            this.id = id;
+            this.handle = handle;
+        }
+
+        Socket2IoHandler owner() { return Socket2IoHandler.this; }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T attachment() { return (T) Socket2IoHandler.this; }
+
+        @Override
+        public long submit(IoOps ops) {
+            int events = ((Socket2IoOps) ops).value();
+            if (!valid) return -1;
+            if (!executor.isExecutorThread(Thread.currentThread())) {
+                ((IoEventLoop) executor).execute(() -> submit(ops));
+                return events;
+            }
+            if (events == added || events == 0 && added < 0) return events;
+            // No interest: leave the set, else level-triggered EPOLLHUP (reported whatever the mask) would spin
+            // for an unconnected or fully shut down socket.
+            int op = events == 0 ? C.EPOLL_CTL_DEL : added < 0 ? C.EPOLL_CTL_ADD : C.EPOLL_CTL_MOD;
+            int rc = Epoll.ctl(scratch.capture, epfd, op, handle.fd(), events, id, scratch.ctlEvent);
+            if (rc < 0) throw new ChannelException(Errors.of("epoll_ctl(2)", -rc));
+            added = events == 0 ? -1 : events;
+            return events;
+        }
+
+        @Override
+        public boolean isValid() { return valid; }
+
+        @Override
+        public boolean cancel() {
+            if (!valid) return false;
+            valid = false;
+            // Leave the epoll set now, from any thread, so that a caller that closes the descriptor next can
+            // never let a reused number lose its own registration. ENOENT/EBADF: nothing was there.
+            int ignored = Epoll.ctl(dev.socket2j.internal.Scratch.get().capture, epfd, C.EPOLL_CTL_DEL,
+                handle.fd(), 0, id, MemorySegment.NULL);
+            if (executor.isExecutorThread(Thread.currentThread())) {
+                remove();
+            } else {
+                executor.execute(this::remove);
+            }
+            return true;
+        }
+
+        private void remove() {
+            added = -1;
+            if (registrations.remove(id) != null) handle.unregistered();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.socket2j.netty;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannelConfig;
+
+import java.util.Map;
+
+/**
+ * The configuration of a {@link Socket2SocketChannel}: Netty's standard options, the epoll transport's names, and
+ * every socket option of the table (see {@link Socket2ChannelOption}). Socket options are read from and written to
+ * the kernel directly; a refusal throws {@link io.netty.channel.ChannelException} with the errno.
+ */
+public final class Socket2SocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
+    private final Socket2SocketChannel ch;
+    private volatile boolean allowHalfClosure;
+    private volatile boolean tcpFastOpenConnect;
+
+    Socket2SocketChannelConfig(Socket2SocketChannel ch) {
+        super(ch);
+        this.ch = ch;
+        // Nagle off by default, as in Netty's NIO and epoll socket channels (but Android)
+        try { setTcpNoDelay(true); } catch (RuntimeException ignored) { /* e.g. a non-TCP stream: keep the kernel's */ }
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE,
+            ChannelOption.TCP_FASTOPEN_CONNECT);
+        for (ChannelOption<?> o : ConfigSupport.all()) m.put(o, null);
+        return m;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) return (T) Boolean.valueOf(allowHalfClosure);
+        if (option == ChannelOption.TCP_FASTOPEN_CONNECT) return (T) Boolean.valueOf(tcpFastOpenConnect);
+        if (OptionTable.binding(option) != null) return ConfigSupport.get(ch, option);
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+            allowHalfClosure = (Boolean) value;
+        } else if (option == ChannelOption.TCP_FASTOPEN_CONNECT) {
+            tcpFastOpenConnect = (Boolean) value;
+        } else if (!ConfigSupport.set(ch, option, value)) {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    /** Whether the first flushed write before connect rides the SYN ({@code sendto(MSG_FASTOPEN)}). */
+    public boolean isTcpFastOpenConnect() { return tcpFastOpenConnect; }
+
+    @Override public boolean isTcpNoDelay() { return getOption(ChannelOption.TCP_NODELAY); }
+    @Override public Socket2SocketChannelConfig setTcpNoDelay(boolean on) { setOption(ChannelOption.TCP_NODELAY, on); return this; }
+    @Override public int getSoLinger() { return getOption(ChannelOption.SO_LINGER); }
+    @Override public Socket2SocketChannelConfig setSoLinger(int s) { setOption(ChannelOption.SO_LINGER, s); return this; }
+    @Override public int getSendBufferSize() { return getOption(ChannelOption.SO_SNDBUF); }
+    @Override public Socket2SocketChannelConfig setSendBufferSize(int n) { setOption(ChannelOption.SO_SNDBUF, n); return this; }
+    @Override public int getReceiveBufferSize() { return getOption(ChannelOption.SO_RCVBUF); }
+    @Override public Socket2SocketChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
+    @Override public boolean isKeepAlive() { return getOption(ChannelOption.SO_KEEPALIVE); }
+    @Override public Socket2SocketChannelConfig setKeepAlive(boolean on) { setOption(ChannelOption.SO_KEEPALIVE, on); return this; }
+    @Override public int getTrafficClass() { return getOption(ChannelOption.IP_TOS); }
+    @Override public Socket2SocketChannelConfig setTrafficClass(int tc) { setOption(ChannelOption.IP_TOS, tc); return this; }
+    @Override public boolean isReuseAddress() { return getOption(ChannelOption.SO_REUSEADDR); }
+    @Override public Socket2SocketChannelConfig setReuseAddress(boolean on) { setOption(ChannelOption.SO_REUSEADDR, on); return this; }
+    @Override public Socket2SocketChannelConfig setPerformancePreferences(int c, int l, int b) { return this; }
+    @Override public boolean isAllowHalfClosure() { return allowHalfClosure; }
+    @Override public Socket2SocketChannelConfig setAllowHalfClosure(boolean on) { allowHalfClosure = on; return this; }
+
+    @Override public Socket2SocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
+    @Override @Deprecated public Socket2SocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override public Socket2SocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
+    @Override public Socket2SocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
+    @Override public Socket2SocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2SocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
+    @Override public Socket2SocketChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
+    @Override public Socket2SocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
+    @Override public Socket2SocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
+    @Override public Socket2SocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
+    @Override public Socket2SocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+
+    @Override
+    protected void autoReadCleared() { ch.clearReadPending(); }
+}
