@@ -66,7 +66,8 @@ final class ProxyDemo {
                 given.connections());
             ProxyMain.StatusLine status = new ProxyMain.StatusLine(err, given.status());
             proxy = ProxyServer.start(config, status::report);
-            out.println("  backend " + backendAddr + "  <-  proxy " + proxy.localAddress() + "  <-  client");
+            out.println("  backend " + ProxyMain.hostPort(backendAddr) + "  <-  proxy "
+                + ProxyMain.hostPort(proxy.localAddress()) + "  <-  client");
             out.println("  listen side:   " + listenOpts);
             out.println("  upstream side: " + upstreamOpts);
 

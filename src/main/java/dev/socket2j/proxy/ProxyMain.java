@@ -61,7 +61,7 @@ public final class ProxyMain {
         throws IOException, InterruptedException {
         StatusLine status = new StatusLine(err, config.status());
         ProxyServer server = ProxyServer.start(config, status::report);
-        out.println("socket2j-proxy: " + server.localAddress() + " -> " + config.upstream() + " on "
+        out.println("socket2j-proxy: " + hostPort(server.localAddress()) + " -> " + hostPort(config.upstream()) + " on "
             + config.transport().name() + ", " + config.threads() + " event loop(s) with SO_REUSEPORT"
             + (config.listenOpts().isEmpty() ? "" : ", listen " + config.listenOpts())
             + (config.upstreamOpts().isEmpty() ? "" : ", upstream " + config.upstreamOpts()));
@@ -92,6 +92,11 @@ public final class ProxyMain {
             summarized.countDown();
         }
         return 0;
+    }
+
+    static String hostPort(java.net.InetSocketAddress a) {
+        String h = a.getHostString();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 
     /** The live status line: redrawn in place on a terminal; per-connection reports print above it. */

@@ -185,7 +185,7 @@ final class ProxyServer implements AutoCloseable {
                     if (eofWhileConnecting) in.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                     else in.config().setAutoRead(true);
                 } else {
-                    conn.error("upstream " + config.upstream().toString().replaceFirst("^[^/]*/", ""), f.cause());
+                    conn.error("upstream " + ProxyMain.hostPort(config.upstream()), f.cause());
                     in.close();
                 }
             });
