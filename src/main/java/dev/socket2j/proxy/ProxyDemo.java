@@ -91,6 +91,7 @@ final class ProxyDemo {
             pusher.running = false;
             double secs = (System.nanoTime() - start) / 1e9;
             long got = echoed.sum();
+            long proxied = proxy.stats().totalBytes();
             // Half-close each client: the EOF travels through the proxy, the backend echoes what is left and
             // closes, and that EOF travels back; so the demo ends without a reset.
             for (Channel c : clients) ((DuplexChannel) c).shutdownOutput();
@@ -102,7 +103,7 @@ final class ProxyDemo {
             printTable(out, table);
             out.printf(Locale.ROOT, "%nthroughput: %.1f MiB/s echoed through the proxy (%.1f MiB/s proxied, both "
                     + "directions), %d connections, %d errors%n", got / secs / 1048576.0,
-                proxy.stats().totalBytes() / secs / 1048576.0, proxy.stats().accepted.sum(), proxy.stats().errors.sum());
+                proxied / secs / 1048576.0, proxy.stats().accepted.sum(), proxy.stats().errors.sum());
             return proxy.stats().errors.sum() == 0 && got > 0 ? 0 : 1;
         } finally {
             if (proxy != null) proxy.close();
