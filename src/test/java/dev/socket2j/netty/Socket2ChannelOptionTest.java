@@ -63,8 +63,8 @@ class Socket2ChannelOptionTest {
         l.add(c(ChannelOption.SO_KEEPALIVE, true, SockOpt.SO_KEEPALIVE));
         l.add(c(ChannelOption.SO_REUSEADDR, true, SockOpt.SO_REUSEADDR));
         // Linux doubles the buffer sizes it is given
-        l.add(new Case<>(ChannelOption.SO_RCVBUF, 65536, s -> get(s, intOpt("SO_RCVBUF", C.SOL_SOCKET, C.SO_RCVBUF)), 131072));
-        l.add(new Case<>(ChannelOption.SO_SNDBUF, 65536, s -> get(s, intOpt("SO_SNDBUF", C.SOL_SOCKET, C.SO_SNDBUF)), 131072));
+        l.add(new Case<>(ChannelOption.SO_RCVBUF, 32768, s -> get(s, intOpt("SO_RCVBUF", C.SOL_SOCKET, C.SO_RCVBUF)), 65536));
+        l.add(new Case<>(ChannelOption.SO_SNDBUF, 32768, s -> get(s, intOpt("SO_SNDBUF", C.SOL_SOCKET, C.SO_SNDBUF)), 65536));
         l.add(new Case<>(ChannelOption.SO_LINGER, 7, s -> get(s, OptionTable.binding(ChannelOption.SO_LINGER).descriptor()), 7));
         l.add(c(ChannelOption.IP_TOS, 0x10, intOpt("IP_TOS", C.IPPROTO_IP, C.IP_TOS)));
         l.add(c(Socket2ChannelOption.TCP_CORK, true, boolOpt("TCP_CORK", C.IPPROTO_TCP, C.TCP_CORK)));
@@ -104,7 +104,10 @@ class Socket2ChannelOptionTest {
             assertTrue(ch.config().setOption(k.option(), k.value()));
             assertEquals(k.expected(), k.readBack().apply(s));
             if (!(k.option() instanceof IntegerUnixChannelOption)) {
-                assertEquals(k.value(), ch.config().getOption(k.option()));
+                // the config reads the kernel too: the doubled buffer sizes come back doubled
+                Object viaConfig = ch.config().getOption(k.option());
+                assertEquals(k.expected().equals(k.value()) ? k.value() : k.expected(),
+                    viaConfig instanceof Long l && k.expected() instanceof Integer ? (Object) (int) (long) l : viaConfig);
             }
         } finally {
             ch.close().sync();
