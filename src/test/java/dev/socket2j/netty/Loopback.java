@@ -19,8 +19,7 @@ final class Loopback implements AutoCloseable {
     Loopback(ChannelHandler childHandler) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(Socket2ServerSocketChannel.class)
             .childHandler(childHandler)
-            .childOption(io.netty.channel.ChannelOption.ALLOCATOR, Boolean.getBoolean("tmp.unpooled")
-                ? io.netty.buffer.UnpooledByteBufAllocator.DEFAULT : io.netty.buffer.ByteBufAllocator.DEFAULT)
+            .option(io.netty.channel.ChannelOption.TCP_FASTOPEN, 5)
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
     }
 
