@@ -110,6 +110,27 @@ class Socket2TransportTest {
     }
 
     @Test
+    void scheduledTasksFireWithTheTimerfdFallback() throws Exception {
+        io.netty.channel.EventLoopGroup g = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+            Socket2IoHandler.newTimerfdFactory(64));
+        try {
+            CountDownLatch fired = new CountDownLatch(3);
+            long start = System.nanoTime();
+            long[] at = new long[3];
+            long[] delaysUs = { 5000, 250, 1000 };
+            for (int i = 0; i < 3; i++) {
+                int k = i;
+                g.next().schedule(() -> { at[k] = System.nanoTime() - start; fired.countDown(); }, delaysUs[i],
+                    TimeUnit.MICROSECONDS);
+            }
+            assertTrue(fired.await(30, TimeUnit.SECONDS));
+            for (int i = 0; i < 3; i++) assertTrue(at[i] >= TimeUnit.MICROSECONDS.toNanos(delaysUs[i]), "task " + i + " early");
+        } finally {
+            g.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
     void scheduledTaskFiresOnTheLoop() throws Exception {
         try (Loopback lb = new Loopback(new Echo())) {
             CountDownLatch fired = new CountDownLatch(1);
