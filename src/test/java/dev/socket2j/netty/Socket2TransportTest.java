@@ -100,6 +100,43 @@ class Socket2TransportTest {
     }
 
     @Test
+    void gracefulShutdownClosesOpenChannelsAndTheLoopsDescriptors() throws Exception {
+        try (Loopback warm = new Loopback(new Echo())) {
+            warm.connect().close().sync();  // classes and pools first, so that only our descriptors count
+        }
+        long before = openFds();
+        Loopback lb = new Loopback(new Echo());
+        Socket2SocketChannel ch = lb.connect();
+        lb.group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        assertTrue(ch.closeFuture().await(30_000), "client closed by the shutdown");
+        assertTrue(lb.server.closeFuture().await(30_000), "server closed by the shutdown");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long after = openFds();
+        while (after > before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            after = openFds();
+        }
+        assertTrue(after <= before, "descriptors before " + before + ", after " + after);
+    }
+
+    @Test
+    void defaultFileRegionReachesSendfile() throws Exception {
+        Path f = Files.createTempFile("socket2j", ".bin");
+        try {
+            Files.write(f, new byte[] { 1, 2, 3 });
+            var region = new io.netty.channel.DefaultFileRegion(f.toFile(), 0, 3);
+            try {
+                // the surefire argLine opens sun.nio.ch and java.io: the descriptor is reachable, so sendfile(2) runs
+                assertTrue(FileRegions.fdOf(region) >= 0);
+            } finally {
+                region.release();
+            }
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    @Test
     void noNettyNativeLibraryIsMapped() throws Exception {
         echoesThroughSocket2jOnBothSides();  // the transport has run in this JVM
         List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
