@@ -10,7 +10,6 @@ import dev.socket2j.internal.Scratch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -134,10 +133,7 @@ public final class MsgHdrMut implements AutoCloseable {
      * an empty list.
      */
     public List<Socket> takeFds() {
-        int[] taken = fds.take();
-        List<Socket> out = new ArrayList<>(taken.length);
-        for (int fd : taken) out.add(Socket.fromFd(fd));
-        return out;
+        return Socket.owning(fds.take());
     }
 
     /** Closes the received descriptors not taken; further receives into this header throw. Idempotent. */

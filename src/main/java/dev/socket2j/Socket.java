@@ -10,6 +10,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -58,6 +60,13 @@ public final class Socket extends BaseSocket implements Closeable {
     public static Socket fromFd(int fd) {
         if (fd < 0) throw new IllegalArgumentException("invalid file descriptor: " + fd);
         return new Socket(fd);
+    }
+
+    /** Owned sockets for descriptors handed over by a message header or batch ({@code SCM_RIGHTS}). */
+    static List<Socket> owning(int[] fds) {
+        List<Socket> out = new ArrayList<>(fds.length);
+        for (int fd : fds) out.add(new Socket(fd));
+        return out;
     }
 
     /**
