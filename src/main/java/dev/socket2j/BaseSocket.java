@@ -198,7 +198,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
             nfd = flags < 0 ? Sys.accept(fd, s.addr, s.len) : Sys.accept4(fd, s.addr, s.len, flags);
         } finally { releaseClosing(nfd); }
         try {
-            SockAddr peer = SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+            SockAddr peer = readAddr(s.addr, s.len.get(JAVA_INT, 0));
             return new Accepted(new Socket(nfd), peer);
         } catch (RuntimeException e) {
             Sys.closeQuietly(nfd);
@@ -217,7 +217,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
         int fd = acquire();
         try { Sys.getsockname(fd, s.addr, s.len); } finally { release(); }
-        return SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+        return readAddr(s.addr, s.len.get(JAVA_INT, 0));
     }
 
     /** {@code getpeername(2)}: the connected peer; ENOTCONN if there is none. */
@@ -226,7 +226,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
         int fd = acquire();
         try { Sys.getpeername(fd, s.addr, s.len); } finally { release(); }
-        return SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+        return readAddr(s.addr, s.len.get(JAVA_INT, 0));
     }
 
     /** {@code fcntl(F_DUPFD_CLOEXEC)}: a new descriptor for the same socket, with close-on-exec. */
@@ -252,9 +252,14 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     }
 
     private static void setNonblockingFd(int fd, boolean on) throws IOException {
-        int fl = Sys.fcntl(fd, C.F_GETFL, 0);
-        int nfl = on ? fl | C.O_NONBLOCK : fl & ~C.O_NONBLOCK;
-        if (nfl != fl) Sys.fcntl(fd, C.F_SETFL, nfl);
+        setFlag(fd, C.F_GETFL, C.F_SETFL, C.O_NONBLOCK, on);
+    }
+
+    /** Read-modify-write of one bit of the flags {@code fcntl(get)} returns; no second call if it is already so. */
+    private static void setFlag(int fd, int get, int set, int bit, boolean on) throws IOException {
+        int fl = Sys.fcntl(fd, get, 0);
+        int nfl = on ? fl | bit : fl & ~bit;
+        if (nfl != fl) Sys.fcntl(fd, set, nfl);
     }
 
     /** Whether {@code FD_CLOEXEC} is set. */
@@ -266,11 +271,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     /** Sets or clears {@code FD_CLOEXEC} (read-modify-write, not atomic). */
     public void setCloexec(boolean on) throws IOException {
         int fd = acquire();
-        try {
-            int fl = Sys.fcntl(fd, C.F_GETFD, 0);
-            int nfl = on ? fl | C.FD_CLOEXEC : fl & ~C.FD_CLOEXEC;
-            if (nfl != fl) Sys.fcntl(fd, C.F_SETFD, nfl);
-        } finally { release(); }
+        try { setFlag(fd, C.F_GETFD, C.F_SETFD, C.FD_CLOEXEC, on); } finally { release(); }
     }
 
     /** {@code shutdown(2)}: closes one or both halves of the connection. */
