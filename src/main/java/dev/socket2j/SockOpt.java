@@ -388,7 +388,7 @@ public final class SockOpt<T> {
         Objects.requireNonNull(value, name);
         Scratch s = Scratch.get();
         int size = codec.encodedSize(value);
-        MemorySegment buf = size <= s.optval.byteSize() ? s.optval : s.bounce(size);
+        MemorySegment buf = s.optval(size);
         int len = codec.encode(value, buf);
         try {
             Sys.setsockopt(fd, level, optname, len == 0 ? MemorySegment.NULL : buf, len, setCall);

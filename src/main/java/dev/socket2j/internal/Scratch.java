@@ -29,6 +29,11 @@ public final class Scratch {
     public final MemorySegment offset = arena.allocate(8, 8);
     private MemorySegment bounce = MemorySegment.NULL;
 
+    /** Room for an option value of {@code size} bytes: {@link #optval}, or the bounce buffer for a larger one. */
+    public MemorySegment optval(int size) {
+        return size <= optval.byteSize() ? optval : bounce(size);
+    }
+
     /** A native buffer of at least {@code min(size, MAX_BOUNCE)} bytes, grown geometrically, kept for the thread. */
     public MemorySegment bounce(long size) {
         long want = Math.min(size, MAX_BOUNCE);
