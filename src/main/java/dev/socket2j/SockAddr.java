@@ -199,13 +199,17 @@ public final class SockAddr {
     /** {@code ss_family}, 0 ({@code AF_UNSPEC}) for an empty address. */
     public int family() { return len < 2 ? C.AF_UNSPEC : Short.toUnsignedInt((short) SHORT.get(storage, 0)); }
 
+    /** {@link #family()} as a {@link Domain}. */
     public Domain domain() { return new Domain(family()); }
 
     /** The length in use, in bytes. */
     public int len() { return len; }
 
+    /** Whether this is an {@code AF_INET} address ({@code sockaddr_in}). */
     public boolean isIpv4() { return family() == C.AF_INET; }
+    /** Whether this is an {@code AF_INET6} address ({@code sockaddr_in6}). */
     public boolean isIpv6() { return family() == C.AF_INET6; }
+    /** Whether this is an {@code AF_UNIX} address ({@code sockaddr_un}). */
     public boolean isUnix() { return family() == C.AF_UNIX; }
 
     /** The IP address and port of an {@code AF_INET}/{@code AF_INET6} address (IPv6 with its scope id). */
