@@ -128,6 +128,9 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         } finally { release(); }
     }
 
+    private static final long POLL_FD = Layouts.off(Layouts.POLLFD, "fd"),
+        POLL_EVENTS = Layouts.off(Layouts.POLLFD, "events"), POLL_REVENTS = Layouts.off(Layouts.POLLFD, "revents");
+
     private void pollConnect(int fd, Duration timeout, Scratch s) throws IOException {
         long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
         long deadline = System.nanoTime() + nanos;
@@ -136,9 +139,9 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
             long left = deadline - System.nanoTime();
             if (left <= 0) throw new SocketTimeoutException("connect(2) timed out after " + nanos / 1_000_000 + " ms");
             int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
-            pfd.set(JAVA_INT, 0, fd);
-            pfd.set(JAVA_SHORT, 4, (short) (C.POLLIN | C.POLLOUT));
-            pfd.set(JAVA_SHORT, 6, (short) 0);
+            pfd.set(JAVA_INT, POLL_FD, fd);
+            pfd.set(JAVA_SHORT, POLL_EVENTS, (short) (C.POLLIN | C.POLLOUT));
+            pfd.set(JAVA_SHORT, POLL_REVENTS, (short) 0);
             int rc = Sys.pollRaw(pfd, 1, ms, s.capture);
             if (rc < 0) {
                 int errno = Libc.errno(s.capture);
@@ -146,7 +149,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
                 throw Errors.of("poll(2)", errno);
             }
             if (rc == 0) continue;  // the loop's deadline check reports the timeout
-            short revents = pfd.get(JAVA_SHORT, 6);
+            short revents = pfd.get(JAVA_SHORT, POLL_REVENTS);
             if ((revents & (C.POLLHUP | C.POLLERR)) != 0) {
                 int err = SockOpt.SO_ERROR.get(fd);
                 throw err != 0 ? Errors.of("connect(2)", err) : new IOException("no error set after POLLHUP");
