@@ -1,7 +1,6 @@
 package dev.socket2j;
 
 import dev.socket2j.internal.Bufs;
-import dev.socket2j.internal.C;
 import dev.socket2j.internal.CmsgCodec;
 import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.MsgIo;
@@ -70,7 +69,7 @@ public final class MsgHdr {
     }
 
     static void checkCount(int n) {
-        if (n > C.IOV_MAX) throw new IllegalArgumentException(n + " buffers, more than IOV_MAX (" + C.IOV_MAX + ")");
+        Bufs.checkIovCount(n);
     }
 
     /**
@@ -128,7 +127,7 @@ public final class MsgHdr {
     /** Fills the thread's msghdr (and iovec, address, control buffers) for one {@code sendmsg}. */
     MemorySegment prepare(Scratch s) {
         int iovcnt = byteBuffers != null ? Bufs.fillIov(s, byteBuffers, true)
-            : segments != null ? MsgIo.fillIov(s, segments, true) : 0;
+            : segments != null ? Bufs.fillIov(s, segments, true) : 0;
         int alen = addr == null ? 0 : addr.copyTo(s.addr);
         MemorySegment ctl = MemorySegment.NULL;
         long clen = 0;

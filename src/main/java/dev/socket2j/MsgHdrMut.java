@@ -154,7 +154,7 @@ public final class MsgHdrMut implements AutoCloseable {
         nameLen = 0;
         controlLen = 0;
         int iovcnt = byteBuffers != null ? Bufs.fillIov(s, byteBuffers, false)
-            : segments != null ? MsgIo.fillIov(s, segments, false) : 0;
+            : segments != null ? Bufs.fillIov(s, segments, false) : 0;
         MemorySegment msg = s.msghdr;
         msg.set(ADDRESS, Layouts.MSG_NAME, name);
         msg.set(JAVA_INT, Layouts.MSG_NAMELEN, (int) name.byteSize());
@@ -175,7 +175,7 @@ public final class MsgHdrMut implements AutoCloseable {
         nameLen = Math.max(0, Math.min(msg.get(JAVA_INT, Layouts.MSG_NAMELEN), (int) name.byteSize()));
         long got = Math.min(n, totalCapacity(s, msg));
         if (byteBuffers != null) Bufs.afterRecv(s, byteBuffers, got);
-        else if (segments != null) MsgIo.afterRecv(s, segments, got);
+        else if (segments != null) Bufs.afterRecv(s, segments, got);
     }
 
     private static long totalCapacity(Scratch s, MemorySegment msg) {
