@@ -429,7 +429,8 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         Scratch s = Scratch.get();
         int cnt = Bufs.fillIov(s, bufs, false);
         if (withAddr) s.addr.asSlice(0, SockAddr.STORAGE_SIZE).fill((byte) 0);
-        MemorySegment msg = prepareMsg(s, cnt, withAddr ? s.addr : MemorySegment.NULL, withAddr ? SockAddr.STORAGE_SIZE : 0);
+        MemorySegment msg = prepareMsg(s, withAddr ? s.addr : MemorySegment.NULL, withAddr ? SockAddr.STORAGE_SIZE : 0,
+            cnt, MemorySegment.NULL, 0, 0);
         long n;
         int fd = acquire();
         try { n = Sys.recvmsg(fd, msg, flags); } finally { release(); }
@@ -438,16 +439,20 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         return new Received(n, new RecvFlags(msg.get(JAVA_INT, Layouts.MSG_FLAGS)), from);
     }
 
-    /** Fills the thread's msghdr with the iovec array (already filled) and an optional name. */
-    static MemorySegment prepareMsg(Scratch s, int iovcnt, MemorySegment name, int namelen) {
+    /**
+     * Fills the thread's msghdr: an optional name, the thread's iovec array (already filled with {@code iovcnt}
+     * entries), an optional control buffer and the flags. The one place a {@code struct msghdr} is written.
+     */
+    static MemorySegment prepareMsg(Scratch s, MemorySegment name, int namelen, int iovcnt, MemorySegment control,
+                                    long controlLen, int flags) {
         MemorySegment msg = s.msghdr;
         msg.set(ADDRESS, Layouts.MSG_NAME, name);
         msg.set(JAVA_INT, Layouts.MSG_NAMELEN, namelen);
-        msg.set(ADDRESS, Layouts.MSG_IOV, s.iov);
+        msg.set(ADDRESS, Layouts.MSG_IOV, iovcnt == 0 ? MemorySegment.NULL : s.iov);
         msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, iovcnt);
-        msg.set(ADDRESS, Layouts.MSG_CONTROL, MemorySegment.NULL);
-        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, 0);
-        msg.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
+        msg.set(ADDRESS, Layouts.MSG_CONTROL, control);
+        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, controlLen);
+        msg.set(JAVA_INT, Layouts.MSG_FLAGS, flags);
         return msg;
     }
 
@@ -559,7 +564,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         Scratch s = Scratch.get();
         int cnt = Bufs.fillIov(s, bufs, true);
         int alen = to == null ? 0 : to.copyTo(s.addr);
-        MemorySegment msg = prepareMsg(s, cnt, to == null ? MemorySegment.NULL : s.addr, alen);
+        MemorySegment msg = prepareMsg(s, to == null ? MemorySegment.NULL : s.addr, alen, cnt, MemorySegment.NULL, 0, 0);
         long n;
         int fd = acquire();
         try { n = Sys.sendmsg(fd, msg, flags | C.MSG_NOSIGNAL); } finally { release(); }

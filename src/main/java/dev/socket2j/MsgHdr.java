@@ -2,7 +2,6 @@ package dev.socket2j;
 
 import dev.socket2j.internal.Bufs;
 import dev.socket2j.internal.CmsgCodec;
-import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.MsgIo;
 import dev.socket2j.internal.Scratch;
 
@@ -12,10 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A message to send with {@link BaseSocket#sendmsg(MsgHdr, int)}: socket2's {@code MsgHdr}, a {@code struct msghdr}
@@ -139,15 +135,7 @@ public final class MsgHdr {
             MemorySegment.copy(rawControl, 0, ctl, JAVA_BYTE, 0, rawControl.length);
             clen = rawControl.length;
         }
-        MemorySegment msg = s.msghdr;
-        msg.set(ADDRESS, Layouts.MSG_NAME, alen == 0 ? MemorySegment.NULL : s.addr);
-        msg.set(JAVA_INT, Layouts.MSG_NAMELEN, alen);
-        msg.set(ADDRESS, Layouts.MSG_IOV, iovcnt == 0 ? MemorySegment.NULL : s.iov);
-        msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, iovcnt);
-        msg.set(ADDRESS, Layouts.MSG_CONTROL, ctl);
-        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, clen);
-        msg.set(JAVA_INT, Layouts.MSG_FLAGS, flags);
-        return msg;
+        return BaseSocket.prepareMsg(s, alen == 0 ? MemorySegment.NULL : s.addr, alen, iovcnt, ctl, clen, flags);
     }
 
     /** Moves the positions of the byte buffers by the {@code n} bytes sent. */

@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -155,15 +154,7 @@ public final class MsgHdrMut implements AutoCloseable {
         controlLen = 0;
         int iovcnt = byteBuffers != null ? Bufs.fillIov(s, byteBuffers, false)
             : segments != null ? Bufs.fillIov(s, segments, false) : 0;
-        MemorySegment msg = s.msghdr;
-        msg.set(ADDRESS, Layouts.MSG_NAME, name);
-        msg.set(JAVA_INT, Layouts.MSG_NAMELEN, (int) name.byteSize());
-        msg.set(ADDRESS, Layouts.MSG_IOV, iovcnt == 0 ? MemorySegment.NULL : s.iov);
-        msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, iovcnt);
-        msg.set(ADDRESS, Layouts.MSG_CONTROL, control);
-        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, control.byteSize());
-        msg.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
-        return msg;
+        return BaseSocket.prepareMsg(s, name, (int) name.byteSize(), iovcnt, control, control.byteSize(), 0);
     }
 
     /** Records a successful receive of {@code n}; takes ownership of received descriptors first of all. */
