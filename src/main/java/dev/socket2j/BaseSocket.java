@@ -232,7 +232,12 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         return readAddr(s.addr, s.len.get(JAVA_INT, 0));
     }
 
-    /** {@code fcntl(F_DUPFD_CLOEXEC)}: a new descriptor for the same socket, with close-on-exec. */
+    /**
+     * {@code fcntl(F_DUPFD_CLOEXEC)}: a new descriptor for the same socket, with close-on-exec. Both share the open
+     * socket (options, file status flags such as {@code O_NONBLOCK}, the connection); each must be closed.
+     *
+     * @throws IOException {@code EMFILE} at the process's descriptor limit
+     */
     public Socket tryClone() throws IOException {
         int fd = acquire();
         int nfd = -1;
@@ -277,7 +282,13 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         try { setFlag(fd, C.F_GETFD, C.F_SETFD, C.FD_CLOEXEC, on); } finally { release(); }
     }
 
-    /** {@code shutdown(2)}: closes one or both halves of the connection. */
+    /**
+     * {@code shutdown(2)}: closes one or both halves of the connection. Shutting the write half sends a FIN on TCP
+     * after the queued data; the read half makes later receives return 0. It affects every descriptor of the socket.
+     *
+     * @throws IOException {@code ENOTCONN} on an unconnected TCP or UDP socket (on a listening TCP socket
+     *     {@code SHUT_RD}/{@code SHUT_RDWR} succeed and wake a blocked {@code accept})
+     */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
         int fd = acquire();
@@ -580,6 +591,10 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
      * position is neither used nor moved. Linux caps one call at 0x7ffff000 bytes.
      *
      * @param length bytes to send, or 0 for "as much as one call sends" (socket2's {@code None})
+     * @return the bytes sent; 0 at the end of the file
+     * @throws IOException {@code EAGAIN} when a non-blocking socket's buffer is full, {@code EINVAL} for a file that
+     *     cannot be mapped (not a regular file or block device), {@code EBADF} if {@code fileFd} is not open for
+     *     reading, {@code EPIPE} once the peer closed
      */
     public long sendfile(int fileFd, long offset, long length) throws IOException {
         if (offset < 0) throw new IllegalArgumentException("negative offset: " + offset);

@@ -72,7 +72,13 @@ public final class Socket extends BaseSocket implements Closeable {
     /**
      * {@code socket(2)} with {@code SOCK_CLOEXEC} added to the type, in one call.
      *
+     * @param domain the address family ({@code AF_INET}, {@code AF_INET6}, {@code AF_UNIX}, ...)
+     * @param type the socket type; flags such as {@code SOCK_NONBLOCK} may be OR-ed into its value
      * @param protocol {@code null} for the domain's default (0)
+     * @return the new socket, owning its descriptor
+     * @throws IOException {@code EAFNOSUPPORT} or {@code EPROTONOSUPPORT} when the kernel lacks the family or protocol
+     *     (e.g. DCCP since Linux 6.16), {@code EACCES}/{@code EPERM} for a raw socket without {@code CAP_NET_RAW},
+     *     {@code EMFILE}/{@code ENFILE} at the descriptor limit
      */
     public static Socket open(Domain domain, Type type, Protocol protocol) throws IOException {
         return openRaw(domain, new Type(type.value() | C.SOCK_CLOEXEC), protocol);
@@ -86,7 +92,12 @@ public final class Socket extends BaseSocket implements Closeable {
         return new Socket(Sys.socket(domain.value(), type.value(), protocol == null ? 0 : protocol.value()));
     }
 
-    /** A connected pair of sockets from {@code socketpair(2)}, with {@code SOCK_CLOEXEC}. Unix domain only on Linux. */
+    /**
+     * A connected pair of sockets from {@code socketpair(2)}, with {@code SOCK_CLOEXEC}.
+     *
+     * @throws IOException {@code EOPNOTSUPP} (or {@code EAFNOSUPPORT}) for any family but {@code AF_UNIX}: Linux
+     *     makes pairs of Unix sockets only; {@code EMFILE} at the descriptor limit
+     */
     public static Socket[] pair(Domain domain, Type type, Protocol protocol) throws IOException {
         return pairRaw(domain, new Type(type.value() | C.SOCK_CLOEXEC), protocol);
     }
