@@ -1,6 +1,5 @@
 package dev.socket2j.netty;
 
-import dev.socket2j.SockAddr;
 import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
@@ -17,7 +16,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
@@ -210,6 +208,7 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
 
     /** Connects; true if done at once, false if EPOLLOUT will tell. */
     boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (remote != null) throw new java.nio.channels.AlreadyConnectedException();
         if (localAddress != null) doBind(localAddress);
         boolean done = doConnect0(remoteAddress);
         if (done) {
@@ -334,8 +333,9 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
             if (promise == null) return;
             active = true;
             setFlag(C.EPOLLRDHUP);
+            // a listener of the promise may close the channel: channelActive still comes first
             boolean promiseSet = promise.trySuccess();
-            if (!wasActive && isActive()) pipeline().fireChannelActive();
+            if (!wasActive) pipeline().fireChannelActive();
             if (!promiseSet) close(voidPromise());
         }
 
@@ -359,13 +359,11 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
                 connectPromise = null;
             }
         }
-
-        @Override
-        public RecvByteBufAllocator.Handle recvBufAllocHandle() { return super.recvBufAllocHandle(); }
     }
 
+    /** Must return an {@link AbstractSocket2Unsafe} (declared as Netty's type: the subclass is package-private). */
     @Override
-    protected abstract AbstractSocket2Unsafe newUnsafe();
+    protected abstract AbstractUnsafe newUnsafe();
 
     static int errno(LoopScratch s) { return dev.socket2j.internal.Libc.errno(s.capture); }
 }

@@ -320,6 +320,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
     // ---------------------------------------------------------------- read
 
     /** read(2) into the buffer's writable space: bytes read, 0 for EAGAIN, -1 at end of stream. */
+    @SuppressWarnings("deprecation")  // RecvByteBufAllocator.Handle: what Netty's own unsafe hands out
     private int readInto(ByteBuf buf) throws IOException {
         int writable = buf.writableBytes();
         RecvByteBufAllocator.Handle h = unsafe().recvBufAllocHandle();
@@ -347,11 +348,26 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
     }
 
     abstract class StreamUnsafe extends AbstractSocket2Unsafe {
+        /** With SO_LINGER on, close(2) may block for the linger time: leave the loop first, close elsewhere. */
+        @Override
+        protected java.util.concurrent.Executor prepareToClose() {
+            try {
+                if (isOpen() && socket.getOption(dev.socket2j.SockOpt.SO_LINGER).map(d -> !d.isZero()).orElse(false)) {
+                    doDeregister();
+                    return io.netty.util.concurrent.GlobalEventExecutor.INSTANCE;
+                }
+            } catch (Throwable ignored) {
+                // unreadable: close here, as without linger
+            }
+            return null;
+        }
+
         private boolean shouldBreakReadReady(ChannelConfig config) {
             return inputShutdown && (inputClosedSeenErrorOnRead || !allowHalfClosure());
         }
 
         @Override
+        @SuppressWarnings("deprecation")
         void epollInReady() {
             ChannelConfig config = config();
             if (shouldBreakReadReady(config)) {
@@ -392,6 +408,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
             }
         }
 
+        @SuppressWarnings("deprecation")
         private void handleReadException(ChannelPipeline pipeline, ByteBuf buf, Throwable cause, boolean allDataRead,
                                          RecvByteBufAllocator.Handle h) {
             if (buf != null) {
@@ -435,6 +452,4 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         }
     }
 
-    @Override
-    protected abstract StreamUnsafe newUnsafe();
 }

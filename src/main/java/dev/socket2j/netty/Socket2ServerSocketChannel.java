@@ -39,10 +39,16 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
     /** A new dual-stack socket where IPv6 exists, else IPv4. */
     public Socket2ServerSocketChannel() { this(Sockets.preferredFamily()); }
 
+    /**
+     * A new socket of the given family.
+     *
+     * @throws io.netty.channel.ChannelException if socket(2) fails (EMFILE, EAFNOSUPPORT without IPv6, ...)
+     */
     public Socket2ServerSocketChannel(SocketProtocolFamily family) {
         this(Sockets.newStream(family), family == SocketProtocolFamily.INET6);
     }
 
+    /** A new socket of the given family (Netty's older enum). */
     @SuppressWarnings("deprecation")
     public Socket2ServerSocketChannel(InternetProtocolFamily family) { this(family.toSocketProtocolFamily()); }
 
@@ -50,8 +56,7 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
     public Socket2ServerSocketChannel(int fd) {
         this(nonBlocking(Socket.fromFd(fd)), Sockets.isIpv6(fd));
         try {
-            if (socket.getOption(dev.socket2j.SockOpt.custom("SO_ACCEPTCONN", C.SOL_SOCKET, C.SO_ACCEPTCONN,
-                    dev.socket2j.Codecs.BOOL, true, false))) {
+            if (socket.getOption(dev.socket2j.SockOpt.SO_ACCEPTCONN)) {
                 active = true;
                 resetCachedAddresses();
             }
@@ -79,13 +84,10 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
     protected void doBind(SocketAddress localAddress) throws Exception {
         super.doBind(localAddress);
         int tfo = config.getTcpFastOpen();
-        if (tfo > 0) socket.setOption(TCP_FASTOPEN, tfo);
+        if (tfo > 0) socket.setOption(dev.socket2j.SockOpt.TCP_FASTOPEN, tfo);
         socket.listen(config.getBacklog());
         active = true;
     }
-
-    private static final dev.socket2j.SockOpt<Integer> TCP_FASTOPEN =
-        dev.socket2j.SockOpt.custom("TCP_FASTOPEN", C.IPPROTO_TCP, C.TCP_FASTOPEN, dev.socket2j.Codecs.INT, true, true);
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) { throw new UnsupportedOperationException(); }
@@ -94,7 +96,7 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
     protected Object filterOutboundMessage(Object msg) { throw new UnsupportedOperationException(); }
 
     @Override
-    protected AbstractSocket2Unsafe newUnsafe() { return new ServerUnsafe(); }
+    protected AbstractUnsafe newUnsafe() { return new ServerUnsafe(); }
 
     private final class ServerUnsafe extends AbstractSocket2Unsafe {
         @Override
@@ -103,6 +105,7 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
         }
 
         @Override
+        @SuppressWarnings("deprecation")
         void epollInReady() {
             ChannelConfig cfg = config();
             if (!isActive()) {

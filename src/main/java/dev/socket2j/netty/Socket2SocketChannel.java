@@ -1,15 +1,12 @@
 package dev.socket2j.netty;
 
-import dev.socket2j.Domain;
 import dev.socket2j.Socket;
-import dev.socket2j.Type;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -35,7 +32,11 @@ public final class Socket2SocketChannel extends AbstractSocket2StreamChannel imp
     /** A new dual-stack (IPv6, accepting IPv4-mapped peers) socket where IPv6 exists, else IPv4. */
     public Socket2SocketChannel() { this(Sockets.preferredFamily()); }
 
-    /** A new socket of the given family. */
+    /**
+     * A new socket of the given family.
+     *
+     * @throws io.netty.channel.ChannelException if socket(2) fails (EMFILE, EAFNOSUPPORT without IPv6, ...)
+     */
     public Socket2SocketChannel(SocketProtocolFamily family) {
         this(null, Sockets.newStream(family), family == SocketProtocolFamily.INET6, false);
     }
@@ -97,9 +98,6 @@ public final class Socket2SocketChannel extends AbstractSocket2StreamChannel imp
     }
 
     @Override
-    protected StreamUnsafe newUnsafe() { return new StreamUnsafe() {}; }
+    protected AbstractUnsafe newUnsafe() { return new StreamUnsafe() {}; }
 
-    @Override public String toString() { return super.toString(); }
-
-    static ChannelException wrap(IOException e) { return new ChannelException(e); }
 }
