@@ -408,7 +408,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     }
 
     private Received recvFromRaw(Scratch s, MemorySegment sink, int flags) throws IOException {
-        s.addr.asSlice(0, SockAddr.STORAGE_SIZE).fill((byte) 0);
+        s.addr.fill((byte) 0);  // s.addr is one sockaddr_storage
         s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
         long n;
         int fd = acquire();
@@ -439,7 +439,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     private Received recvmsgVectored(ByteBuffer[] bufs, int flags, boolean withAddr) throws IOException {
         Scratch s = Scratch.get();
         int cnt = Bufs.fillIov(s, bufs, false);
-        if (withAddr) s.addr.asSlice(0, SockAddr.STORAGE_SIZE).fill((byte) 0);
+        if (withAddr) s.addr.fill((byte) 0);  // s.addr is one sockaddr_storage
         MemorySegment msg = prepareMsg(s, withAddr ? s.addr : MemorySegment.NULL, withAddr ? SockAddr.STORAGE_SIZE : 0,
             cnt, MemorySegment.NULL, 0, 0);
         long n;
