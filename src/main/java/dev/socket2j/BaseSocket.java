@@ -128,6 +128,9 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         } finally { release(); }
     }
 
+    private static final long POLL_FD = Layouts.off(Layouts.POLLFD, "fd"),
+        POLL_EVENTS = Layouts.off(Layouts.POLLFD, "events"), POLL_REVENTS = Layouts.off(Layouts.POLLFD, "revents");
+
     private void pollConnect(int fd, Duration timeout, Scratch s) throws IOException {
         long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
         long deadline = System.nanoTime() + nanos;
@@ -136,9 +139,9 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
             long left = deadline - System.nanoTime();
             if (left <= 0) throw new SocketTimeoutException("connect(2) timed out after " + nanos / 1_000_000 + " ms");
             int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
-            pfd.set(JAVA_INT, 0, fd);
-            pfd.set(JAVA_SHORT, 4, (short) (C.POLLIN | C.POLLOUT));
-            pfd.set(JAVA_SHORT, 6, (short) 0);
+            pfd.set(JAVA_INT, POLL_FD, fd);
+            pfd.set(JAVA_SHORT, POLL_EVENTS, (short) (C.POLLIN | C.POLLOUT));
+            pfd.set(JAVA_SHORT, POLL_REVENTS, (short) 0);
             int rc = Sys.pollRaw(pfd, 1, ms, s.capture);
             if (rc < 0) {
                 int errno = Libc.errno(s.capture);
@@ -146,7 +149,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
                 throw Errors.of("poll(2)", errno);
             }
             if (rc == 0) continue;  // the loop's deadline check reports the timeout
-            short revents = pfd.get(JAVA_SHORT, 6);
+            short revents = pfd.get(JAVA_SHORT, POLL_REVENTS);
             if ((revents & (C.POLLHUP | C.POLLERR)) != 0) {
                 int err = SockOpt.SO_ERROR.get(fd);
                 throw err != 0 ? Errors.of("connect(2)", err) : new IOException("no error set after POLLHUP");
@@ -198,7 +201,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
             nfd = flags < 0 ? Sys.accept(fd, s.addr, s.len) : Sys.accept4(fd, s.addr, s.len, flags);
         } finally { releaseClosing(nfd); }
         try {
-            SockAddr peer = SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+            SockAddr peer = readAddr(s.addr, s.len.get(JAVA_INT, 0));
             return new Accepted(new Socket(nfd), peer);
         } catch (RuntimeException e) {
             Sys.closeQuietly(nfd);
@@ -217,7 +220,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
         int fd = acquire();
         try { Sys.getsockname(fd, s.addr, s.len); } finally { release(); }
-        return SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+        return readAddr(s.addr, s.len.get(JAVA_INT, 0));
     }
 
     /** {@code getpeername(2)}: the connected peer; ENOTCONN if there is none. */
@@ -226,10 +229,15 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
         int fd = acquire();
         try { Sys.getpeername(fd, s.addr, s.len); } finally { release(); }
-        return SockAddr.fromSegment(s.addr, Math.min(s.len.get(JAVA_INT, 0), SockAddr.STORAGE_SIZE));
+        return readAddr(s.addr, s.len.get(JAVA_INT, 0));
     }
 
-    /** {@code fcntl(F_DUPFD_CLOEXEC)}: a new descriptor for the same socket, with close-on-exec. */
+    /**
+     * {@code fcntl(F_DUPFD_CLOEXEC)}: a new descriptor for the same socket, with close-on-exec. Both share the open
+     * socket (options, file status flags such as {@code O_NONBLOCK}, the connection); each must be closed.
+     *
+     * @throws IOException {@code EMFILE} at the process's descriptor limit
+     */
     public Socket tryClone() throws IOException {
         int fd = acquire();
         int nfd = -1;
@@ -252,9 +260,14 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     }
 
     private static void setNonblockingFd(int fd, boolean on) throws IOException {
-        int fl = Sys.fcntl(fd, C.F_GETFL, 0);
-        int nfl = on ? fl | C.O_NONBLOCK : fl & ~C.O_NONBLOCK;
-        if (nfl != fl) Sys.fcntl(fd, C.F_SETFL, nfl);
+        setFlag(fd, C.F_GETFL, C.F_SETFL, C.O_NONBLOCK, on);
+    }
+
+    /** Read-modify-write of one bit of the flags {@code fcntl(get)} returns; no second call if it is already so. */
+    private static void setFlag(int fd, int get, int set, int bit, boolean on) throws IOException {
+        int fl = Sys.fcntl(fd, get, 0);
+        int nfl = on ? fl | bit : fl & ~bit;
+        if (nfl != fl) Sys.fcntl(fd, set, nfl);
     }
 
     /** Whether {@code FD_CLOEXEC} is set. */
@@ -266,14 +279,16 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     /** Sets or clears {@code FD_CLOEXEC} (read-modify-write, not atomic). */
     public void setCloexec(boolean on) throws IOException {
         int fd = acquire();
-        try {
-            int fl = Sys.fcntl(fd, C.F_GETFD, 0);
-            int nfl = on ? fl | C.FD_CLOEXEC : fl & ~C.FD_CLOEXEC;
-            if (nfl != fl) Sys.fcntl(fd, C.F_SETFD, nfl);
-        } finally { release(); }
+        try { setFlag(fd, C.F_GETFD, C.F_SETFD, C.FD_CLOEXEC, on); } finally { release(); }
     }
 
-    /** {@code shutdown(2)}: closes one or both halves of the connection. */
+    /**
+     * {@code shutdown(2)}: closes one or both halves of the connection. Shutting the write half sends a FIN on TCP
+     * after the queued data; the read half makes later receives return 0. It affects every descriptor of the socket.
+     *
+     * @throws IOException {@code ENOTCONN} on an unconnected TCP or UDP socket (on a listening TCP socket
+     *     {@code SHUT_RD}/{@code SHUT_RDWR} succeed and wake a blocked {@code accept})
+     */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
         int fd = acquire();
@@ -393,7 +408,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     }
 
     private Received recvFromRaw(Scratch s, MemorySegment sink, int flags) throws IOException {
-        s.addr.asSlice(0, SockAddr.STORAGE_SIZE).fill((byte) 0);
+        s.addr.fill((byte) 0);  // s.addr is one sockaddr_storage
         s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
         long n;
         int fd = acquire();
@@ -424,8 +439,9 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     private Received recvmsgVectored(ByteBuffer[] bufs, int flags, boolean withAddr) throws IOException {
         Scratch s = Scratch.get();
         int cnt = Bufs.fillIov(s, bufs, false);
-        if (withAddr) s.addr.asSlice(0, SockAddr.STORAGE_SIZE).fill((byte) 0);
-        MemorySegment msg = prepareMsg(s, cnt, withAddr ? s.addr : MemorySegment.NULL, withAddr ? SockAddr.STORAGE_SIZE : 0);
+        if (withAddr) s.addr.fill((byte) 0);  // s.addr is one sockaddr_storage
+        MemorySegment msg = prepareMsg(s, withAddr ? s.addr : MemorySegment.NULL, withAddr ? SockAddr.STORAGE_SIZE : 0,
+            cnt, MemorySegment.NULL, 0, 0);
         long n;
         int fd = acquire();
         try { n = Sys.recvmsg(fd, msg, flags); } finally { release(); }
@@ -434,16 +450,20 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         return new Received(n, new RecvFlags(msg.get(JAVA_INT, Layouts.MSG_FLAGS)), from);
     }
 
-    /** Fills the thread's msghdr with the iovec array (already filled) and an optional name. */
-    static MemorySegment prepareMsg(Scratch s, int iovcnt, MemorySegment name, int namelen) {
+    /**
+     * Fills the thread's msghdr: an optional name, the thread's iovec array (already filled with {@code iovcnt}
+     * entries), an optional control buffer and the flags. The one place a {@code struct msghdr} is written.
+     */
+    static MemorySegment prepareMsg(Scratch s, MemorySegment name, int namelen, int iovcnt, MemorySegment control,
+                                    long controlLen, int flags) {
         MemorySegment msg = s.msghdr;
         msg.set(ADDRESS, Layouts.MSG_NAME, name);
         msg.set(JAVA_INT, Layouts.MSG_NAMELEN, namelen);
-        msg.set(ADDRESS, Layouts.MSG_IOV, s.iov);
+        msg.set(ADDRESS, Layouts.MSG_IOV, iovcnt == 0 ? MemorySegment.NULL : s.iov);
         msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, iovcnt);
-        msg.set(ADDRESS, Layouts.MSG_CONTROL, MemorySegment.NULL);
-        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, 0);
-        msg.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
+        msg.set(ADDRESS, Layouts.MSG_CONTROL, control);
+        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, controlLen);
+        msg.set(JAVA_INT, Layouts.MSG_FLAGS, flags);
         return msg;
     }
 
@@ -555,7 +575,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         Scratch s = Scratch.get();
         int cnt = Bufs.fillIov(s, bufs, true);
         int alen = to == null ? 0 : to.copyTo(s.addr);
-        MemorySegment msg = prepareMsg(s, cnt, to == null ? MemorySegment.NULL : s.addr, alen);
+        MemorySegment msg = prepareMsg(s, to == null ? MemorySegment.NULL : s.addr, alen, cnt, MemorySegment.NULL, 0, 0);
         long n;
         int fd = acquire();
         try { n = Sys.sendmsg(fd, msg, flags | C.MSG_NOSIGNAL); } finally { release(); }
@@ -571,6 +591,10 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
      * position is neither used nor moved. Linux caps one call at 0x7ffff000 bytes.
      *
      * @param length bytes to send, or 0 for "as much as one call sends" (socket2's {@code None})
+     * @return the bytes sent; 0 at the end of the file
+     * @throws IOException {@code EAGAIN} when a non-blocking socket's buffer is full, {@code EINVAL} for a file that
+     *     cannot be mapped (not a regular file or block device), {@code EBADF} if {@code fileFd} is not open for
+     *     reading, {@code EPIPE} once the peer closed
      */
     public long sendfile(int fileFd, long offset, long length) throws IOException {
         if (offset < 0) throw new IllegalArgumentException("negative offset: " + offset);

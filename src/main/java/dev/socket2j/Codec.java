@@ -35,9 +35,7 @@ public interface Codec<T> {
      * @throws IllegalArgumentException if the value does not fit the C type
      */
     default void validate(T value) {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            encode(value, arena.allocate(Math.max(size(), encodedSize(value)), 8));
-        }
+        encode(value, dev.socket2j.internal.Scratch.get().optval(Math.max(size(), encodedSize(value))));
     }
 
     /** Reads the value the kernel wrote: {@code len} is the optlen it returned. */

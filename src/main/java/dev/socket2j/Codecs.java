@@ -32,6 +32,28 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class Codecs {
     private Codecs() {}
 
+    // struct offsets, from the one set of layouts (declared first: the codecs below use them at class init)
+    private static final long L_ONOFF = Layouts.off(Layouts.LINGER, "l_onoff"),
+        L_LINGER = Layouts.off(Layouts.LINGER, "l_linger"),
+        TV_SEC = Layouts.off(Layouts.TIMEVAL, "tv_sec"), TV_USEC = Layouts.off(Layouts.TIMEVAL, "tv_usec"),
+        CR_PID = Layouts.off(Layouts.UCRED, "pid"), CR_UID = Layouts.off(Layouts.UCRED, "uid"),
+        CR_GID = Layouts.off(Layouts.UCRED, "gid"),
+        MREQN_GROUP = Layouts.off(Layouts.IP_MREQN, "imr_multiaddr"),
+        MREQN_ADDRESS = Layouts.off(Layouts.IP_MREQN, "imr_address"),
+        MREQN_IFINDEX = Layouts.off(Layouts.IP_MREQN, "imr_ifindex"),
+        MREQS_GROUP = Layouts.off(Layouts.IP_MREQ_SOURCE, "imr_multiaddr"),
+        MREQS_IFACE = Layouts.off(Layouts.IP_MREQ_SOURCE, "imr_interface"),
+        MREQS_SOURCE = Layouts.off(Layouts.IP_MREQ_SOURCE, "imr_sourceaddr"),
+        MREQ6_GROUP = Layouts.off(Layouts.IPV6_MREQ, "ipv6mr_multiaddr"),
+        MREQ6_IFINDEX = Layouts.off(Layouts.IPV6_MREQ, "ipv6mr_interface"),
+        FPROG_LEN = Layouts.off(Layouts.SOCK_FPROG, "len"), FPROG_FILTER = Layouts.off(Layouts.SOCK_FPROG, "filter"),
+        SF_SIZE = Layouts.SOCK_FILTER.byteSize(), SF_CODE = Layouts.off(Layouts.SOCK_FILTER, "code"),
+        SF_JT = Layouts.off(Layouts.SOCK_FILTER, "jt"), SF_JF = Layouts.off(Layouts.SOCK_FILTER, "jf"),
+        SF_K = Layouts.off(Layouts.SOCK_FILTER, "k");
+    private static final int LINGER_SIZE = (int) Layouts.LINGER.byteSize(), TIMEVAL_SIZE = (int) Layouts.TIMEVAL.byteSize(),
+        MREQN_SIZE = (int) Layouts.IP_MREQN.byteSize(), MREQS_SIZE = (int) Layouts.IP_MREQ_SOURCE.byteSize(),
+        MREQ6_SIZE = (int) Layouts.IPV6_MREQ.byteSize(), FPROG_SIZE = (int) Layouts.SOCK_FPROG.byteSize();
+
     /** A C {@code int} read as {@code value != 0}, written as 0/1. */
     public static final Codec<Boolean> BOOL = new Codec<>() {
         @Override public Class<?> type() { return Boolean.class; }
@@ -160,14 +182,15 @@ public final class Codecs {
      */
     public static final Codec<Optional<Duration>> LINGER = new Codec<>() {
         @Override public Class<?> type() { return Optional.class; }
-        @Override public int size() { return (int) Layouts.LINGER.byteSize(); }
+        @Override public int size() { return LINGER_SIZE; }
         @Override public int encode(Optional<Duration> v, MemorySegment buf) {
-            buf.set(JAVA_INT, 0, v.isPresent() ? 1 : 0);
-            buf.set(JAVA_INT, 4, v.isPresent() ? (int) Math.min(ceilSeconds(v.get()), Integer.MAX_VALUE) : 0);
-            return 8;
+            buf.set(JAVA_INT, L_ONOFF, v.isPresent() ? 1 : 0);
+            buf.set(JAVA_INT, L_LINGER, v.isPresent() ? (int) Math.min(ceilSeconds(v.get()), Integer.MAX_VALUE) : 0);
+            return LINGER_SIZE;
         }
         @Override public Optional<Duration> decode(MemorySegment buf, int len) {
-            return buf.get(JAVA_INT, 0) == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(buf.get(JAVA_INT, 4)));
+            return buf.get(JAVA_INT, L_ONOFF) == 0 ? Optional.empty()
+                : Optional.of(Duration.ofSeconds(buf.get(JAVA_INT, L_LINGER)));
         }
         @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
         @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
@@ -182,7 +205,7 @@ public final class Codecs {
      */
     public static final Codec<Optional<Duration>> TIMEVAL = new Codec<>() {
         @Override public Class<?> type() { return Optional.class; }
-        @Override public int size() { return (int) Layouts.TIMEVAL.byteSize(); }
+        @Override public int size() { return TIMEVAL_SIZE; }
         @Override public int encode(Optional<Duration> v, MemorySegment buf) {
             long sec = 0, usec = 0;
             if (v.isPresent()) {
@@ -197,12 +220,12 @@ public final class Codecs {
                     if (sec == Long.MAX_VALUE) usec = 999_999; else { sec++; usec = 0; }
                 }
             }
-            buf.set(JAVA_LONG, 0, sec);
-            buf.set(JAVA_LONG, 8, usec);
-            return 16;
+            buf.set(JAVA_LONG, TV_SEC, sec);
+            buf.set(JAVA_LONG, TV_USEC, usec);
+            return TIMEVAL_SIZE;
         }
         @Override public Optional<Duration> decode(MemorySegment buf, int len) {
-            long sec = buf.get(JAVA_LONG, 0), usec = buf.get(JAVA_LONG, 8);
+            long sec = buf.get(JAVA_LONG, TV_SEC), usec = buf.get(JAVA_LONG, TV_USEC);
             return sec == 0 && usec == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(sec, usec * 1000));
         }
         @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
@@ -288,7 +311,7 @@ public final class Codecs {
 
     /** {@code struct ucred} ({@code SO_PEERCRED}). */
     public static final Codec<PeerCredentials> UCRED = readOnly(PeerCredentials.class, (int) Layouts.UCRED.byteSize(),
-        (buf, len) -> new PeerCredentials(buf.get(JAVA_INT, 0), buf.get(JAVA_INT, 4), buf.get(JAVA_INT, 8)));
+        (buf, len) -> new PeerCredentials(buf.get(JAVA_INT, CR_PID), buf.get(JAVA_INT, CR_UID), buf.get(JAVA_INT, CR_GID)));
 
     /** {@code struct tcp_info}; fields past the length the kernel returned are absent (see {@link TcpInfo}). */
     public static final Codec<TcpInfo> TCP_INFO = readOnly(TcpInfo.class, 512, TcpInfo::decode);
@@ -315,13 +338,19 @@ public final class Codecs {
     });
 
     /** {@code struct ip_mreqn} for an IPv4 membership ({@code IP_ADD_MEMBERSHIP}/{@code IP_DROP_MEMBERSHIP}). */
-    public static final Codec<Membership.V4> IP_MREQN = writeOnly(Membership.V4.class, 12, (v, buf) -> {
-        putInAddr(buf, 0, v.group());
+    public static final Codec<Membership.V4> IP_MREQN = writeOnly(Membership.V4.class, MREQN_SIZE, (v, buf) -> {
+        putInAddr(buf, MREQN_GROUP, v.group());
         switch (v.iface()) {
-            case InterfaceIndexOrAddress.Index i -> { buf.set(JAVA_INT, 4, 0); buf.set(JAVA_INT, 8, i.index()); }
-            case InterfaceIndexOrAddress.Address a -> { putInAddr(buf, 4, a.address()); buf.set(JAVA_INT, 8, 0); }
+            case InterfaceIndexOrAddress.Index i -> {
+                buf.set(JAVA_INT, MREQN_ADDRESS, 0);
+                buf.set(JAVA_INT, MREQN_IFINDEX, i.index());
+            }
+            case InterfaceIndexOrAddress.Address a -> {
+                putInAddr(buf, MREQN_ADDRESS, a.address());
+                buf.set(JAVA_INT, MREQN_IFINDEX, 0);
+            }
         }
-        return 12;
+        return MREQN_SIZE;
     }, text -> {
         String[] p = split(text, 2);
         String i = p.length > 1 ? p[1] : "0";
@@ -331,11 +360,11 @@ public final class Codecs {
     });
 
     /** {@code struct ip_mreq_source} for a source-specific IPv4 membership. */
-    public static final Codec<Membership.SourceV4> IP_MREQ_SOURCE = writeOnly(Membership.SourceV4.class, 12, (v, buf) -> {
-        putInAddr(buf, 0, v.group());
-        putInAddr(buf, 4, v.iface());
-        putInAddr(buf, 8, v.source());
-        return 12;
+    public static final Codec<Membership.SourceV4> IP_MREQ_SOURCE = writeOnly(Membership.SourceV4.class, MREQS_SIZE, (v, buf) -> {
+        putInAddr(buf, MREQS_GROUP, v.group());
+        putInAddr(buf, MREQS_IFACE, v.iface());
+        putInAddr(buf, MREQS_SOURCE, v.source());
+        return MREQS_SIZE;
     }, text -> {
         String[] p = split(text, 3);
         return new Membership.SourceV4(parseInet4(p[0]), parseInet4(p[1]),
@@ -343,10 +372,10 @@ public final class Codecs {
     });
 
     /** {@code struct ipv6_mreq} for an IPv6 membership. */
-    public static final Codec<Membership.V6> IPV6_MREQ = writeOnly(Membership.V6.class, 20, (v, buf) -> {
-        MemorySegment.copy(v.group().getAddress(), 0, buf, JAVA_BYTE, 0, 16);
-        buf.set(JAVA_INT, 16, v.ifindex());
-        return 20;
+    public static final Codec<Membership.V6> IPV6_MREQ = writeOnly(Membership.V6.class, MREQ6_SIZE, (v, buf) -> {
+        MemorySegment.copy(v.group().getAddress(), 0, buf, JAVA_BYTE, MREQ6_GROUP, 16);
+        buf.set(JAVA_INT, MREQ6_IFINDEX, v.ifindex());
+        return MREQ6_SIZE;
     }, text -> {
         String[] p = split(text, 2);
         InetAddress a = parseInet(p[0]);
@@ -363,23 +392,24 @@ public final class Codecs {
      */
     public static final Codec<SockFilter[]> SOCK_FPROG = new Codec<>() {
         @Override public Class<?> type() { return SockFilter[].class; }
-        @Override public int size() { return 16; }
-        @Override public int encodedSize(SockFilter[] v) { return 16 + 8 * v.length; }
+        @Override public int size() { return FPROG_SIZE; }
+        @Override public int encodedSize(SockFilter[] v) { return FPROG_SIZE + (int) SF_SIZE * v.length; }
         @Override public int encode(SockFilter[] v, MemorySegment buf) {
             if (v.length == 0 || v.length > BPF_MAXINSNS) {
                 throw new IllegalArgumentException("a BPF program has 1.." + BPF_MAXINSNS + " instructions, not " + v.length);
             }
-            MemorySegment prog = buf.asSlice(16, 8L * v.length);
+            MemorySegment prog = buf.asSlice(FPROG_SIZE, SF_SIZE * v.length);
             for (int i = 0; i < v.length; i++) {
                 SockFilter f = Objects.requireNonNull(v[i], "filter instruction");
-                prog.set(JAVA_SHORT, 8L * i, (short) f.code());
-                prog.set(JAVA_BYTE, 8L * i + 2, (byte) f.jt());
-                prog.set(JAVA_BYTE, 8L * i + 3, (byte) f.jf());
-                prog.set(JAVA_INT, 8L * i + 4, f.k());
+                long at = SF_SIZE * i;
+                prog.set(JAVA_SHORT, at + SF_CODE, (short) f.code());
+                prog.set(JAVA_BYTE, at + SF_JT, (byte) f.jt());
+                prog.set(JAVA_BYTE, at + SF_JF, (byte) f.jf());
+                prog.set(JAVA_INT, at + SF_K, f.k());
             }
-            buf.set(JAVA_SHORT, 0, (short) v.length);
-            buf.set(ADDRESS, 8, prog);
-            return 16;
+            buf.set(JAVA_SHORT, FPROG_LEN, (short) v.length);
+            buf.set(ADDRESS, FPROG_FILTER, prog);
+            return FPROG_SIZE;
         }
         @Override public SockFilter[] decode(MemorySegment buf, int len) {
             throw new UnsupportedOperationException("SO_ATTACH_FILTER cannot be read");

@@ -49,6 +49,7 @@ public sealed interface ControlMessage {
      * {@code close()}. The kernel refuses more than 253 per message ({@code EINVAL}).
      */
     record ScmRights(int[] fds) implements ControlMessage {
+        /** Copies {@code fds}. @throws IllegalArgumentException for a negative descriptor */
         public ScmRights {
             fds = fds.clone();
             for (int fd : fds) if (fd < 0) throw new IllegalArgumentException("negative file descriptor: " + fd);
@@ -66,6 +67,7 @@ public sealed interface ControlMessage {
             return new ScmRights(fds);
         }
 
+        /** A copy of the descriptor numbers. */
         @Override public int[] fds() { return fds.clone(); }
         @Override public int level() { return C.SOL_SOCKET; }
         @Override public int type() { return C.SCM_RIGHTS; }
@@ -88,6 +90,7 @@ public sealed interface ControlMessage {
 
     /** {@code SCM_TIMESTAMPNS} (socket(7)): the receive time, after {@code SO_TIMESTAMPNS} is enabled. */
     record TimestampNs(long seconds, long nanos) implements ControlMessage {
+        /** The receive time as an {@link Instant} ({@code CLOCK_REALTIME}). */
         public Instant instant() { return Instant.ofEpochSecond(seconds, nanos); }
         @Override public int level() { return C.SOL_SOCKET; }
         @Override public int type() { return C.SCM_TIMESTAMPNS; }
@@ -111,6 +114,7 @@ public sealed interface ControlMessage {
      * byte of that one datagram.
      */
     record IpTos(int tos) implements ControlMessage {
+        /** Checks the components. @throws IllegalArgumentException for a TOS outside 0..255 */
         public IpTos {
             if (tos < 0 || tos > 255) throw new IllegalArgumentException("TOS out of range 0..255: " + tos);
         }
@@ -132,6 +136,7 @@ public sealed interface ControlMessage {
      * address ({@code specDst}) and/or outgoing interface for that datagram.
      */
     record IpPktInfo(int ifindex, Inet4Address specDst, Inet4Address addr) implements ControlMessage {
+        /** Checks the components. @throws NullPointerException for a null address ({@code 0.0.0.0} means none) */
         public IpPktInfo {
             Objects.requireNonNull(specDst, "specDst");
             Objects.requireNonNull(addr, "addr");
@@ -146,6 +151,7 @@ public sealed interface ControlMessage {
      * {@code IP_RECVORIGDSTADDR}; with TPROXY this is the address the client meant.
      */
     record IpOrigDstAddr(SockAddr addr) implements ControlMessage {
+        /** Checks the components. @throws NullPointerException for a null address */
         public IpOrigDstAddr { Objects.requireNonNull(addr, "addr"); }
         @Override public int level() { return C.IPPROTO_IP; }
         @Override public int type() { return C.IP_ORIGDSTADDR; }
@@ -173,6 +179,7 @@ public sealed interface ControlMessage {
      * destination address and arrival interface); on send the source address and/or interface.
      */
     record Ipv6PktInfo(Inet6Address addr, int ifindex) implements ControlMessage {
+        /** Checks the components. @throws NullPointerException for a null address ({@code ::} means none) */
         public Ipv6PktInfo { Objects.requireNonNull(addr, "addr"); }
         @Override public int level() { return C.IPPROTO_IPV6; }
         @Override public int type() { return C.IPV6_PKTINFO; }
@@ -181,6 +188,7 @@ public sealed interface ControlMessage {
 
     /** {@code IPV6_ORIGDSTADDR} (ipv6(7)): the original destination ({@code sockaddr_in6}), after {@code IPV6_RECVORIGDSTADDR}. */
     record Ipv6OrigDstAddr(SockAddr addr) implements ControlMessage {
+        /** Checks the components. @throws NullPointerException for a null address */
         public Ipv6OrigDstAddr { Objects.requireNonNull(addr, "addr"); }
         @Override public int level() { return C.IPPROTO_IPV6; }
         @Override public int type() { return C.IPV6_ORIGDSTADDR; }
@@ -194,6 +202,7 @@ public sealed interface ControlMessage {
      * of {@code size} bytes (an unsigned 16-bit value; the last segment may be shorter) leaves as that many datagrams.
      */
     record UdpSegment(int size) implements ControlMessage {
+        /** Checks the components. @throws IllegalArgumentException for a size outside 0..65535 */
         public UdpSegment {
             if (size < 0 || size > 0xFFFF) throw new IllegalArgumentException("segment size out of range 0..65535: " + size);
         }
@@ -216,7 +225,9 @@ public sealed interface ControlMessage {
 
     /** A control message of another (level, type), or one whose payload length does not fit its type; raw bytes. */
     record Unknown(int level, int type, byte[] data) implements ControlMessage {
+        /** Copies {@code data}. */
         public Unknown { data = data.clone(); }
+        /** A copy of the payload. */
         @Override public byte[] data() { return data.clone(); }
         @Override public int dataLength() { return data.length; }
         @Override public boolean equals(Object o) {

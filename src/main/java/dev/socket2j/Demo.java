@@ -10,6 +10,7 @@ import java.time.Duration;
 public final class Demo {
     private Demo() {}
 
+    /** Runs the demo; the arguments are ignored. @param args ignored @throws IOException if a call fails */
     public static void main(String[] args) throws IOException {
         try (Socket listener = Socket.open(Domain.IPV4, Type.STREAM, Protocol.TCP)) {
             listener.setReuseAddress(true);

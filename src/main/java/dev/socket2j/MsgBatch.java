@@ -9,7 +9,6 @@ import dev.socket2j.internal.MsgIo;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -274,10 +273,7 @@ public final class MsgBatch implements AutoCloseable {
 
     /** Hands over every descriptor received by the last {@code recvmmsg} (all slots, in order) as owned sockets. */
     public List<Socket> takeFds() {
-        int[] taken = fds.take();
-        List<Socket> out = new ArrayList<>(taken.length);
-        for (int fd : taken) out.add(Socket.fromFd(fd));
-        return out;
+        return Socket.owning(fds.take());
     }
 
     /** Closes received descriptors not taken; the batch can no longer be used. Idempotent. Memory is freed by the GC. */

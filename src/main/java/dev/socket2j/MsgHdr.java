@@ -1,9 +1,7 @@
 package dev.socket2j;
 
 import dev.socket2j.internal.Bufs;
-import dev.socket2j.internal.C;
 import dev.socket2j.internal.CmsgCodec;
-import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.MsgIo;
 import dev.socket2j.internal.Scratch;
 
@@ -13,10 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A message to send with {@link BaseSocket#sendmsg(MsgHdr, int)}: socket2's {@code MsgHdr}, a {@code struct msghdr}
@@ -70,7 +65,7 @@ public final class MsgHdr {
     }
 
     static void checkCount(int n) {
-        if (n > C.IOV_MAX) throw new IllegalArgumentException(n + " buffers, more than IOV_MAX (" + C.IOV_MAX + ")");
+        Bufs.checkIovCount(n);
     }
 
     /**
@@ -128,7 +123,7 @@ public final class MsgHdr {
     /** Fills the thread's msghdr (and iovec, address, control buffers) for one {@code sendmsg}. */
     MemorySegment prepare(Scratch s) {
         int iovcnt = byteBuffers != null ? Bufs.fillIov(s, byteBuffers, true)
-            : segments != null ? MsgIo.fillIov(s, segments, true) : 0;
+            : segments != null ? Bufs.fillIov(s, segments, true) : 0;
         int alen = addr == null ? 0 : addr.copyTo(s.addr);
         MemorySegment ctl = MemorySegment.NULL;
         long clen = 0;
@@ -140,15 +135,7 @@ public final class MsgHdr {
             MemorySegment.copy(rawControl, 0, ctl, JAVA_BYTE, 0, rawControl.length);
             clen = rawControl.length;
         }
-        MemorySegment msg = s.msghdr;
-        msg.set(ADDRESS, Layouts.MSG_NAME, alen == 0 ? MemorySegment.NULL : s.addr);
-        msg.set(JAVA_INT, Layouts.MSG_NAMELEN, alen);
-        msg.set(ADDRESS, Layouts.MSG_IOV, iovcnt == 0 ? MemorySegment.NULL : s.iov);
-        msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, iovcnt);
-        msg.set(ADDRESS, Layouts.MSG_CONTROL, ctl);
-        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, clen);
-        msg.set(JAVA_INT, Layouts.MSG_FLAGS, flags);
-        return msg;
+        return BaseSocket.prepareMsg(s, alen == 0 ? MemorySegment.NULL : s.addr, alen, iovcnt, ctl, clen, flags);
     }
 
     /** Moves the positions of the byte buffers by the {@code n} bytes sent. */

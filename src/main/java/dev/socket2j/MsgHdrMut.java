@@ -10,11 +10,9 @@ import dev.socket2j.internal.Scratch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -134,10 +132,7 @@ public final class MsgHdrMut implements AutoCloseable {
      * an empty list.
      */
     public List<Socket> takeFds() {
-        int[] taken = fds.take();
-        List<Socket> out = new ArrayList<>(taken.length);
-        for (int fd : taken) out.add(Socket.fromFd(fd));
-        return out;
+        return Socket.owning(fds.take());
     }
 
     /** Closes the received descriptors not taken; further receives into this header throw. Idempotent. */
@@ -158,16 +153,8 @@ public final class MsgHdrMut implements AutoCloseable {
         nameLen = 0;
         controlLen = 0;
         int iovcnt = byteBuffers != null ? Bufs.fillIov(s, byteBuffers, false)
-            : segments != null ? MsgIo.fillIov(s, segments, false) : 0;
-        MemorySegment msg = s.msghdr;
-        msg.set(ADDRESS, Layouts.MSG_NAME, name);
-        msg.set(JAVA_INT, Layouts.MSG_NAMELEN, (int) name.byteSize());
-        msg.set(ADDRESS, Layouts.MSG_IOV, iovcnt == 0 ? MemorySegment.NULL : s.iov);
-        msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, iovcnt);
-        msg.set(ADDRESS, Layouts.MSG_CONTROL, control);
-        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, control.byteSize());
-        msg.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
-        return msg;
+            : segments != null ? Bufs.fillIov(s, segments, false) : 0;
+        return BaseSocket.prepareMsg(s, name, (int) name.byteSize(), iovcnt, control, control.byteSize(), 0);
     }
 
     /** Records a successful receive of {@code n}; takes ownership of received descriptors first of all. */
@@ -179,7 +166,7 @@ public final class MsgHdrMut implements AutoCloseable {
         nameLen = Math.max(0, Math.min(msg.get(JAVA_INT, Layouts.MSG_NAMELEN), (int) name.byteSize()));
         long got = Math.min(n, totalCapacity(s, msg));
         if (byteBuffers != null) Bufs.afterRecv(s, byteBuffers, got);
-        else if (segments != null) MsgIo.afterRecv(s, segments, got);
+        else if (segments != null) Bufs.afterRecv(s, segments, got);
     }
 
     private static long totalCapacity(Scratch s, MemorySegment msg) {

@@ -13,8 +13,8 @@ public interface OsError {
     /** The raw errno, e.g. 111 for {@code ECONNREFUSED}. */
     int errno();
 
-    /** The errno's symbolic name, e.g. {@code "ECONNREFUSED"}. */
-    String errnoName();
+    /** The errno's symbolic name, e.g. {@code "ECONNREFUSED"} ({@code "errno N"} for a number without a name). */
+    default String errnoName() { return dev.socket2j.internal.Errno.name(errno()); }
 
     /** The system call that failed, e.g. {@code "connect(2)"}. */
     String call();

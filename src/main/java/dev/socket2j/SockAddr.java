@@ -29,12 +29,12 @@ public final class SockAddr {
     public static final int STORAGE_SIZE = (int) Layouts.SOCKADDR_STORAGE_SIZE;
     private static final int SUN_PATH = (int) Layouts.SUN_PATH_OFFSET;
 
-    private final byte[] storage;  // exactly len bytes
-    private final int len;
+    private final byte[] storage;  // exactly the bytes in use
+    private final int len;         // storage.length, kept as a field for the accessors below
 
-    private SockAddr(byte[] bytes, int len) {
+    private SockAddr(byte[] bytes) {
         this.storage = bytes;
-        this.len = len;
+        this.len = bytes.length;
     }
 
     /** The address in the storage form {@code (storage, len)}; {@code len} may not exceed 128. */
@@ -42,7 +42,7 @@ public final class SockAddr {
         if (len < 0 || len > STORAGE_SIZE || len > bytes.length) {
             throw new IllegalArgumentException("sockaddr length " + len + " outside 0.." + Math.min(bytes.length, STORAGE_SIZE));
         }
-        return new SockAddr(Arrays.copyOf(bytes, len), len);
+        return new SockAddr(Arrays.copyOf(bytes, len));
     }
 
     /** Reads {@code len} bytes of a sockaddr the kernel wrote into {@code seg}. */
@@ -50,7 +50,9 @@ public final class SockAddr {
         if (len < 0 || len > STORAGE_SIZE || len > seg.byteSize()) {
             throw new IllegalArgumentException("sockaddr length " + len + " outside 0.." + Math.min(seg.byteSize(), STORAGE_SIZE));
         }
-        return new SockAddr(seg.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE), len);
+        byte[] b = new byte[len];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, b, 0, len);
+        return new SockAddr(b);
     }
 
     /** Writes this address into {@code seg} (at least {@link #len()} bytes) and returns {@link #len()}. */
@@ -85,7 +87,7 @@ public final class SockAddr {
         b[2] = (byte) (port >>> 8);
         b[3] = (byte) port;
         System.arraycopy(ip.getAddress(), 0, b, 4, 4);
-        return new SockAddr(b, b.length);
+        return new SockAddr(b);
     }
 
     /** {@code sockaddr_in6} with the given flow info and scope id, stored as given (host order, as socket2 does). */
@@ -98,7 +100,7 @@ public final class SockAddr {
         putInt(b, 4, flowinfo);
         System.arraycopy(ip.getAddress(), 0, b, 8, 16);
         putInt(b, 24, scopeId);
-        return new SockAddr(b, b.length);
+        return new SockAddr(b);
     }
 
     /**
@@ -115,7 +117,7 @@ public final class SockAddr {
         b[18] = (byte) 0xFF;
         b[19] = (byte) 0xFF;
         System.arraycopy(storage, 4, b, 20, 4);
-        return new SockAddr(b, b.length);
+        return new SockAddr(b);
     }
 
     /** Any supported {@link SocketAddress}: {@link InetSocketAddress} or {@link UnixDomainSocketAddress}. */
@@ -161,7 +163,7 @@ public final class SockAddr {
         byte[] b = new byte[len];
         putShort(b, 0, C.AF_UNIX);
         System.arraycopy(path, 0, b, SUN_PATH, path.length);
-        return new SockAddr(b, len);
+        return new SockAddr(b);
     }
 
     /** An abstract-namespace {@code sockaddr_un} (Linux): NUL, then {@code name} (at most 107 bytes). */
@@ -191,7 +193,7 @@ public final class SockAddr {
         putShort(b, 0, C.AF_VSOCK);
         putInt(b, 4, port);
         putInt(b, 8, cid);
-        return new SockAddr(b, b.length);
+        return new SockAddr(b);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -199,13 +201,17 @@ public final class SockAddr {
     /** {@code ss_family}, 0 ({@code AF_UNSPEC}) for an empty address. */
     public int family() { return len < 2 ? C.AF_UNSPEC : Short.toUnsignedInt((short) SHORT.get(storage, 0)); }
 
+    /** {@link #family()} as a {@link Domain}. */
     public Domain domain() { return new Domain(family()); }
 
     /** The length in use, in bytes. */
     public int len() { return len; }
 
+    /** Whether this is an {@code AF_INET} address ({@code sockaddr_in}). */
     public boolean isIpv4() { return family() == C.AF_INET; }
+    /** Whether this is an {@code AF_INET6} address ({@code sockaddr_in6}). */
     public boolean isIpv6() { return family() == C.AF_INET6; }
+    /** Whether this is an {@code AF_UNIX} address ({@code sockaddr_un}). */
     public boolean isUnix() { return family() == C.AF_UNIX; }
 
     /** The IP address and port of an {@code AF_INET}/{@code AF_INET6} address (IPv6 with its scope id). */

@@ -9,6 +9,7 @@ package dev.socket2j;
  * @param k    the generic field (32 bits)
  */
 public record SockFilter(int code, int jt, int jf, int k) {
+    /** Checks the components. @throws IllegalArgumentException if {@code code}, {@code jt} or {@code jf} does not fit its C field */
     public SockFilter {
         if ((code & ~0xFFFF) != 0) throw new IllegalArgumentException("code outside 0..0xFFFF: " + code);
         if ((jt & ~0xFF) != 0) throw new IllegalArgumentException("jt outside 0..255: " + jt);

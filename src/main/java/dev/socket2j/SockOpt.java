@@ -358,8 +358,11 @@ public final class SockOpt<T> {
     public int level() { return level; }
     /** The {@code optname} argument of getsockopt/setsockopt. */
     public int optname() { return optname; }
+    /** How the value is encoded in and decoded from the {@code optval} buffer. */
     public Codec<T> codec() { return codec; }
+    /** Whether {@code getsockopt(2)} can read the option. */
     public boolean readable() { return readable; }
+    /** Whether {@code setsockopt(2)} can write the option. */
     public boolean writable() { return writable; }
     /** The kinds of socket the option works on under Linux. */
     public Set<SocketKind> kinds() { return kinds; }
@@ -388,7 +391,7 @@ public final class SockOpt<T> {
         Objects.requireNonNull(value, name);
         Scratch s = Scratch.get();
         int size = codec.encodedSize(value);
-        MemorySegment buf = size <= s.optval.byteSize() ? s.optval : s.bounce(size);
+        MemorySegment buf = s.optval(size);
         int len = codec.encode(value, buf);
         try {
             Sys.setsockopt(fd, level, optname, len == 0 ? MemorySegment.NULL : buf, len, setCall);

@@ -10,6 +10,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -60,10 +62,23 @@ public final class Socket extends BaseSocket implements Closeable {
         return new Socket(fd);
     }
 
+    /** Owned sockets for descriptors handed over by a message header or batch ({@code SCM_RIGHTS}). */
+    static List<Socket> owning(int[] fds) {
+        List<Socket> out = new ArrayList<>(fds.length);
+        for (int fd : fds) out.add(new Socket(fd));
+        return out;
+    }
+
     /**
      * {@code socket(2)} with {@code SOCK_CLOEXEC} added to the type, in one call.
      *
+     * @param domain the address family ({@code AF_INET}, {@code AF_INET6}, {@code AF_UNIX}, ...)
+     * @param type the socket type; flags such as {@code SOCK_NONBLOCK} may be OR-ed into its value
      * @param protocol {@code null} for the domain's default (0)
+     * @return the new socket, owning its descriptor
+     * @throws IOException {@code EAFNOSUPPORT} or {@code EPROTONOSUPPORT} when the kernel lacks the family or protocol
+     *     (e.g. DCCP since Linux 6.16), {@code EACCES}/{@code EPERM} for a raw socket without {@code CAP_NET_RAW},
+     *     {@code EMFILE}/{@code ENFILE} at the descriptor limit
      */
     public static Socket open(Domain domain, Type type, Protocol protocol) throws IOException {
         return openRaw(domain, new Type(type.value() | C.SOCK_CLOEXEC), protocol);
@@ -77,7 +92,12 @@ public final class Socket extends BaseSocket implements Closeable {
         return new Socket(Sys.socket(domain.value(), type.value(), protocol == null ? 0 : protocol.value()));
     }
 
-    /** A connected pair of sockets from {@code socketpair(2)}, with {@code SOCK_CLOEXEC}. Unix domain only on Linux. */
+    /**
+     * A connected pair of sockets from {@code socketpair(2)}, with {@code SOCK_CLOEXEC}.
+     *
+     * @throws IOException {@code EOPNOTSUPP} (or {@code EAFNOSUPPORT}) for any family but {@code AF_UNIX}: Linux
+     *     makes pairs of Unix sockets only; {@code EMFILE} at the descriptor limit
+     */
     public static Socket[] pair(Domain domain, Type type, Protocol protocol) throws IOException {
         return pairRaw(domain, new Type(type.value() | C.SOCK_CLOEXEC), protocol);
     }

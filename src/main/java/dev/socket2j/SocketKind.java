@@ -30,6 +30,7 @@ public enum SocketKind {
     RAW_V6(Domain.IPV6, Type.RAW, Protocol.ICMPV6),
     /** DCCP, which Linux removed in 6.16: such sockets cannot be created on newer kernels. */
     DCCP_V4(Domain.IPV4, Type.DCCP, Protocol.DCCP),
+    /** DCCP over IPv6 (see {@link #DCCP_V4}). */
     DCCP_V6(Domain.IPV6, Type.DCCP, Protocol.DCCP);
 
     private final Domain domain;
@@ -42,7 +43,9 @@ public enum SocketKind {
         this.protocol = protocol;
     }
 
+    /** The address family a socket of this kind is opened with. */
     public Domain domain() { return domain; }
+    /** The socket type a socket of this kind is opened with. */
     public Type type() { return type; }
     /** The protocol a socket of this kind is opened with; empty for the family's default (Unix sockets). */
     public Optional<Protocol> protocol() { return Optional.ofNullable(protocol); }

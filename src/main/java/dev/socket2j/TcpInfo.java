@@ -20,6 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * @param fields the fields the kernel returned, each with its value
  */
 public record TcpInfo(Map<Field, Long> fields) {
+    /** Copies {@code fields}. */
     public TcpInfo { fields = Collections.unmodifiableMap(new EnumMap<>(fields)); }
 
     /**
@@ -59,7 +60,9 @@ public record TcpInfo(Map<Field, Long> fields) {
             this.bits = bits;
         }
 
+        /** The byte offset in {@code struct tcp_info}. */
         public int offset() { return offset; }
+        /** The size in bytes of the C field (for a bitfield, of the word holding it). */
         public int size() { return size; }
 
         long read(MemorySegment buf) {

@@ -47,8 +47,11 @@ public final class TcpKeepalive {
         return new TcpKeepalive(time, interval, retries);
     }
 
+    /** The idle time before the first probe ({@code TCP_KEEPIDLE}), if set. */
     public Optional<Duration> time() { return Optional.ofNullable(time); }
+    /** The time between probes ({@code TCP_KEEPINTVL}), if set. */
     public Optional<Duration> interval() { return Optional.ofNullable(interval); }
+    /** The unanswered probes that drop the connection ({@code TCP_KEEPCNT}), if set. */
     public OptionalInt retries() { return retries == null ? OptionalInt.empty() : OptionalInt.of(retries); }
 
     private static Duration checked(Duration d) {

@@ -15,6 +15,11 @@ public record TcpMd5Sig(InetAddress peer, byte[] key) {
     /** The kernel's {@code TCP_MD5SIG_MAXKEYLEN}. */
     public static final int MAX_KEY_LEN = 80;
 
+    /**
+     * Copies {@code key}.
+     *
+     * @throws IllegalArgumentException for a key longer than {@link #MAX_KEY_LEN}
+     */
     public TcpMd5Sig {
         Objects.requireNonNull(peer, "peer");
         if (key.length > MAX_KEY_LEN) {
@@ -23,6 +28,7 @@ public record TcpMd5Sig(InetAddress peer, byte[] key) {
         key = key.clone();
     }
 
+    /** A copy of the key. */
     @Override public byte[] key() { return key.clone(); }
     @Override public boolean equals(Object o) {
         return o instanceof TcpMd5Sig t && peer.equals(t.peer) && Arrays.equals(key, t.key);

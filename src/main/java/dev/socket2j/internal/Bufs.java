@@ -108,9 +108,7 @@ public final class Bufs {
      * @throws IllegalArgumentException for more than IOV_MAX buffers
      */
     public static int fillIov(Scratch s, ByteBuffer[] bufs, boolean copyIn) {
-        if (bufs.length > C.IOV_MAX) {
-            throw new IllegalArgumentException(bufs.length + " buffers, more than IOV_MAX (" + C.IOV_MAX + ")");
-        }
+        checkIovCount(bufs.length);
         long heap = 0;
         for (ByteBuffer bb : bufs) {
             Objects.requireNonNull(bb, "buffer");
@@ -131,11 +129,53 @@ public final class Bufs {
                 if (copyIn) MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, seg, 0, n);
                 used += n;
             }
-            long at = i * Layouts.IOVEC_SIZE;
-            iov.set(ADDRESS, at + Layouts.IOV_BASE, seg);
-            iov.set(JAVA_LONG, at + Layouts.IOV_LEN, seg.byteSize());
+            putIov(iov, i, seg);
         }
         return bufs.length;
+    }
+
+    /**
+     * Fills the thread's iovec array from segments (native ones as they are, heap ones through the bounce buffer,
+     * copied there when {@code copyIn}); returns the count.
+     *
+     * @throws IllegalArgumentException for more than IOV_MAX segments, or a read-only segment to receive into
+     */
+    public static int fillIov(Scratch s, MemorySegment[] segs, boolean copyIn) {
+        checkIovCount(segs.length);
+        long heap = 0;
+        for (MemorySegment seg : segs) {
+            if (!copyIn && seg.isReadOnly()) throw new IllegalArgumentException("read-only segment");
+            if (!seg.isNative()) heap += seg.byteSize();
+        }
+        MemorySegment bounce = heap > 0 ? s.bounce(heap) : MemorySegment.NULL;
+        long used = 0;
+        for (int i = 0; i < segs.length; i++) {
+            MemorySegment seg = segs[i];
+            if (!seg.isNative()) {
+                long n = Math.min(seg.byteSize(), bounce.byteSize() - used);
+                MemorySegment part = bounce.asSlice(used, n);
+                if (copyIn) MemorySegment.copy(seg, 0, part, 0, n);
+                used += n;
+                seg = part;
+            }
+            putIov(s.iov, i, seg);
+        }
+        return segs.length;
+    }
+
+    /** @throws IllegalArgumentException for more than {@code IOV_MAX} buffers (the kernel's {@code EMSGSIZE} otherwise) */
+    public static void checkIovCount(int n) {
+        if (n > C.IOV_MAX) throw new IllegalArgumentException(n + " buffers, more than IOV_MAX (" + C.IOV_MAX + ")");
+    }
+
+    private static void putIov(MemorySegment iov, int i, MemorySegment seg) {
+        long at = i * Layouts.IOVEC_SIZE;
+        iov.set(ADDRESS, at + Layouts.IOV_BASE, seg);
+        iov.set(JAVA_LONG, at + Layouts.IOV_LEN, seg.byteSize());
+    }
+
+    private static long iovLen(MemorySegment iov, int i) {
+        return iov.get(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN);
     }
 
     /** After a send of {@code n} bytes: moves the positions of the buffers that were consumed. */
@@ -155,13 +195,28 @@ public final class Bufs {
         long used = 0;
         for (int i = 0; i < bufs.length && n > 0; i++) {
             ByteBuffer bb = bufs[i];
-            long cap = iov.get(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN);
+            long cap = iovLen(iov, i);
             int take = (int) Math.min(cap, n);
             if (!bb.isDirect()) {
                 if (take > 0) MemorySegment.copy(bounce, used, MemorySegment.ofBuffer(bb), 0, take);
                 used += cap;
             }
             bb.position(bb.position() + take);
+            n -= take;
+        }
+    }
+
+    /** After a receive of {@code n} bytes into iovecs from {@link #fillIov(Scratch, MemorySegment[], boolean)}: copies heap parts back. */
+    public static void afterRecv(Scratch s, MemorySegment[] segs, long n) {
+        MemorySegment bounce = s.bounce(0);  // the one fillIov used: heap segments hold consecutive parts of it
+        long used = 0;
+        for (int i = 0; i < segs.length && n > 0; i++) {
+            long cap = iovLen(s.iov, i);
+            long take = Math.min(cap, n);
+            if (!segs[i].isNative()) {
+                if (take > 0) MemorySegment.copy(bounce, used, segs[i], 0, take);
+                used += cap;
+            }
             n -= take;
         }
     }

@@ -68,7 +68,6 @@ public final class Errors {
         }
 
         @Override public int errno() { return errno; }
-        @Override public String errnoName() { return Errno.name(errno); }
         @Override public String call() { return call; }
     }
 
@@ -77,7 +76,6 @@ public final class Errors {
         private final int errno;
         Connect(String call, int errno, String msg) { super(msg); this.call = call; this.errno = errno; }
         @Override public int errno() { return errno; }
-        @Override public String errnoName() { return Errno.name(errno); }
         @Override public String call() { return call; }
     }
 
@@ -86,7 +84,6 @@ public final class Errors {
         private final int errno;
         Bind(String call, int errno, String msg) { super(msg); this.call = call; this.errno = errno; }
         @Override public int errno() { return errno; }
-        @Override public String errnoName() { return Errno.name(errno); }
         @Override public String call() { return call; }
     }
 
@@ -95,7 +92,6 @@ public final class Errors {
         private final int errno;
         NoRoute(String call, int errno, String msg) { super(msg); this.call = call; this.errno = errno; }
         @Override public int errno() { return errno; }
-        @Override public String errnoName() { return Errno.name(errno); }
         @Override public String call() { return call; }
     }
 
@@ -104,7 +100,6 @@ public final class Errors {
         private final int errno;
         PortUnreachable(String call, int errno, String msg) { super(msg); this.call = call; this.errno = errno; }
         @Override public int errno() { return errno; }
-        @Override public String errnoName() { return Errno.name(errno); }
         @Override public String call() { return call; }
     }
 
@@ -113,7 +108,6 @@ public final class Errors {
         private final int errno;
         Timeout(String call, int errno, String msg) { super(msg); this.call = call; this.errno = errno; }
         @Override public int errno() { return errno; }
-        @Override public String errnoName() { return Errno.name(errno); }
         @Override public String call() { return call; }
     }
 }

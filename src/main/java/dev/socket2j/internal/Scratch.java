@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Per-thread native memory for the core API: the errno capture, a getsockopt/setsockopt payload, one
- * socket address, one msghdr with an iovec array, and a bounce buffer for heap data on calls that may
- * block. Made once per thread, reused by every call; no call allocates native memory. A method that
+ * socket address, one msghdr with an iovec array, a bounce buffer for heap data on calls that may
+ * block, and a sendmsg control buffer. Made once per thread, reused by every call; no call allocates native memory. A method that
  * uses a field must not call another method that uses the same field while it holds it.
  */
 public final class Scratch {
@@ -28,6 +28,23 @@ public final class Scratch {
     public final MemorySegment pollfd = arena.allocate(Layouts.POLLFD);
     public final MemorySegment offset = arena.allocate(8, 8);
     private MemorySegment bounce = MemorySegment.NULL;
+    private MemorySegment control = MemorySegment.NULL;
+
+    /**
+     * A control buffer of at least {@code size} bytes for one {@code sendmsg} (see {@link MsgIo#control}), grown
+     * geometrically and kept for the thread; it lives in this thread's arena, so it is freed with the thread.
+     */
+    public MemorySegment control(long size) {
+        if (control.byteSize() < size) {
+            control = arena.allocate(Math.max(256, Long.highestOneBit(Math.max(1, size - 1)) << 1), 8);
+        }
+        return control;
+    }
+
+    /** Room for an option value of {@code size} bytes: {@link #optval}, or the bounce buffer for a larger one. */
+    public MemorySegment optval(int size) {
+        return size <= optval.byteSize() ? optval : bounce(size);
+    }
 
     /** A native buffer of at least {@code min(size, MAX_BOUNCE)} bytes, grown geometrically, kept for the thread. */
     public MemorySegment bounce(long size) {
