@@ -64,7 +64,14 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     // ---------------------------------------------------------------- addresses and connections
 
-    /** {@code bind(2)}: gives the socket a local address. EADDRINUSE becomes a {@link java.net.BindException}. */
+    /**
+     * {@code bind(2)}: gives the socket a local address (port 0 asks the kernel for an ephemeral port).
+     *
+     * @throws java.net.BindException {@code EADDRINUSE} (taken, unless {@code SO_REUSEADDR}/{@code SO_REUSEPORT}
+     *     allow sharing) or {@code EADDRNOTAVAIL} (not an address of this host)
+     * @throws IOException {@code EACCES} for a port below 1024 without {@code CAP_NET_BIND_SERVICE} or a Unix path in
+     *     a directory without write permission, {@code EINVAL} if already bound
+     */
     public void bind(SockAddr address) throws IOException {
         Scratch s = Scratch.get();
         int len = address.copyTo(s.addr);
@@ -105,6 +112,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
      * @throws IllegalArgumentException for a negative timeout
      */
     public void connectTimeout(SockAddr address, Duration timeout) throws IOException {
+        Objects.requireNonNull(address, "address");
         if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
         Scratch s = Scratch.get();
         int len = address.copyTo(s.addr);
@@ -121,11 +129,12 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     }
 
     private void pollConnect(int fd, Duration timeout, Scratch s) throws IOException {
-        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+        long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
+        long deadline = System.nanoTime() + nanos;
         MemorySegment pfd = s.pollfd;
         while (true) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) throw new SocketTimeoutException("connect timed out after " + timeout.toMillis() + " ms");
+            if (left <= 0) throw new SocketTimeoutException("connect(2) timed out after " + nanos / 1_000_000 + " ms");
             int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
             pfd.set(JAVA_INT, 0, fd);
             pfd.set(JAVA_SHORT, 4, (short) (C.POLLIN | C.POLLOUT));
@@ -151,14 +160,27 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         connectTimeout(SockAddr.of(address), timeout);
     }
 
-    /** {@code listen(2)}: marks a bound stream socket as accepting; the kernel caps the backlog at {@code somaxconn}. */
+    /**
+     * {@code listen(2)}: marks a bound stream socket as accepting; the kernel caps the backlog at
+     * {@code net.core.somaxconn} (4096 since Linux 5.4). An unbound TCP socket gets an ephemeral port.
+     *
+     * @throws IllegalArgumentException for a negative backlog
+     * @throws IOException {@code EOPNOTSUPP} on a datagram socket, {@code EADDRINUSE} if the implicit port is taken
+     */
     public void listen(int backlog) throws IOException {
         if (backlog < 0) throw new IllegalArgumentException("negative backlog: " + backlog);
         int fd = acquire();
         try { Sys.listen(fd, backlog); } finally { release(); }
     }
 
-    /** {@code accept4(2)} with {@code SOCK_CLOEXEC}: the next connection, blocking unless non-blocking. */
+    /**
+     * {@code accept4(2)} with {@code SOCK_CLOEXEC}: the next connection, blocking unless the listener is
+     * non-blocking. The new socket is blocking whatever the listener's mode is.
+     *
+     * @throws java.net.SocketTimeoutException {@code EAGAIN}: nothing queued on a non-blocking listener, or
+     *     {@code SO_RCVTIMEO} expired
+     * @throws IOException {@code EINVAL} if the socket is not listening, {@code EMFILE} at the descriptor limit
+     */
     public Accepted accept() throws IOException { return accept4(C.SOCK_CLOEXEC); }
 
     /** {@code accept(2)} without flags: the new descriptor is inherited across {@code exec}. */
@@ -189,7 +211,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         try { release(); } catch (IOException e) { if (extraFd >= 0) Sys.closeQuietly(extraFd); throw e; }
     }
 
-    /** {@code getsockname(2)}: the local address. */
+    /** {@code getsockname(2)}: the local address (for an unbound IP socket the wildcard address and port 0). */
     public SockAddr localAddr() throws IOException {
         Scratch s = Scratch.get();
         s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
@@ -253,13 +275,22 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     /** {@code shutdown(2)}: closes one or both halves of the connection. */
     public void shutdown(Shutdown how) throws IOException {
+        Objects.requireNonNull(how, "how");
         int fd = acquire();
         try { Sys.shutdown(fd, how.how); } finally { release(); }
     }
 
     // ---------------------------------------------------------------- receive
 
-    /** {@code recv(2)}: reads into {@code buf}; 0 means the peer closed its side (stream) or an empty datagram. */
+    /**
+     * {@code recv(2)}: reads into {@code buf}; 0 means the peer closed its side (stream) or an empty datagram.
+     * A datagram longer than the buffer is cut (its tail is lost).
+     *
+     * @throws java.net.SocketTimeoutException {@code EAGAIN}: nothing to read on a non-blocking socket, or
+     *     {@code SO_RCVTIMEO} expired
+     * @throws IOException {@code ECONNRESET} when the peer reset the connection, {@code ENOTCONN} on an
+     *     unconnected stream socket
+     */
     public int recv(byte[] buf) throws IOException { return recvWithFlags(buf, 0, buf.length, 0); }
 
     /** {@code recv(2)} into {@code buf[off, off+len)}. */
@@ -271,7 +302,11 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     /** {@code recv(2)} into {@code seg}. */
     public long recv(MemorySegment seg) throws IOException { return recvWithFlags(seg, 0); }
 
-    /** {@code recv(2)} with {@code flags} ({@code MSG_PEEK}, {@code MSG_WAITALL}, {@code MSG_DONTWAIT}, …). */
+    /**
+     * {@code recv(2)} with {@code flags} ({@code MSG_PEEK}, {@code MSG_WAITALL}, {@code MSG_DONTWAIT}, …), passed
+     * as given. With {@code MSG_TRUNC} on a datagram socket the result is the datagram's real length, which may
+     * exceed {@code len}; only {@code len} bytes are stored.
+     */
     public int recvWithFlags(byte[] buf, int off, int len, int flags) throws IOException {
         Scratch s = Scratch.get();
         MemorySegment sink = Bufs.sink(s, buf, off, len);
@@ -346,6 +381,12 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     /** {@code recvfrom(2)} with {@code MSG_PEEK}: the datagram stays queued. */
     public Received peekFrom(byte[] buf) throws IOException { return recvFromWithFlags(buf, 0, buf.length, C.MSG_PEEK); }
 
+    /** {@link #peekFrom(byte[])} into a {@link ByteBuffer}; moves its position. */
+    public Received peekFrom(ByteBuffer buf) throws IOException { return recvFromWithFlags(buf, C.MSG_PEEK); }
+
+    /** {@code recvfrom(2)} into a segment. */
+    public Received recvFrom(MemorySegment seg) throws IOException { return recvFromWithFlags(seg, 0); }
+
     /** The sender of the next datagram, which stays queued ({@code recvfrom} with {@code MSG_PEEK} into 8 bytes). */
     public SockAddr peekSender() throws IOException {
         return recvFromWithFlags(new byte[8], 0, 8, C.MSG_PEEK).address();
@@ -408,7 +449,14 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     // ---------------------------------------------------------------- send
 
-    /** {@code send(2)}; returns the bytes the kernel took (may be fewer than given). */
+    /**
+     * {@code send(2)}; returns the bytes the kernel took (may be fewer than given on a stream socket).
+     * {@code MSG_NOSIGNAL} is always added: a broken connection is an exception, never a {@code SIGPIPE}.
+     *
+     * @throws IOException {@code EPIPE} or {@code ECONNRESET} once the peer closed or reset the connection,
+     *     {@code EMSGSIZE} for a datagram larger than the protocol allows, {@code EAGAIN} (not a timeout
+     *     exception) when a non-blocking socket's buffer is full
+     */
     public int send(byte[] buf) throws IOException { return sendWithFlags(buf, 0, buf.length, 0); }
 
     /** {@code send(2)} of {@code buf[off, off+len)}. */
@@ -445,11 +493,19 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     /** {@code send(2)} with {@code MSG_OOB}: TCP urgent data. */
     public int sendOutOfBand(byte[] buf) throws IOException { return sendWithFlags(buf, 0, buf.length, C.MSG_OOB); }
 
-    /** {@code sendto(2)}: a datagram to {@code to}. */
+    /**
+     * {@code sendto(2)}: a datagram to {@code to} (on a connected stream socket the address is ignored).
+     *
+     * @throws java.net.PortUnreachableException {@code ECONNREFUSED}: an earlier datagram drew an ICMP port
+     *     unreachable
+     */
     public int sendTo(byte[] buf, SockAddr to) throws IOException { return sendToWithFlags(buf, 0, buf.length, to, 0); }
 
     /** {@code sendto(2)} from a {@link ByteBuffer}. */
     public int sendTo(ByteBuffer buf, SockAddr to) throws IOException { return sendToWithFlags(buf, to, 0); }
+
+    /** {@code sendto(2)} from a segment. */
+    public long sendTo(MemorySegment seg, SockAddr to) throws IOException { return sendToWithFlags(seg, to, 0); }
 
     /** {@code sendto(2)} of {@code buf[off, off+len)} with flags. */
     public int sendToWithFlags(byte[] buf, int off, int len, SockAddr to, int flags) throws IOException {
@@ -538,5 +594,104 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         try { sb.append(", local=").append(localAddr()); } catch (IOException | RuntimeException ignored) { }
         try { sb.append(", peer=").append(peerAddr()); } catch (IOException | RuntimeException ignored) { }
         return sb.append('}').toString();
+    }
+
+    // ---- messages (sendmsg/recvmsg, batches)
+
+    /**
+     * {@code sendmsg(2)}: sends the data, address and control messages of {@code msg} (see {@link MsgHdr}) in one
+     * call; {@code MSG_NOSIGNAL} is always added to {@code flags}. Returns the bytes sent (a stream socket may take
+     * fewer) and moves the positions of {@link ByteBuffer}s by that much. Errors: {@code EMSGSIZE} for a datagram too
+     * large (or a {@code UDP_SEGMENT} payload the kernel cannot split), {@code EINVAL} for a control message the
+     * kernel rejects, {@code EPERM} for foreign {@code SCM_CREDENTIALS}.
+     *
+     * @throws java.nio.channels.ClosedChannelException if this socket is closed (before any system call)
+     */
+    public long sendmsg(MsgHdr msg, int flags) throws IOException {
+        Objects.requireNonNull(msg, "msg");
+        Scratch s = Scratch.get();
+        MemorySegment hdr = msg.prepare(s);
+        long n;
+        int fd = acquire();
+        try { n = Sys.sendmsg(fd, hdr, flags | C.MSG_NOSIGNAL); } finally { release(); }
+        msg.afterSend(n);
+        return n;
+    }
+
+    /**
+     * {@code recvmsg(2)} into {@code msg} (see {@link MsgHdrMut}), with {@code MSG_CMSG_CLOEXEC} always added so
+     * received descriptors are not inherited across {@code exec}. Returns the bytes received (0 at the end of a
+     * stream); {@link MsgHdrMut#flags()} then tells of {@code MSG_TRUNC} / {@code MSG_CTRUNC}. Descriptors still owned
+     * by {@code msg} from its previous receive are closed first.
+     *
+     * @throws java.nio.channels.ClosedChannelException if this socket is closed (before any system call)
+     * @throws IllegalStateException if {@code msg} is closed
+     */
+    public long recvmsg(MsgHdrMut msg, int flags) throws IOException {
+        Objects.requireNonNull(msg, "msg");
+        Scratch s = Scratch.get();
+        MemorySegment hdr = msg.prepare(s);
+        long n = -1;
+        int fd = acquire();
+        try {
+            n = Sys.recvmsg(fd, hdr, flags | C.MSG_CMSG_CLOEXEC);
+        } finally {
+            if (n >= 0) msg.complete(s, hdr, n);  // takes the received fds before release() may throw
+            release();
+        }
+        return n;
+    }
+
+    /** {@link #sendmmsg(MsgBatch, int, int, int)} of every slot added to {@code batch}. */
+    public int sendmmsg(MsgBatch batch, int flags) throws IOException {
+        return sendmmsg(batch, 0, batch.size(), flags);
+    }
+
+    /**
+     * {@code sendmmsg(2)} of slots {@code from..from+count-1} of {@code batch} (Linux 3.0): one system call for up to
+     * 1024 datagrams; {@code MSG_NOSIGNAL} is always added. Returns how many messages were sent, which may be fewer
+     * than {@code count}: send the rest with a later call. {@link MsgBatch#length(int)} then gives each one's bytes.
+     * An error on the first message is thrown; an error after some were sent is reported by the next call.
+     *
+     * @throws IllegalArgumentException if the range is not within the slots added
+     */
+    public int sendmmsg(MsgBatch batch, int from, int count, int flags) throws IOException {
+        batch.checkOpen();
+        if (from < 0 || count < 0 || count > batch.size() - from) {
+            throw new IllegalArgumentException("slots [" + from + ", +" + count + ") outside 0.." + batch.size());
+        }
+        if (count == 0) return 0;
+        MemorySegment hdrs = batch.headers(from);
+        int fd = acquire();
+        try { return Sys.sendmmsg(fd, hdrs, count, flags | C.MSG_NOSIGNAL); } finally { release(); }
+    }
+
+    /** {@link #recvmmsg(MsgBatch, int, int)} into every slot of {@code batch}. */
+    public int recvmmsg(MsgBatch batch, int flags) throws IOException {
+        return recvmmsg(batch, batch.capacity(), flags);
+    }
+
+    /**
+     * {@code recvmmsg(2)} (Linux 2.6.33) of up to {@code max} datagrams into slots {@code 0..}; returns how many
+     * arrived (also {@link MsgBatch#size()}). {@code MSG_CMSG_CLOEXEC} is always added. On a blocking socket it waits
+     * for the first and, unless {@code MSG_WAITFORONE} is given, for all {@code max}; {@code MSG_DONTWAIT} returns what
+     * is queued ({@code EAGAIN} if nothing). No timeout argument: use {@code SO_RCVTIMEO}.
+     *
+     * @throws IllegalArgumentException if {@code max} is outside 1..capacity
+     */
+    public int recvmmsg(MsgBatch batch, int max, int flags) throws IOException {
+        if (max < 1 || max > batch.capacity()) {
+            throw new IllegalArgumentException("max outside 1.." + batch.capacity() + ": " + max);
+        }
+        batch.prepareRecv(max);
+        int n = -1;
+        int fd = acquire();
+        try {
+            n = Sys.recvmmsg(fd, batch.headers(0), max, flags | C.MSG_CMSG_CLOEXEC, MemorySegment.NULL);
+        } finally {
+            if (n >= 0) batch.completeRecv(n);
+            release();
+        }
+        return n;
     }
 }

@@ -17,11 +17,28 @@ public interface Codec<T> {
     int size();
 
     /**
+     * The buffer {@link #encode} needs for {@code value} (the same as {@link #size()} except for variable-length
+     * values such as a BPF program).
+     */
+    default int encodedSize(T value) { return size(); }
+
+    /**
      * Writes {@code value} into {@code buf} (at least {@link #size()} bytes) and returns the optlen.
      *
      * @throws IllegalArgumentException if the value does not fit the C type
      */
     int encode(T value, MemorySegment buf);
+
+    /**
+     * Checks {@code value} as {@link #encode} would, without a syscall (a transport's {@code validate} step).
+     *
+     * @throws IllegalArgumentException if the value does not fit the C type
+     */
+    default void validate(T value) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            encode(value, arena.allocate(Math.max(size(), encodedSize(value)), 8));
+        }
+    }
 
     /** Reads the value the kernel wrote: {@code len} is the optlen it returned. */
     T decode(MemorySegment buf, int len);

@@ -1,10 +1,34 @@
 package dev.socket2j;
 
+import dev.socket2j.internal.Layouts;
+
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-/** The value codecs of the option table. */
+/**
+ * The value codecs of the option table. Each owns its C shape and its range: a value outside it is an
+ * {@link IllegalArgumentException} from {@link Codec#encode} (so before any syscall), never a silent wrap.
+ * Textual forms ({@link Codec#parse}/{@link Codec#format}): booleans {@code true/false/on/off/yes/no/1/0};
+ * integers decimal, {@code 0x} hex or {@code 0b} binary; durations a number with a unit {@code ns us ms s m h}
+ * ({@code "30s"}, {@code "250ms"}, a bare number being seconds) or ISO-8601 ({@code "PT30S"}); optional values
+ * {@code "none"} for empty; addresses as {@link InetAddress} literals.
+ */
 public final class Codecs {
     private Codecs() {}
 
@@ -15,7 +39,7 @@ public final class Codecs {
         @Override public int encode(Boolean v, MemorySegment buf) { buf.set(JAVA_INT, 0, v ? 1 : 0); return 4; }
         @Override public Boolean decode(MemorySegment buf, int len) { return readInt(buf, len) != 0; }
         @Override public Boolean parse(String text) {
-            return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
                 case "true", "on", "yes", "1" -> true;
                 case "false", "off", "no", "0" -> false;
                 default -> throw new IllegalArgumentException("not a boolean: " + text);
@@ -26,8 +50,17 @@ public final class Codecs {
     /** A C {@code int} over its whole range. */
     public static final Codec<Integer> INT = intRange(Integer.MIN_VALUE, Integer.MAX_VALUE);
 
+    /** A C {@code int} that must not be negative (socket2's {@code u32}/{@code usize} options passed as {@code int}). */
+    public static final Codec<Integer> NON_NEGATIVE = intRange(0, Integer.MAX_VALUE);
+
+    /** An interface index ({@code unsigned int} in the kernel, {@code >= 0} here); 0 means none. */
+    public static final Codec<Integer> IFINDEX = NON_NEGATIVE;
+
     /** A C {@code int} restricted to {@code [min, max]}; a value outside is refused before the syscall. */
     public static Codec<Integer> intRange(long min, long max) {
+        if (min < Integer.MIN_VALUE || max > Integer.MAX_VALUE || min > max) {
+            throw new IllegalArgumentException("bad int range " + min + ".." + max);
+        }
         return new Codec<>() {
             @Override public Class<?> type() { return Integer.class; }
             @Override public int size() { return 4; }
@@ -37,24 +70,470 @@ public final class Codecs {
                 return 4;
             }
             @Override public Integer decode(MemorySegment buf, int len) { return readInt(buf, len); }
-            @Override public Integer parse(String text) { return Math.toIntExact(parseLong(text)); }
+            @Override public Integer parse(String text) {
+                long v = parseLong(text);
+                if (v < min || v > max) throw new IllegalArgumentException("value " + text + " outside " + min + ".." + max);
+                return (int) v;
+            }
+            @Override public String toString() { return "int[" + min + ".." + max + "]"; }
+        };
+    }
+
+    /** A C {@code unsigned int} as a {@code long} in {@code [0, 2^32-1]}. */
+    public static final Codec<Long> UINT32 = new Codec<>() {
+        @Override public Class<?> type() { return Long.class; }
+        @Override public int size() { return 4; }
+        @Override public int encode(Long v, MemorySegment buf) {
+            if (v < 0 || v > 0xFFFF_FFFFL) throw new IllegalArgumentException("value " + v + " outside 0..4294967295");
+            buf.set(JAVA_INT, 0, (int) (long) v);
+            return 4;
+        }
+        @Override public Long decode(MemorySegment buf, int len) { return Integer.toUnsignedLong(readInt(buf, len)); }
+        @Override public Long parse(String text) {
+            long v = parseLong(text);
+            if (v < 0 || v > 0xFFFF_FFFFL) throw new IllegalArgumentException("value " + text + " outside 0..4294967295");
+            return v;
+        }
+    };
+
+    /** An unsigned byte (DCCP's CCID): an {@code Integer} in {@code [0, 255]} passed as one byte. */
+    public static final Codec<Integer> UINT8 = new Codec<>() {
+        @Override public Class<?> type() { return Integer.class; }
+        @Override public int size() { return 1; }
+        @Override public int encode(Integer v, MemorySegment buf) {
+            if (v < 0 || v > 255) throw new IllegalArgumentException("value " + v + " outside 0..255");
+            buf.set(JAVA_BYTE, 0, (byte) (int) v);
+            return 1;
+        }
+        @Override public Integer decode(MemorySegment buf, int len) { return len >= 1 ? buf.get(JAVA_BYTE, 0) & 0xFF : 0; }
+        @Override public Integer parse(String text) {
+            long v = parseLong(text);
+            if (v < 0 || v > 255) throw new IllegalArgumentException("value " + text + " outside 0..255");
+            return (int) v;
+        }
+    };
+
+    /** A C {@code unsigned long long} ({@code SO_COOKIE}); Java's {@code long} holds its bits, formatted unsigned. */
+    public static final Codec<Long> UINT64 = new Codec<>() {
+        @Override public Class<?> type() { return Long.class; }
+        @Override public int size() { return 8; }
+        @Override public int encode(Long v, MemorySegment buf) { buf.set(JAVA_LONG, 0, v); return 8; }
+        @Override public Long decode(MemorySegment buf, int len) { return len >= 8 ? buf.get(JAVA_LONG, 0) : 0L; }
+        @Override public Long parse(String text) {
+            String t = text.trim();
+            return t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseUnsignedLong(t);
+        }
+        @Override public String format(Long v) { return Long.toUnsignedString(v); }
+    };
+
+    // ---------------------------------------------------------------- durations
+
+    /**
+     * Whole seconds in a C {@code int}, in {@code [minSeconds, maxSeconds]}. A sub-second part is rounded
+     * <em>up</em> (500 ms is sent as 1 s), so a short positive duration never becomes 0, which the kernel reads
+     * as "off" or refuses with {@code EINVAL}. Negative durations and results outside the range are refused.
+     */
+    public static Codec<Duration> seconds(int minSeconds, int maxSeconds) {
+        return new Codec<>() {
+            @Override public Class<?> type() { return Duration.class; }
+            @Override public int size() { return 4; }
+            @Override public int encode(Duration d, MemorySegment buf) {
+                long s = ceilSeconds(d);
+                if (s < minSeconds || s > maxSeconds) {
+                    throw new IllegalArgumentException("duration " + d + " outside " + minSeconds + "s.." + maxSeconds + "s");
+                }
+                buf.set(JAVA_INT, 0, (int) s);
+                return 4;
+            }
+            @Override public Duration decode(MemorySegment buf, int len) { return Duration.ofSeconds(readInt(buf, len)); }
+            @Override public Duration parse(String text) { return parseDuration(text); }
+            @Override public String format(Duration d) { return formatDuration(d); }
+            @Override public String toString() { return "seconds[" + minSeconds + ".." + maxSeconds + "]"; }
+        };
+    }
+
+    /**
+     * {@code struct linger}: empty ⇔ {@code l_onoff = 0}; {@code Optional.of(d)} ⇔ {@code l_onoff = 1,
+     * l_linger = d} in whole seconds, rounded up (socket2 drops the sub-second part, turning 500 ms into an
+     * immediate reset), clamped to {@code INT_MAX}. {@code Optional.of(Duration.ZERO)} is a valid value: close
+     * resets the connection at once.
+     */
+    public static final Codec<Optional<Duration>> LINGER = new Codec<>() {
+        @Override public Class<?> type() { return Optional.class; }
+        @Override public int size() { return (int) Layouts.LINGER.byteSize(); }
+        @Override public int encode(Optional<Duration> v, MemorySegment buf) {
+            buf.set(JAVA_INT, 0, v.isPresent() ? 1 : 0);
+            buf.set(JAVA_INT, 4, v.isPresent() ? (int) Math.min(ceilSeconds(v.get()), Integer.MAX_VALUE) : 0);
+            return 8;
+        }
+        @Override public Optional<Duration> decode(MemorySegment buf, int len) {
+            return buf.get(JAVA_INT, 0) == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(buf.get(JAVA_INT, 4)));
+        }
+        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
+    };
+
+    /**
+     * {@code struct timeval} ({@code SO_RCVTIMEO}, {@code SO_SNDTIMEO}): empty ⇔ {@code {0, 0}}, which means
+     * "block forever". A positive duration is kept to the microsecond, a sub-microsecond rest rounded up, so it
+     * never becomes {@code {0, 0}}; {@code Optional.of(Duration.ZERO)} and negative durations are refused (use
+     * empty for no timeout). The kernel keeps the timeout in scheduler ticks, so it reads back rounded up to
+     * a tick (e.g. 4 ms at HZ=250).
+     */
+    public static final Codec<Optional<Duration>> TIMEVAL = new Codec<>() {
+        @Override public Class<?> type() { return Optional.class; }
+        @Override public int size() { return (int) Layouts.TIMEVAL.byteSize(); }
+        @Override public int encode(Optional<Duration> v, MemorySegment buf) {
+            long sec = 0, usec = 0;
+            if (v.isPresent()) {
+                Duration d = v.get();
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("timeout must be positive (use Optional.empty() for none): " + d);
+                }
+                sec = d.getSeconds();
+                usec = (d.getNano() + 999) / 1000;
+                if (usec == 1_000_000) { sec = Math.addExact(sec, 1); usec = 0; }
+            }
+            buf.set(JAVA_LONG, 0, sec);
+            buf.set(JAVA_LONG, 8, usec);
+            return 16;
+        }
+        @Override public Optional<Duration> decode(MemorySegment buf, int len) {
+            long sec = buf.get(JAVA_LONG, 0), usec = buf.get(JAVA_LONG, 8);
+            return sec == 0 && usec == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(sec, usec * 1000));
+        }
+        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
+    };
+
+    /**
+     * Milliseconds where 0 means "system default" ({@code TCP_USER_TIMEOUT}): empty and zero are written as 0;
+     * a sub-millisecond rest is rounded up; values above {@code INT_MAX} ms (about 24.8 days) are clamped to it.
+     * socket2 clamps to {@code UINT_MAX}, but Linux reads the value as an {@code int} and refuses anything
+     * above {@code INT_MAX} with {@code EINVAL}.
+     */
+    public static final Codec<Optional<Duration>> MILLIS_OR_DEFAULT = new Codec<>() {
+        @Override public Class<?> type() { return Optional.class; }
+        @Override public int size() { return 4; }
+        @Override public int encode(Optional<Duration> v, MemorySegment buf) {
+            long ms = 0;
+            if (v.isPresent()) {
+                Duration d = v.get();
+                if (d.isNegative()) throw new IllegalArgumentException("negative duration: " + d);
+                ms = d.getSeconds() > Integer.MAX_VALUE / 1000 ? Integer.MAX_VALUE
+                    : Math.min(Integer.MAX_VALUE, d.toMillis() + (d.getNano() % 1_000_000 != 0 ? 1 : 0));
+            }
+            buf.set(JAVA_INT, 0, (int) ms);
+            return 4;
+        }
+        @Override public Optional<Duration> decode(MemorySegment buf, int len) {
+            long ms = Integer.toUnsignedLong(readInt(buf, len));
+            return ms == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
+        }
+        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
+    };
+
+    // ---------------------------------------------------------------- names and addresses
+
+    /**
+     * A NUL-terminated name in a kernel buffer of {@code bufSize} bytes ({@code IFNAMSIZ},
+     * {@code TCP_CA_NAME_MAX}): at most {@code bufSize - 1} bytes of US-ASCII; longer names are refused (the
+     * kernel would cut them silently). Written without the NUL; the empty string is written as length 0.
+     * Read up to the first NUL (Linux reports the whole buffer length even for a short name).
+     */
+    public static Codec<String> name(int bufSize) {
+        return new Codec<>() {
+            @Override public Class<?> type() { return String.class; }
+            @Override public int size() { return bufSize; }
+            @Override public int encode(String v, MemorySegment buf) {
+                byte[] b = v.getBytes(StandardCharsets.US_ASCII);
+                if (b.length > bufSize - 1) {
+                    throw new IllegalArgumentException("name longer than " + (bufSize - 1) + " bytes: \"" + v + "\"");
+                }
+                if (v.indexOf('\0') >= 0) throw new IllegalArgumentException("name contains NUL: \"" + v + "\"");
+                MemorySegment.copy(b, 0, buf, JAVA_BYTE, 0, b.length);
+                return b.length;
+            }
+            @Override public String decode(MemorySegment buf, int len) {
+                int n = 0;
+                while (n < Math.min(len, bufSize) && buf.get(JAVA_BYTE, n) != 0) n++;
+                byte[] b = new byte[n];
+                MemorySegment.copy(buf, JAVA_BYTE, 0, b, 0, n);
+                return new String(b, StandardCharsets.US_ASCII);
+            }
+            @Override public String parse(String text) { return text.trim(); }
+            @Override public String toString() { return "name[" + (bufSize - 1) + "]"; }
+        };
+    }
+
+    /** {@code struct in_addr}: an IPv4 address (network order on the wire). */
+    public static final Codec<Inet4Address> IN_ADDR = new Codec<>() {
+        @Override public Class<?> type() { return Inet4Address.class; }
+        @Override public int size() { return 4; }
+        @Override public int encode(Inet4Address v, MemorySegment buf) { putInAddr(buf, 0, v); return 4; }
+        @Override public Inet4Address decode(MemorySegment buf, int len) { return getInAddr(buf, 0); }
+        @Override public Inet4Address parse(String text) { return parseInet4(text); }
+        @Override public String format(Inet4Address v) { return v.getHostAddress(); }
+    };
+
+    /** A socket address the kernel writes ({@code SO_ORIGINAL_DST}): read-only, decoded with the returned length. */
+    public static final Codec<SockAddr> SOCKADDR = readOnly(SockAddr.class, (int) Layouts.SOCKADDR_STORAGE_SIZE,
+        (buf, len) -> SockAddr.fromSegment(buf, len));
+
+    // ---------------------------------------------------------------- structs
+
+    /** {@code struct ucred} ({@code SO_PEERCRED}). */
+    public static final Codec<PeerCredentials> UCRED = readOnly(PeerCredentials.class, (int) Layouts.UCRED.byteSize(),
+        (buf, len) -> new PeerCredentials(buf.get(JAVA_INT, 0), buf.get(JAVA_INT, 4), buf.get(JAVA_INT, 8)));
+
+    /** {@code struct tcp_info}; fields past the length the kernel returned are absent (see {@link TcpInfo}). */
+    public static final Codec<TcpInfo> TCP_INFO = readOnly(TcpInfo.class, 512, TcpInfo::decode);
+
+    /** The CCID list of {@code DCCP_SOCKOPT_AVAILABLE_CCIDS}: the returned bytes. */
+    public static final Codec<CcidEndpoints> CCIDS = readOnly(CcidEndpoints.class, 64, (buf, len) -> {
+        byte[] b = new byte[Math.max(0, Math.min(len, 64))];
+        MemorySegment.copy(buf, JAVA_BYTE, 0, b, 0, b.length);
+        return new CcidEndpoints(b);
+    });
+
+    /** {@code struct tcp_md5sig} (write-only): the peer's address, prefix length 0 (exact), the key. */
+    public static final Codec<TcpMd5Sig> TCP_MD5SIG = writeOnly(TcpMd5Sig.class, 216, (v, buf) -> {
+        buf.asSlice(0, 216).fill((byte) 0);
+        SockAddr.of(new java.net.InetSocketAddress(v.peer(), 0)).copyTo(buf);
+        byte[] key = v.key();
+        buf.set(JAVA_SHORT, 130, (short) key.length);
+        MemorySegment.copy(key, 0, buf, JAVA_BYTE, 136, key.length);
+        return 216;
+    }, text -> {
+        int at = text.lastIndexOf('=');
+        if (at < 0) throw new IllegalArgumentException("expected peer=key: " + text);
+        return new TcpMd5Sig(parseInet(text.substring(0, at)), text.substring(at + 1).getBytes(StandardCharsets.UTF_8));
+    });
+
+    /** {@code struct ip_mreqn} for an IPv4 membership ({@code IP_ADD_MEMBERSHIP}/{@code IP_DROP_MEMBERSHIP}). */
+    public static final Codec<Membership.V4> IP_MREQN = writeOnly(Membership.V4.class, 12, (v, buf) -> {
+        putInAddr(buf, 0, v.group());
+        switch (v.iface()) {
+            case InterfaceIndexOrAddress.Index i -> { buf.set(JAVA_INT, 4, 0); buf.set(JAVA_INT, 8, i.index()); }
+            case InterfaceIndexOrAddress.Address a -> { putInAddr(buf, 4, a.address()); buf.set(JAVA_INT, 8, 0); }
+        }
+        return 12;
+    }, text -> {
+        String[] p = split(text, 2);
+        String i = p.length > 1 ? p[1] : "0";
+        InterfaceIndexOrAddress iface = i.contains(".") ? InterfaceIndexOrAddress.address(parseInet4(i))
+            : InterfaceIndexOrAddress.index(Math.toIntExact(parseLong(i)));
+        return new Membership.V4(parseInet4(p[0]), iface);
+    });
+
+    /** {@code struct ip_mreq_source} for a source-specific IPv4 membership. */
+    public static final Codec<Membership.SourceV4> IP_MREQ_SOURCE = writeOnly(Membership.SourceV4.class, 12, (v, buf) -> {
+        putInAddr(buf, 0, v.group());
+        putInAddr(buf, 4, v.iface());
+        putInAddr(buf, 8, v.source());
+        return 12;
+    }, text -> {
+        String[] p = split(text, 3);
+        return new Membership.SourceV4(parseInet4(p[0]), parseInet4(p[1]),
+            p.length > 2 ? parseInet4(p[2]) : parseInet4("0.0.0.0"));
+    });
+
+    /** {@code struct ipv6_mreq} for an IPv6 membership. */
+    public static final Codec<Membership.V6> IPV6_MREQ = writeOnly(Membership.V6.class, 20, (v, buf) -> {
+        MemorySegment.copy(v.group().getAddress(), 0, buf, JAVA_BYTE, 0, 16);
+        buf.set(JAVA_INT, 16, v.ifindex());
+        return 20;
+    }, text -> {
+        String[] p = split(text, 2);
+        InetAddress a = parseInet(p[0]);
+        if (!(a instanceof Inet6Address a6)) throw new IllegalArgumentException("not an IPv6 address: " + p[0]);
+        return new Membership.V6(a6, p.length > 1 ? Math.toIntExact(parseLong(p[1])) : 0);
+    });
+
+    /** The maximum length of a classic BPF program ({@code BPF_MAXINSNS}). */
+    public static final int BPF_MAXINSNS = 4096;
+
+    /**
+     * {@code struct sock_fprog} with its instructions ({@code SO_ATTACH_FILTER}); 1 to {@link #BPF_MAXINSNS}
+     * instructions. The program is copied after the header in the same buffer the call passes.
+     */
+    public static final Codec<SockFilter[]> SOCK_FPROG = new Codec<>() {
+        @Override public Class<?> type() { return SockFilter[].class; }
+        @Override public int size() { return 16; }
+        @Override public int encodedSize(SockFilter[] v) { return 16 + 8 * v.length; }
+        @Override public int encode(SockFilter[] v, MemorySegment buf) {
+            if (v.length == 0 || v.length > BPF_MAXINSNS) {
+                throw new IllegalArgumentException("a BPF program has 1.." + BPF_MAXINSNS + " instructions, not " + v.length);
+            }
+            MemorySegment prog = buf.asSlice(16, 8L * v.length);
+            for (int i = 0; i < v.length; i++) {
+                SockFilter f = Objects.requireNonNull(v[i], "filter instruction");
+                prog.set(JAVA_SHORT, 8L * i, (short) f.code());
+                prog.set(JAVA_BYTE, 8L * i + 2, (byte) f.jt());
+                prog.set(JAVA_BYTE, 8L * i + 3, (byte) f.jf());
+                prog.set(JAVA_INT, 8L * i + 4, f.k());
+            }
+            buf.set(JAVA_SHORT, 0, (short) v.length);
+            buf.set(ADDRESS, 8, prog);
+            return 16;
+        }
+        @Override public SockFilter[] decode(MemorySegment buf, int len) {
+            throw new UnsupportedOperationException("SO_ATTACH_FILTER cannot be read");
+        }
+        @Override public SockFilter[] parse(String text) {
+            // "code,jt,jf,k;code,jt,jf,k;..." as tcpdump -ddd prints the numbers
+            return Arrays.stream(text.trim().split(";")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> {
+                String[] p = s.split("[,\\s]+");
+                if (p.length != 4) throw new IllegalArgumentException("expected code,jt,jf,k: " + s);
+                return new SockFilter((int) parseLong(p[0]), (int) parseLong(p[1]), (int) parseLong(p[2]),
+                    (int) parseLong(p[3]));
+            }).toArray(SockFilter[]::new);
+        }
+        @Override public String format(SockFilter[] v) {
+            StringBuilder sb = new StringBuilder();
+            for (SockFilter f : v) {
+                if (!sb.isEmpty()) sb.append(';');
+                sb.append(f.code()).append(',').append(f.jt()).append(',').append(f.jf()).append(',')
+                    .append(Integer.toUnsignedString(f.k()));
+            }
+            return sb.toString();
+        }
+    };
+
+    // ---------------------------------------------------------------- helpers
+
+    private interface Decoder<T> { T decode(MemorySegment buf, int len); }
+    private interface Encoder<T> { int encode(T value, MemorySegment buf); }
+
+    private static <T> Codec<T> readOnly(Class<T> type, int size, Decoder<T> dec) {
+        return new Codec<>() {
+            @Override public Class<?> type() { return type; }
+            @Override public int size() { return size; }
+            @Override public int encode(T v, MemorySegment buf) {
+                throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be written");
+            }
+            @Override public T decode(MemorySegment buf, int len) { return dec.decode(buf, len); }
+            @Override public T parse(String text) {
+                throw new UnsupportedOperationException(type.getSimpleName() + " values are read-only and have no textual form");
+            }
+        };
+    }
+
+    private static <T> Codec<T> writeOnly(Class<T> type, int size, Encoder<T> enc, Function<String, T> parser) {
+        return new Codec<>() {
+            @Override public Class<?> type() { return type; }
+            @Override public int size() { return size; }
+            @Override public int encode(T v, MemorySegment buf) { return enc.encode(v, buf); }
+            @Override public T decode(MemorySegment buf, int len) {
+                throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be read");
+            }
+            @Override public T parse(String text) { return parser.apply(text.trim()); }
         };
     }
 
     /** Reads a C int the kernel may have shortened to one byte (some IP options do). */
     static int readInt(MemorySegment buf, int len) {
-        return len >= 4 ? buf.get(JAVA_INT, 0) : len >= 1 ? buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 0xFF : 0;
+        return len >= 4 ? buf.get(JAVA_INT, 0) : len >= 1 ? buf.get(JAVA_BYTE, 0) & 0xFF : 0;
     }
 
-    /** Decimal, {@code 0x} hex, or {@code 0b} binary, with an optional {@code _} separator. */
+    /** {@code d} in whole seconds, a sub-second rest rounded up; negative durations refused. */
+    static long ceilSeconds(Duration d) {
+        if (d.isNegative()) throw new IllegalArgumentException("negative duration: " + d);
+        return d.getNano() == 0 ? d.getSeconds() : d.getSeconds() == Long.MAX_VALUE ? Long.MAX_VALUE : d.getSeconds() + 1;
+    }
+
+    /** Decimal, {@code 0x} hex, or {@code 0b} binary, with an optional {@code _} separator and sign. */
     static long parseLong(String text) {
         String t = text.trim().replace("_", "");
         boolean neg = t.startsWith("-");
-        if (neg) t = t.substring(1);
+        if (neg || t.startsWith("+")) t = t.substring(1);
         long v;
         if (t.startsWith("0x") || t.startsWith("0X")) v = Long.parseUnsignedLong(t.substring(2), 16);
         else if (t.startsWith("0b") || t.startsWith("0B")) v = Long.parseUnsignedLong(t.substring(2), 2);
         else v = Long.parseLong(t);
         return neg ? -v : v;
+    }
+
+    /** {@code "30s"}, {@code "250ms"}, {@code "1.5s"}, {@code "2m"}, {@code "PT30S"}; a bare number is seconds. */
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("pt") || t.startsWith("p")) return Duration.parse(t.toUpperCase(Locale.ROOT));
+        int i = 0;
+        while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.' || t.charAt(i) == '-')) i++;
+        if (i == 0) throw new IllegalArgumentException("not a duration: " + text);
+        java.math.BigDecimal n = new java.math.BigDecimal(t.substring(0, i));
+        long nanosPerUnit = switch (t.substring(i).trim()) {
+            case "ns" -> 1L;
+            case "us", "µs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "", "s" -> 1_000_000_000L;
+            case "m", "min" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            default -> throw new IllegalArgumentException("unknown duration unit in " + text);
+        };
+        java.math.BigDecimal nanos = n.multiply(java.math.BigDecimal.valueOf(nanosPerUnit));
+        java.math.BigDecimal[] qr = nanos.divideAndRemainder(java.math.BigDecimal.valueOf(1_000_000_000L));
+        if (qr[1].stripTrailingZeros().scale() > 0) throw new IllegalArgumentException("finer than a nanosecond: " + text);
+        return Duration.ofSeconds(qr[0].longValueExact(), qr[1].longValueExact());
+    }
+
+    /** The shortest exact form among {@code h m s ms us ns}: 30 s → {@code "30s"}, 0.25 s → {@code "250ms"}. */
+    static String formatDuration(Duration d) {
+        if (d.isZero()) return "0s";
+        if (d.getNano() == 0) {
+            long s = d.getSeconds();
+            if (s % 3600 == 0) return s / 3600 + "h";
+            if (s % 60 == 0) return s / 60 + "m";
+            return s + "s";
+        }
+        java.math.BigInteger nanos = java.math.BigInteger.valueOf(d.getSeconds()).multiply(java.math.BigInteger.valueOf(1_000_000_000L))
+            .add(java.math.BigInteger.valueOf(d.getNano()));
+        if (nanos.mod(java.math.BigInteger.valueOf(1_000_000)).signum() == 0) return nanos.divide(java.math.BigInteger.valueOf(1_000_000)) + "ms";
+        if (nanos.mod(java.math.BigInteger.valueOf(1_000)).signum() == 0) return nanos.divide(java.math.BigInteger.valueOf(1_000)) + "us";
+        return nanos + "ns";
+    }
+
+    private static <T> Optional<T> parseOptional(String text, Function<String, T> p) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        return t.equals("none") || t.equals("off") || t.isEmpty() ? Optional.empty() : Optional.of(p.apply(text));
+    }
+
+    private static String[] split(String text, int max) {
+        String[] p = text.trim().split("[@,\\s]+");
+        if (p.length == 0 || p.length > max) throw new IllegalArgumentException("expected at most " + max + " parts separated by @ or ,: " + text);
+        return p;
+    }
+
+    static InetAddress parseInet(String text) {
+        String t = text.trim();
+        if (t.startsWith("[") && t.endsWith("]")) t = t.substring(1, t.length() - 1);
+        if (t.isEmpty() || !(Character.digit(t.charAt(0), 16) >= 0 || t.charAt(0) == ':')) {
+            throw new IllegalArgumentException("not an IP address literal: " + text);
+        }
+        try {
+            return InetAddress.ofLiteral(t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an IP address literal: " + text, e);
+        }
+    }
+
+    static Inet4Address parseInet4(String text) {
+        if (parseInet(text) instanceof Inet4Address a) return a;
+        throw new IllegalArgumentException("not an IPv4 address: " + text);
+    }
+
+    static void putInAddr(MemorySegment buf, long off, Inet4Address a) {
+        MemorySegment.copy(a.getAddress(), 0, buf, JAVA_BYTE, off, 4);
+    }
+
+    static Inet4Address getInAddr(MemorySegment buf, long off) {
+        byte[] b = new byte[4];
+        MemorySegment.copy(buf, JAVA_BYTE, off, b, 0, 4);
+        try {
+            return (Inet4Address) InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 }

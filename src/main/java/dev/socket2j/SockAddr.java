@@ -101,6 +101,23 @@ public final class SockAddr {
         return new SockAddr(b, b.length);
     }
 
+    /**
+     * For an IPv4 address, the same address as an IPv4-mapped IPv6 {@code sockaddr_in6} ({@code ::ffff:a.b.c.d}),
+     * which a dual-stack {@code AF_INET6} socket (with {@code IPV6_V6ONLY} off) accepts; the JDK cannot
+     * express this form as an {@link Inet6Address}. Any other address is returned as is.
+     */
+    public SockAddr toIpv4Mapped() {
+        if (!isIpv4()) return this;
+        byte[] b = new byte[(int) Layouts.SOCKADDR_IN6_SIZE];
+        putShort(b, 0, C.AF_INET6);
+        b[2] = storage[2];
+        b[3] = storage[3];
+        b[18] = (byte) 0xFF;
+        b[19] = (byte) 0xFF;
+        System.arraycopy(storage, 4, b, 20, 4);
+        return new SockAddr(b, b.length);
+    }
+
     /** Any supported {@link SocketAddress}: {@link InetSocketAddress} or {@link UnixDomainSocketAddress}. */
     public static SockAddr of(SocketAddress address) {
         return switch (address) {

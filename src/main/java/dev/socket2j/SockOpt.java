@@ -1,27 +1,57 @@
 package dev.socket2j;
 
 import dev.socket2j.internal.C;
+import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Scratch;
 import dev.socket2j.internal.Sys;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
+import static dev.socket2j.SocketKind.ANY;
+import static dev.socket2j.SocketKind.INET;
+import static dev.socket2j.SocketKind.RAW;
+import static dev.socket2j.SocketKind.TCP;
+import static dev.socket2j.SocketKind.UDP;
+import static dev.socket2j.SocketKind.UNIX;
+import static dev.socket2j.SocketKind.V4;
+import static dev.socket2j.SocketKind.V6;
+import static dev.socket2j.SocketKind.minus;
+import static dev.socket2j.SocketKind.union;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * A socket option, declared once: its name, level, option number, value codec, and whether it can be read
- * and written. {@link Socket#getOption} / {@link Socket#setOption} work for every descriptor; the named
- * methods of {@link SocketOptions} delegate to them, and the Netty transport derives its
- * {@code ChannelOption}s from {@link #all()}.
+ * A socket option, declared once: its name, level, option number, value codec, whether it can be read and
+ * written, and the {@link SocketKind kinds of socket} it applies to on Linux. {@link Socket#getOption} /
+ * {@link Socket#setOption} work for every descriptor; the named methods of {@link SocketOptions} delegate to
+ * them, and the Netty transport derives its {@code ChannelOption}s from {@link #all()}. Adding an option is
+ * one declaration below.
+ *
+ * <p>Errors: a value outside the codec's range is an {@link IllegalArgumentException} before the syscall; the
+ * kernel's refusal is an {@link IOException} implementing {@link OsError} whose message names the call and the
+ * option, e.g. {@code getsockopt(TCP_INFO) failed: EOPNOTSUPP (Operation not supported)}. Reading a write-only
+ * option or writing a read-only one is an {@link UnsupportedOperationException}.
+ *
+ * <p>The option numbers at level {@code SOL_SOCKET} differ on PowerPC; {@code dev.socket2j.internal.C} picks
+ * them per architecture.
  *
  * @param <T> the Java type of the value
  */
 public final class SockOpt<T> {
     private static final List<SockOpt<?>> ALL = new ArrayList<>();
+    private static final Map<String, SockOpt<?>> BY_NAME = new LinkedHashMap<>();
 
     private final String name;
     private final int level;
@@ -29,65 +59,219 @@ public final class SockOpt<T> {
     private final Codec<T> codec;
     private final boolean readable;
     private final boolean writable;
+    private final Set<SocketKind> kinds;
     private final String getCall;
     private final String setCall;
 
-    private SockOpt(String name, int level, int optname, Codec<T> codec, boolean readable, boolean writable) {
-        this.name = name;
+    private SockOpt(String name, int level, int optname, Codec<T> codec, boolean readable, boolean writable,
+                    Set<SocketKind> kinds) {
+        this.name = Objects.requireNonNull(name, "name");
         this.level = level;
         this.optname = optname;
-        this.codec = codec;
+        this.codec = Objects.requireNonNull(codec, "codec");
         this.readable = readable;
         this.writable = writable;
+        this.kinds = Collections.unmodifiableSet(kinds.isEmpty() ? EnumSet.noneOf(SocketKind.class) : EnumSet.copyOf(kinds));
         this.getCall = "getsockopt(" + name + ")";
         this.setCall = "setsockopt(" + name + ")";
     }
 
-    private static <T> SockOpt<T> declare(String name, int level, int optname, Codec<T> codec, boolean r, boolean w) {
-        var opt = new SockOpt<>(name, level, optname, codec, r, w);
+    private static <T> SockOpt<T> declare(String name, int level, int optname, Codec<T> codec, boolean r, boolean w,
+                                          Set<SocketKind> kinds) {
+        var opt = new SockOpt<>(name, level, optname, codec, r, w, kinds);
+        if (BY_NAME.putIfAbsent(name, opt) != null) throw new AssertionError("option declared twice: " + name);
         ALL.add(opt);
         return opt;
     }
 
-    private static <T> SockOpt<T> rw(String name, int level, int optname, Codec<T> codec) {
-        return declare(name, level, optname, codec, true, true);
+    private static <T> SockOpt<T> rw(String name, int level, int optname, Codec<T> codec, Set<SocketKind> kinds) {
+        return declare(name, level, optname, codec, true, true, kinds);
     }
 
-    private static <T> SockOpt<T> ro(String name, int level, int optname, Codec<T> codec) {
-        return declare(name, level, optname, codec, true, false);
+    private static <T> SockOpt<T> ro(String name, int level, int optname, Codec<T> codec, Set<SocketKind> kinds) {
+        return declare(name, level, optname, codec, true, false, kinds);
+    }
+
+    private static <T> SockOpt<T> wo(String name, int level, int optname, Codec<T> codec, Set<SocketKind> kinds) {
+        return declare(name, level, optname, codec, false, true, kinds);
     }
 
     /**
-     * A descriptor for an option this table lacks (not listed in {@link #all()}): any level, number and codec.
+     * A descriptor for an option this table lacks (not listed in {@link #all()}): any level, number and codec;
+     * it claims to apply to every kind of socket.
      */
     public static <T> SockOpt<T> custom(String name, int level, int optname, Codec<T> codec, boolean readable,
                                         boolean writable) {
-        return new SockOpt<>(name, level, optname, codec, readable, writable);
+        return new SockOpt<>(name, level, optname, codec, readable, writable, ANY);
     }
 
-    // ---------------------------------------------------------------- SOL_SOCKET, socket(7)
-    /** {@code SO_REUSEADDR}. */
-    public static final SockOpt<Boolean> SO_REUSEADDR = rw("SO_REUSEADDR", C.SOL_SOCKET, C.SO_REUSEADDR, Codecs.BOOL);
-    /** {@code SO_KEEPALIVE}. */
-    public static final SockOpt<Boolean> SO_KEEPALIVE = rw("SO_KEEPALIVE", C.SOL_SOCKET, C.SO_KEEPALIVE, Codecs.BOOL);
-    /** {@code SO_TYPE} (read-only). */
-    public static final SockOpt<Integer> SO_TYPE = ro("SO_TYPE", C.SOL_SOCKET, C.SO_TYPE, Codecs.INT);
-    /** {@code SO_ERROR} (read-only; reading clears the pending error). */
-    public static final SockOpt<Integer> SO_ERROR = ro("SO_ERROR", C.SOL_SOCKET, C.SO_ERROR, Codecs.INT);
+    private static final Set<SocketKind> TCP_UDP = union(TCP, UDP);
+    private static final Set<SocketKind> UDP_RAW = union(UDP, RAW);
+    private static final Set<SocketKind> NOT_RAW = minus(ANY, RAW);
+    /** Where IPPROTO_IP options work: IPv4 sockets and IPv6 TCP/UDP ones (for v4-mapped traffic), not raw IPv6. */
+    private static final Set<SocketKind> IP = minus(INET, EnumSet.of(SocketKind.RAW_V6));
 
-    // ---------------------------------------------------------------- IPPROTO_TCP, tcp(7)
-    /** {@code TCP_NODELAY}: disable Nagle's algorithm. */
-    public static final SockOpt<Boolean> TCP_NODELAY = rw("TCP_NODELAY", C.IPPROTO_TCP, C.TCP_NODELAY, Codecs.BOOL);
+    // ================================================================ SOL_SOCKET, socket(7)
+    public static final SockOpt<Boolean> SO_BROADCAST = rw("SO_BROADCAST", C.SOL_SOCKET, C.SO_BROADCAST, Codecs.BOOL, ANY);
+    public static final SockOpt<Integer> SO_ERROR = ro("SO_ERROR", C.SOL_SOCKET, C.SO_ERROR, Codecs.INT, ANY);
+    public static final SockOpt<Boolean> SO_KEEPALIVE = rw("SO_KEEPALIVE", C.SOL_SOCKET, C.SO_KEEPALIVE, Codecs.BOOL, ANY);
+    public static final SockOpt<Optional<Duration>> SO_LINGER = rw("SO_LINGER", C.SOL_SOCKET, C.SO_LINGER, Codecs.LINGER, ANY);
+    public static final SockOpt<Boolean> SO_OOBINLINE = rw("SO_OOBINLINE", C.SOL_SOCKET, C.SO_OOBINLINE, Codecs.BOOL, ANY);
+    public static final SockOpt<Boolean> SO_PASSCRED = rw("SO_PASSCRED", C.SOL_SOCKET, C.SO_PASSCRED, Codecs.BOOL, UNIX);
+    public static final SockOpt<Long> SO_PRIORITY = rw("SO_PRIORITY", C.SOL_SOCKET, C.SO_PRIORITY, Codecs.UINT32, ANY);
+    public static final SockOpt<Integer> SO_RCVBUF = rw("SO_RCVBUF", C.SOL_SOCKET, C.SO_RCVBUF, Codecs.NON_NEGATIVE, ANY);
+    public static final SockOpt<Optional<Duration>> SO_RCVTIMEO = rw("SO_RCVTIMEO", C.SOL_SOCKET, C.SO_RCVTIMEO, Codecs.TIMEVAL, ANY);
+    public static final SockOpt<Boolean> SO_REUSEADDR = rw("SO_REUSEADDR", C.SOL_SOCKET, C.SO_REUSEADDR, Codecs.BOOL, ANY);
+    public static final SockOpt<Integer> SO_SNDBUF = rw("SO_SNDBUF", C.SOL_SOCKET, C.SO_SNDBUF, Codecs.NON_NEGATIVE, ANY);
+    public static final SockOpt<Optional<Duration>> SO_SNDTIMEO = rw("SO_SNDTIMEO", C.SOL_SOCKET, C.SO_SNDTIMEO, Codecs.TIMEVAL, ANY);
+    public static final SockOpt<Integer> SO_TYPE = ro("SO_TYPE", C.SOL_SOCKET, C.SO_TYPE, Codecs.INT, ANY);
+    public static final SockOpt<Boolean> SO_ACCEPTCONN = ro("SO_ACCEPTCONN", C.SOL_SOCKET, C.SO_ACCEPTCONN, Codecs.BOOL, ANY);
+    public static final SockOpt<Integer> SO_DOMAIN = ro("SO_DOMAIN", C.SOL_SOCKET, C.SO_DOMAIN, Codecs.INT, ANY);
+    public static final SockOpt<Integer> SO_PROTOCOL = ro("SO_PROTOCOL", C.SOL_SOCKET, C.SO_PROTOCOL, Codecs.INT, ANY);
+    public static final SockOpt<Long> SO_MARK = rw("SO_MARK", C.SOL_SOCKET, C.SO_MARK, Codecs.UINT32, ANY);
+    public static final SockOpt<String> SO_BINDTODEVICE = rw("SO_BINDTODEVICE", C.SOL_SOCKET, C.SO_BINDTODEVICE, Codecs.name(C.IFNAMSIZ), INET);
+    public static final SockOpt<Integer> SO_BINDTOIFINDEX = rw("SO_BINDTOIFINDEX", C.SOL_SOCKET, C.SO_BINDTOIFINDEX, Codecs.IFINDEX, INET);
+    public static final SockOpt<Integer> SO_INCOMING_CPU = rw("SO_INCOMING_CPU", C.SOL_SOCKET, C.SO_INCOMING_CPU, Codecs.INT, ANY);
+    public static final SockOpt<Boolean> SO_REUSEPORT = rw("SO_REUSEPORT", C.SOL_SOCKET, C.SO_REUSEPORT, Codecs.BOOL, ANY);
+    public static final SockOpt<SockFilter[]> SO_ATTACH_FILTER = wo("SO_ATTACH_FILTER", C.SOL_SOCKET, C.SO_ATTACH_FILTER, Codecs.SOCK_FPROG, ANY);
+    /** The value is ignored by the kernel; {@link SocketOptions#detachFilter()} passes 0. */
+    public static final SockOpt<Integer> SO_DETACH_FILTER = wo("SO_DETACH_FILTER", C.SOL_SOCKET, C.SO_DETACH_FILTER, Codecs.INT, ANY);
+    public static final SockOpt<Long> SO_COOKIE = ro("SO_COOKIE", C.SOL_SOCKET, C.SO_COOKIE, Codecs.UINT64, ANY);
+    public static final SockOpt<Integer> SO_BUSY_POLL = rw("SO_BUSY_POLL", C.SOL_SOCKET, C.SO_BUSY_POLL, Codecs.NON_NEGATIVE, ANY);
+    // -- beyond socket2
+    public static final SockOpt<PeerCredentials> SO_PEERCRED = ro("SO_PEERCRED", C.SOL_SOCKET, C.SO_PEERCRED, Codecs.UCRED, UNIX);
+    public static final SockOpt<Integer> SO_RCVLOWAT = rw("SO_RCVLOWAT", C.SOL_SOCKET, C.SO_RCVLOWAT, Codecs.NON_NEGATIVE, ANY);
+    /** Read-only on Linux: it always reads 1, and setting it fails with {@code ENOPROTOOPT}. */
+    public static final SockOpt<Integer> SO_SNDLOWAT = ro("SO_SNDLOWAT", C.SOL_SOCKET, C.SO_SNDLOWAT, Codecs.INT, ANY);
+    public static final SockOpt<Boolean> SO_TIMESTAMPNS = rw("SO_TIMESTAMPNS", C.SOL_SOCKET, C.SO_TIMESTAMPNS, Codecs.BOOL, ANY);
+    public static final SockOpt<Integer> SO_INCOMING_NAPI_ID = ro("SO_INCOMING_NAPI_ID", C.SOL_SOCKET, C.SO_INCOMING_NAPI_ID, Codecs.INT, ANY);
+    public static final SockOpt<Boolean> SO_ZEROCOPY = rw("SO_ZEROCOPY", C.SOL_SOCKET, C.SO_ZEROCOPY, Codecs.BOOL, TCP_UDP);
+    public static final SockOpt<Boolean> SO_RXQ_OVFL = rw("SO_RXQ_OVFL", C.SOL_SOCKET, C.SO_RXQ_OVFL, Codecs.BOOL, ANY);
+    public static final SockOpt<Integer> SO_PEEK_OFF = rw("SO_PEEK_OFF", C.SOL_SOCKET, C.SO_PEEK_OFF, Codecs.intRange(-1, Integer.MAX_VALUE), NOT_RAW);
+
+    // ================================================================ IPPROTO_IP, ip(7)
+    public static final SockOpt<Boolean> IP_HDRINCL = rw("IP_HDRINCL", C.IPPROTO_IP, C.IP_HDRINCL, Codecs.BOOL, EnumSet.of(SocketKind.RAW_V4));
+    public static final SockOpt<Boolean> IP_TRANSPARENT = rw("IP_TRANSPARENT", C.IPPROTO_IP, C.IP_TRANSPARENT, Codecs.BOOL, IP);
+    public static final SockOpt<Membership.V4> IP_ADD_MEMBERSHIP = wo("IP_ADD_MEMBERSHIP", C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, Codecs.IP_MREQN, UDP_RAW);
+    public static final SockOpt<Membership.V4> IP_DROP_MEMBERSHIP = wo("IP_DROP_MEMBERSHIP", C.IPPROTO_IP, C.IP_DROP_MEMBERSHIP, Codecs.IP_MREQN, UDP_RAW);
+    public static final SockOpt<Membership.SourceV4> IP_ADD_SOURCE_MEMBERSHIP = wo("IP_ADD_SOURCE_MEMBERSHIP", C.IPPROTO_IP, C.IP_ADD_SOURCE_MEMBERSHIP, Codecs.IP_MREQ_SOURCE, UDP_RAW);
+    public static final SockOpt<Membership.SourceV4> IP_DROP_SOURCE_MEMBERSHIP = wo("IP_DROP_SOURCE_MEMBERSHIP", C.IPPROTO_IP, C.IP_DROP_SOURCE_MEMBERSHIP, Codecs.IP_MREQ_SOURCE, UDP_RAW);
+    public static final SockOpt<Boolean> IP_MULTICAST_ALL = rw("IP_MULTICAST_ALL", C.IPPROTO_IP, C.IP_MULTICAST_ALL, Codecs.BOOL, IP);
+    public static final SockOpt<Inet4Address> IP_MULTICAST_IF = rw("IP_MULTICAST_IF", C.IPPROTO_IP, C.IP_MULTICAST_IF, Codecs.IN_ADDR, IP);
+    public static final SockOpt<Boolean> IP_MULTICAST_LOOP = rw("IP_MULTICAST_LOOP", C.IPPROTO_IP, C.IP_MULTICAST_LOOP, Codecs.BOOL, IP);
+    public static final SockOpt<Integer> IP_MULTICAST_TTL = rw("IP_MULTICAST_TTL", C.IPPROTO_IP, C.IP_MULTICAST_TTL, Codecs.intRange(-1, 255), IP);
+    public static final SockOpt<Integer> IP_TTL = rw("IP_TTL", C.IPPROTO_IP, C.IP_TTL, Codecs.intRange(-1, 255), IP);
+    public static final SockOpt<Integer> IP_TOS = rw("IP_TOS", C.IPPROTO_IP, C.IP_TOS, Codecs.intRange(0, 255), IP);
+    public static final SockOpt<Boolean> IP_RECVTOS = rw("IP_RECVTOS", C.IPPROTO_IP, C.IP_RECVTOS, Codecs.BOOL, IP);
+    /** {@code SO_ORIGINAL_DST} at level {@code SOL_IP}: the pre-NAT destination of a redirected connection. */
+    public static final SockOpt<SockAddr> SO_ORIGINAL_DST = ro("SO_ORIGINAL_DST", C.SOL_IP, C.SO_ORIGINAL_DST, Codecs.SOCKADDR, TCP);
+    public static final SockOpt<Boolean> IP_FREEBIND = rw("IP_FREEBIND", C.SOL_IP, C.IP_FREEBIND, Codecs.BOOL, IP);
+    // -- beyond socket2
+    public static final SockOpt<Boolean> IP_BIND_ADDRESS_NO_PORT = rw("IP_BIND_ADDRESS_NO_PORT", C.IPPROTO_IP, C.IP_BIND_ADDRESS_NO_PORT, Codecs.BOOL, IP);
+    public static final SockOpt<Boolean> IP_RECVORIGDSTADDR = rw("IP_RECVORIGDSTADDR", C.IPPROTO_IP, C.IP_RECVORIGDSTADDR, Codecs.BOOL, IP);
+    public static final SockOpt<Boolean> IP_PKTINFO = rw("IP_PKTINFO", C.IPPROTO_IP, C.IP_PKTINFO, Codecs.BOOL, IP);
+    public static final SockOpt<Boolean> IP_RECVTTL = rw("IP_RECVTTL", C.IPPROTO_IP, C.IP_RECVTTL, Codecs.BOOL, IP);
+    /** {@code IP_PMTUDISC_DONT} (0), {@code _WANT} (1), {@code _DO} (2), {@code _PROBE} (3), {@code _INTERFACE} (4), {@code _OMIT} (5). */
+    public static final SockOpt<Integer> IP_MTU_DISCOVER = rw("IP_MTU_DISCOVER", C.IPPROTO_IP, C.IP_MTU_DISCOVER, Codecs.intRange(0, 5), IP);
+    /** The path MTU of a connected socket; {@code ENOTCONN} otherwise. */
+    public static final SockOpt<Integer> IP_MTU = ro("IP_MTU", C.IPPROTO_IP, C.IP_MTU, Codecs.INT, IP);
+
+    // ================================================================ IPPROTO_IPV6, ipv6(7)
+    /** Written and read as {@code IPV6_HDRINCL} (socket2's getter reads {@code IP_HDRINCL} instead). */
+    public static final SockOpt<Boolean> IPV6_HDRINCL = rw("IPV6_HDRINCL", C.IPPROTO_IPV6, C.IPV6_HDRINCL, Codecs.BOOL, EnumSet.of(SocketKind.RAW_V6));
+    public static final SockOpt<Boolean> IPV6_TRANSPARENT = rw("IPV6_TRANSPARENT", C.IPPROTO_IPV6, C.IPV6_TRANSPARENT, Codecs.BOOL, V6);
+    public static final SockOpt<Membership.V6> IPV6_ADD_MEMBERSHIP = wo("IPV6_ADD_MEMBERSHIP", C.IPPROTO_IPV6, C.IPV6_ADD_MEMBERSHIP, Codecs.IPV6_MREQ, EnumSet.of(SocketKind.UDP_V6, SocketKind.RAW_V6));
+    public static final SockOpt<Membership.V6> IPV6_DROP_MEMBERSHIP = wo("IPV6_DROP_MEMBERSHIP", C.IPPROTO_IPV6, C.IPV6_DROP_MEMBERSHIP, Codecs.IPV6_MREQ, EnumSet.of(SocketKind.UDP_V6, SocketKind.RAW_V6));
+    public static final SockOpt<Integer> IPV6_MULTICAST_HOPS = rw("IPV6_MULTICAST_HOPS", C.IPPROTO_IPV6, C.IPV6_MULTICAST_HOPS, Codecs.intRange(-1, 255), V6);
+    public static final SockOpt<Boolean> IPV6_MULTICAST_ALL = rw("IPV6_MULTICAST_ALL", C.IPPROTO_IPV6, C.IPV6_MULTICAST_ALL, Codecs.BOOL, V6);
+    public static final SockOpt<Integer> IPV6_MULTICAST_IF = rw("IPV6_MULTICAST_IF", C.IPPROTO_IPV6, C.IPV6_MULTICAST_IF, Codecs.IFINDEX, V6);
+    public static final SockOpt<Boolean> IPV6_MULTICAST_LOOP = rw("IPV6_MULTICAST_LOOP", C.IPPROTO_IPV6, C.IPV6_MULTICAST_LOOP, Codecs.BOOL, V6);
+    public static final SockOpt<Integer> IPV6_UNICAST_HOPS = rw("IPV6_UNICAST_HOPS", C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, Codecs.intRange(-1, 255), V6);
+    public static final SockOpt<Boolean> IPV6_V6ONLY = rw("IPV6_V6ONLY", C.IPPROTO_IPV6, C.IPV6_V6ONLY, Codecs.BOOL, V6);
+    public static final SockOpt<Boolean> IPV6_RECVTCLASS = rw("IPV6_RECVTCLASS", C.IPPROTO_IPV6, C.IPV6_RECVTCLASS, Codecs.BOOL, V6);
+    public static final SockOpt<Boolean> IPV6_RECVHOPLIMIT = rw("IPV6_RECVHOPLIMIT", C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, Codecs.BOOL, V6);
+    /** {@code IP6T_SO_ORIGINAL_DST} at level {@code SOL_IPV6}. */
+    public static final SockOpt<SockAddr> IP6T_SO_ORIGINAL_DST = ro("IP6T_SO_ORIGINAL_DST", C.SOL_IPV6, C.IP6T_SO_ORIGINAL_DST, Codecs.SOCKADDR, EnumSet.of(SocketKind.TCP_V6));
+    public static final SockOpt<Boolean> IPV6_FREEBIND = rw("IPV6_FREEBIND", C.SOL_IPV6, C.IPV6_FREEBIND, Codecs.BOOL, V6);
+    public static final SockOpt<Integer> IPV6_TCLASS = rw("IPV6_TCLASS", C.IPPROTO_IPV6, C.IPV6_TCLASS, Codecs.intRange(-1, 255), V6);
+    // -- beyond socket2
+    public static final SockOpt<Boolean> IPV6_RECVPKTINFO = rw("IPV6_RECVPKTINFO", C.IPPROTO_IPV6, C.IPV6_RECVPKTINFO, Codecs.BOOL, V6);
+    public static final SockOpt<Boolean> IPV6_RECVORIGDSTADDR = rw("IPV6_RECVORIGDSTADDR", C.IPPROTO_IPV6, C.IPV6_RECVORIGDSTADDR, Codecs.BOOL, V6);
+    /** {@code IPV6_PMTUDISC_DONT} (0) … {@code _OMIT} (5), as for {@link #IP_MTU_DISCOVER}. */
+    public static final SockOpt<Integer> IPV6_MTU_DISCOVER = rw("IPV6_MTU_DISCOVER", C.IPPROTO_IPV6, C.IPV6_MTU_DISCOVER, Codecs.intRange(0, 5), V6);
+    /** Read: the path MTU of a connected socket ({@code ENOTCONN} otherwise). Write: cap the MTU used (≥ 1280). */
+    public static final SockOpt<Integer> IPV6_MTU = rw("IPV6_MTU", C.IPPROTO_IPV6, C.IPV6_MTU, Codecs.NON_NEGATIVE, V6);
+
+    // ================================================================ IPPROTO_TCP, tcp(7)
+    public static final SockOpt<Boolean> TCP_NODELAY = rw("TCP_NODELAY", C.IPPROTO_TCP, C.TCP_NODELAY, Codecs.BOOL, TCP);
+    /** 1 s to 32767 s ({@code MAX_TCP_KEEPIDLE}); sub-second parts rounded up. */
+    public static final SockOpt<Duration> TCP_KEEPIDLE = rw("TCP_KEEPIDLE", C.IPPROTO_TCP, C.TCP_KEEPIDLE, Codecs.seconds(1, 32767), TCP);
+    /** 1 s to 32767 s ({@code MAX_TCP_KEEPINTVL}); sub-second parts rounded up. */
+    public static final SockOpt<Duration> TCP_KEEPINTVL = rw("TCP_KEEPINTVL", C.IPPROTO_TCP, C.TCP_KEEPINTVL, Codecs.seconds(1, 32767), TCP);
+    /** 1 to 127 ({@code MAX_TCP_KEEPCNT}). */
+    public static final SockOpt<Integer> TCP_KEEPCNT = rw("TCP_KEEPCNT", C.IPPROTO_TCP, C.TCP_KEEPCNT, Codecs.intRange(1, 127), TCP);
+    public static final SockOpt<Integer> TCP_MAXSEG = rw("TCP_MAXSEG", C.IPPROTO_TCP, C.TCP_MAXSEG, Codecs.NON_NEGATIVE, TCP);
+    public static final SockOpt<Boolean> TCP_CORK = rw("TCP_CORK", C.IPPROTO_TCP, C.TCP_CORK, Codecs.BOOL, TCP);
+    public static final SockOpt<Boolean> TCP_QUICKACK = rw("TCP_QUICKACK", C.IPPROTO_TCP, C.TCP_QUICKACK, Codecs.BOOL, TCP);
+    public static final SockOpt<Boolean> TCP_THIN_LINEAR_TIMEOUTS = rw("TCP_THIN_LINEAR_TIMEOUTS", C.IPPROTO_TCP, C.TCP_THIN_LINEAR_TIMEOUTS, Codecs.BOOL, TCP);
+    public static final SockOpt<Integer> TCP_NOTSENT_LOWAT = rw("TCP_NOTSENT_LOWAT", C.IPPROTO_TCP, C.TCP_NOTSENT_LOWAT, Codecs.NON_NEGATIVE, TCP);
+    public static final SockOpt<Optional<Duration>> TCP_USER_TIMEOUT = rw("TCP_USER_TIMEOUT", C.IPPROTO_TCP, C.TCP_USER_TIMEOUT, Codecs.MILLIS_OR_DEFAULT, TCP);
+    public static final SockOpt<String> TCP_CONGESTION = rw("TCP_CONGESTION", C.IPPROTO_TCP, C.TCP_CONGESTION, Codecs.name(C.TCP_CA_NAME_MAX), TCP);
+    // -- beyond socket2
+    public static final SockOpt<TcpInfo> TCP_INFO = ro("TCP_INFO", C.IPPROTO_TCP, C.TCP_INFO, Codecs.TCP_INFO, TCP);
+    /** Whole seconds (rounded up), 0 = off; the kernel keeps a retransmission count, so it reads back rounded. */
+    public static final SockOpt<Duration> TCP_DEFER_ACCEPT = rw("TCP_DEFER_ACCEPT", C.IPPROTO_TCP, C.TCP_DEFER_ACCEPT, Codecs.seconds(0, Integer.MAX_VALUE), TCP);
+    /** The server's queue of pending Fast Open requests (its length; 0 disables). */
+    public static final SockOpt<Integer> TCP_FASTOPEN = rw("TCP_FASTOPEN", C.IPPROTO_TCP, C.TCP_FASTOPEN, Codecs.NON_NEGATIVE, TCP);
+    public static final SockOpt<Boolean> TCP_FASTOPEN_CONNECT = rw("TCP_FASTOPEN_CONNECT", C.IPPROTO_TCP, C.TCP_FASTOPEN_CONNECT, Codecs.BOOL, TCP);
+    public static final SockOpt<TcpMd5Sig> TCP_MD5SIG = wo("TCP_MD5SIG", C.IPPROTO_TCP, C.TCP_MD5SIG, Codecs.TCP_MD5SIG, TCP);
+    /** 1 to 127 ({@code MAX_TCP_SYNCNT}). */
+    public static final SockOpt<Integer> TCP_SYNCNT = rw("TCP_SYNCNT", C.IPPROTO_TCP, C.TCP_SYNCNT, Codecs.intRange(1, 127), TCP);
+    public static final SockOpt<Integer> TCP_WINDOW_CLAMP = rw("TCP_WINDOW_CLAMP", C.IPPROTO_TCP, C.TCP_WINDOW_CLAMP, Codecs.NON_NEGATIVE, TCP);
+    /** Seconds in FIN_WAIT2; -1 = go to CLOSED at once; 0 = the system default; capped by the kernel at 120. */
+    public static final SockOpt<Integer> TCP_LINGER2 = rw("TCP_LINGER2", C.IPPROTO_TCP, C.TCP_LINGER2, Codecs.intRange(-1, Integer.MAX_VALUE), TCP);
+
+    // ================================================================ SOL_UDP, udp(7)
+    /** The GSO segment size (0 = off, at most 65535). */
+    public static final SockOpt<Integer> UDP_SEGMENT = rw("UDP_SEGMENT", C.SOL_UDP, C.UDP_SEGMENT, Codecs.intRange(0, 65535), UDP);
+    public static final SockOpt<Boolean> UDP_GRO = rw("UDP_GRO", C.SOL_UDP, C.UDP_GRO, Codecs.BOOL, UDP);
+
+    // ================================================================ SOL_DCCP (removed from Linux in 6.16)
+    public static final SockOpt<Integer> DCCP_SOCKOPT_SERVICE = rw("DCCP_SOCKOPT_SERVICE", C.SOL_DCCP, C.DCCP_SOCKOPT_SERVICE, Codecs.NON_NEGATIVE, SocketKind.DCCP);
+    public static final SockOpt<Integer> DCCP_SOCKOPT_CCID = wo("DCCP_SOCKOPT_CCID", C.SOL_DCCP, C.DCCP_SOCKOPT_CCID, Codecs.UINT8, SocketKind.DCCP);
+    public static final SockOpt<Integer> DCCP_SOCKOPT_TX_CCID = ro("DCCP_SOCKOPT_TX_CCID", C.SOL_DCCP, C.DCCP_SOCKOPT_TX_CCID, Codecs.INT, SocketKind.DCCP);
+    public static final SockOpt<Integer> DCCP_SOCKOPT_RX_CCID = ro("DCCP_SOCKOPT_RX_CCID", C.SOL_DCCP, C.DCCP_SOCKOPT_RX_CCID, Codecs.INT, SocketKind.DCCP);
+    public static final SockOpt<Boolean> DCCP_SOCKOPT_SERVER_TIMEWAIT = rw("DCCP_SOCKOPT_SERVER_TIMEWAIT", C.SOL_DCCP, C.DCCP_SOCKOPT_SERVER_TIMEWAIT, Codecs.BOOL, SocketKind.DCCP);
+    public static final SockOpt<Integer> DCCP_SOCKOPT_SEND_CSCOV = rw("DCCP_SOCKOPT_SEND_CSCOV", C.SOL_DCCP, C.DCCP_SOCKOPT_SEND_CSCOV, Codecs.intRange(0, 15), SocketKind.DCCP);
+    public static final SockOpt<Integer> DCCP_SOCKOPT_RECV_CSCOV = rw("DCCP_SOCKOPT_RECV_CSCOV", C.SOL_DCCP, C.DCCP_SOCKOPT_RECV_CSCOV, Codecs.intRange(0, 15), SocketKind.DCCP);
+    public static final SockOpt<Integer> DCCP_SOCKOPT_QPOLICY_TXQLEN = rw("DCCP_SOCKOPT_QPOLICY_TXQLEN", C.SOL_DCCP, C.DCCP_SOCKOPT_QPOLICY_TXQLEN, Codecs.NON_NEGATIVE, SocketKind.DCCP);
+    public static final SockOpt<CcidEndpoints> DCCP_SOCKOPT_AVAILABLE_CCIDS = ro("DCCP_SOCKOPT_AVAILABLE_CCIDS", C.SOL_DCCP, C.DCCP_SOCKOPT_AVAILABLE_CCIDS, Codecs.CCIDS, SocketKind.DCCP);
+    public static final SockOpt<Integer> DCCP_SOCKOPT_GET_CUR_MPS = ro("DCCP_SOCKOPT_GET_CUR_MPS", C.SOL_DCCP, C.DCCP_SOCKOPT_GET_CUR_MPS, Codecs.INT, SocketKind.DCCP);
+
+    // ================================================================ the descriptor API
 
     /** Every option of the table, in declaration order. */
     public static List<SockOpt<?>> all() { return Collections.unmodifiableList(ALL); }
 
+    /** The table's option with this name (e.g. {@code "TCP_NODELAY"}), for command lines. */
+    public static Optional<SockOpt<?>> byName(String name) { return Optional.ofNullable(BY_NAME.get(name)); }
+
+    /** The C name, e.g. {@code "SO_REUSEPORT"}. */
     public String name() { return name; }
+    /** The {@code level} argument of getsockopt/setsockopt. */
     public int level() { return level; }
+    /** The {@code optname} argument of getsockopt/setsockopt. */
     public int optname() { return optname; }
     public Codec<T> codec() { return codec; }
     public boolean readable() { return readable; }
     public boolean writable() { return writable; }
+    /** The kinds of socket the option works on under Linux. */
+    public Set<SocketKind> kinds() { return kinds; }
+    /** Whether the option works on sockets of {@code kind}. */
+    public boolean appliesTo(SocketKind kind) { return kinds.contains(kind); }
+
+    /** Parses {@code text} with the codec and writes it, for command lines ({@code --opt SO_RCVBUF=1m}). */
+    public void setParsed(SocketOptions socket, String text) throws IOException { socket.setOption(this, codec.parse(text)); }
 
     T get(int fd) throws IOException {
         if (!readable) throw new UnsupportedOperationException(name + " cannot be read");
@@ -95,16 +279,52 @@ public final class SockOpt<T> {
         MemorySegment buf = s.optval;
         buf.asSlice(0, codec.size()).fill((byte) 0);
         s.len.set(JAVA_INT, 0, codec.size());
-        Sys.getsockopt(fd, level, optname, buf, s.len, getCall);
+        try {
+            Sys.getsockopt(fd, level, optname, buf, s.len, getCall);
+        } catch (IOException e) {
+            throw explained(e, getCall);
+        }
         return codec.decode(buf, s.len.get(JAVA_INT, 0));
     }
 
     void set(int fd, T value) throws IOException {
         if (!writable) throw new UnsupportedOperationException(name + " cannot be written");
-        java.util.Objects.requireNonNull(value, name);
+        Objects.requireNonNull(value, name);
         Scratch s = Scratch.get();
-        int len = codec.encode(value, s.optval);
-        Sys.setsockopt(fd, level, optname, len == 0 ? MemorySegment.NULL : s.optval, len, setCall);
+        int size = codec.encodedSize(value);
+        MemorySegment buf = size <= s.optval.byteSize() ? s.optval : s.bounce(size);
+        int len = codec.encode(value, buf);
+        try {
+            Sys.setsockopt(fd, level, optname, len == 0 ? MemorySegment.NULL : buf, len, setCall);
+        } catch (IOException e) {
+            throw explained(e, setCall);
+        }
+    }
+
+    /** Adds the reason DCCP options fail on kernels without DCCP (Linux 6.16 removed it). */
+    private IOException explained(IOException e, String call) {
+        if (level == C.SOL_DCCP && !Dccp.SUPPORTED && e instanceof OsError os) {
+            return new Errors.NativeIOException(call, os.errno(), e.getMessage() + "; " + Dccp.UNSUPPORTED);
+        }
+        return e;
+    }
+
+    /** Whether this kernel has DCCP, probed once by opening a DCCP socket. */
+    static final class Dccp {
+        static final String UNSUPPORTED = "DCCP is not supported by this kernel (removed in Linux 6.16)";
+        static final boolean SUPPORTED = probe();
+
+        private static boolean probe() {
+            try {
+                Sys.close(Sys.socket(C.AF_INET, C.SOCK_DCCP | C.SOCK_CLOEXEC, C.IPPROTO_DCCP));
+                return true;
+            } catch (IOException e) {
+                int errno = e instanceof OsError os ? os.errno() : 0;
+                // other errors (EMFILE, EACCES) say nothing about DCCP: assume it is there
+                return !(errno == Errno.ESOCKTNOSUPPORT || errno == Errno.EPROTONOSUPPORT
+                    || errno == Errno.EAFNOSUPPORT || errno == Errno.ENOPROTOOPT);
+            }
+        }
     }
 
     @Override public String toString() { return name; }

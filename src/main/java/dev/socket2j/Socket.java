@@ -22,6 +22,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * descriptor number. Calls in flight keep the descriptor open until they return; {@code close} wakes a call
  * blocked in {@code recv}, {@code accept}, {@code connect} or {@code poll} with {@code shutdown(SHUT_RDWR)},
  * and that call then throws {@link AsynchronousCloseException}. The last call to return closes the descriptor.
+ *
+ * <p>Limits: {@code shutdown} does not wake a blocking {@code connect} on a Unix stream socket waiting for
+ * room in a full listener's queue, nor a blocking Unix datagram send waiting for a full receiver; such a call
+ * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then. {@link Thread#interrupt()} does
+ * not wake any blocking call. A {@code Socket} that is never closed keeps its descriptor until the process ends.
+ * Because the wake-up is a {@code shutdown}, closing while calls are in flight also ends the connection for
+ * duplicates made with {@link #tryClone()}; closing an idle socket affects only its own descriptor.
  */
 public final class Socket extends BaseSocket implements Closeable {
     private static final long CLOSED = 1L << 62;
@@ -116,13 +123,19 @@ public final class Socket extends BaseSocket implements Closeable {
         do {
             s = state;
             if ((s & CLOSED) != 0) return;
-        } while (!STATE.compareAndSet(this, s, s | CLOSED));
+            // with calls in flight, close holds a reference of its own while it wakes them, so the last of
+            // them cannot close the descriptor (and let its number be reused) before shutdown has run
+        } while (!STATE.compareAndSet(this, s, s == 0 ? CLOSED : (s | CLOSED) + 1));
         if (s == 0) {
             Sys.close(fd);
-        } else {
-            try { Sys.shutdown(fd, C.SHUT_RDWR); } catch (IOException ignored) {
-                // not connected, or not a socket that supports shutdown: nothing to wake
-            }
+            return;
+        }
+        try {
+            Sys.shutdown(fd, C.SHUT_RDWR);
+        } catch (IOException ignored) {
+            // not connected, or not a socket that supports shutdown: nothing more to wake
+        } finally {
+            if ((long) STATE.getAndAdd(this, -1L) - 1 == CLOSED) Sys.closeQuietly(fd);
         }
     }
 

@@ -17,9 +17,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Bufs {
     private Bufs() {}
 
+    /**
+     * Checks that {@code b[off, off+len)} lies inside {@code b}.
+     *
+     * @throws IllegalArgumentException for a negative offset or length, or a range past the end
+     */
+    public static void checkRange(byte[] b, int off, int len) {
+        Objects.requireNonNull(b, "buffer");
+        if ((off | len) < 0 || len > b.length - off) {
+            throw new IllegalArgumentException("range [" + off + ", " + off + " + " + len + ") outside an array of "
+                + b.length + " bytes");
+        }
+    }
+
     /** Native memory holding {@code b[off, off+len)} for sending. */
     public static MemorySegment source(Scratch s, byte[] b, int off, int len) {
-        Objects.checkFromIndexSize(off, len, b.length);
+        checkRange(b, off, len);
         MemorySegment bounce = s.bounce(len);
         int n = (int) Math.min(len, bounce.byteSize());
         MemorySegment.copy(b, off, bounce, JAVA_BYTE, 0, n);
@@ -46,13 +59,17 @@ public final class Bufs {
 
     /** Native memory to receive at most {@code len} bytes into {@code b}; pair with {@link #finish(MemorySegment, byte[], int, long)}. */
     public static MemorySegment sink(Scratch s, byte[] b, int off, int len) {
-        Objects.checkFromIndexSize(off, len, b.length);
+        checkRange(b, off, len);
         MemorySegment bounce = s.bounce(len);
         return bounce.asSlice(0, Math.min(len, bounce.byteSize()));
     }
 
+    /**
+     * Copies what the kernel wrote into {@code sink} back into {@code b}. {@code n} may exceed the buffer
+     * ({@code MSG_TRUNC} makes recv report a datagram's real length): only what fitted is copied.
+     */
     public static void finish(MemorySegment sink, byte[] b, int off, long n) {
-        if (n > 0) MemorySegment.copy(sink, JAVA_BYTE, 0, b, off, (int) n);
+        if (n > 0) MemorySegment.copy(sink, JAVA_BYTE, 0, b, off, (int) Math.min(n, sink.byteSize()));
     }
 
     /** Native memory for the remaining space of {@code bb}; pair with {@link #finish(MemorySegment, ByteBuffer, long)}. */
@@ -66,6 +83,7 @@ public final class Bufs {
     /** Copies received bytes back into a heap buffer, and moves the position by {@code n}. */
     public static void finish(MemorySegment sink, ByteBuffer bb, long n) {
         if (n <= 0) return;
+        n = Math.min(n, sink.byteSize());  // MSG_TRUNC: the real length may exceed what fitted
         if (!bb.isDirect()) MemorySegment.copy(sink, 0, MemorySegment.ofBuffer(bb), 0, n);
         bb.position(bb.position() + (int) n);
     }
@@ -78,7 +96,7 @@ public final class Bufs {
     }
 
     public static void finish(MemorySegment sink, MemorySegment seg, long n) {
-        if (n > 0 && !seg.isNative()) MemorySegment.copy(sink, 0, seg, 0, n);
+        if (n > 0 && !seg.isNative()) MemorySegment.copy(sink, 0, seg, 0, Math.min(n, sink.byteSize()));
     }
 
     // ---------------------------------------------------------------- iovec arrays
@@ -95,6 +113,7 @@ public final class Bufs {
         }
         long heap = 0;
         for (ByteBuffer bb : bufs) {
+            Objects.requireNonNull(bb, "buffer");
             if (!copyIn && bb.isReadOnly()) throw new IllegalArgumentException("read-only buffer");
             if (!bb.isDirect()) heap += bb.remaining();
         }
@@ -132,13 +151,15 @@ public final class Bufs {
     /** After a receive of {@code n} bytes: copies heap parts out of the bounce buffer and moves positions. */
     public static void afterRecv(Scratch s, ByteBuffer[] bufs, long n) {
         MemorySegment iov = s.iov;
+        MemorySegment bounce = s.bounce(0);  // the one fillIov used: heap buffers hold consecutive parts of it
+        long used = 0;
         for (int i = 0; i < bufs.length && n > 0; i++) {
             ByteBuffer bb = bufs[i];
             long cap = iov.get(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN);
             int take = (int) Math.min(cap, n);
-            if (!bb.isDirect() && take > 0) {
-                MemorySegment src = iov.get(ADDRESS, i * Layouts.IOVEC_SIZE + Layouts.IOV_BASE).reinterpret(take);
-                MemorySegment.copy(src, 0, MemorySegment.ofBuffer(bb), 0, take);
+            if (!bb.isDirect()) {
+                if (take > 0) MemorySegment.copy(bounce, used, MemorySegment.ofBuffer(bb), 0, take);
+                used += cap;
             }
             bb.position(bb.position() + take);
             n -= take;

@@ -1,0 +1,143 @@
+package dev.socket2j;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * {@code TCP_INFO}: the kernel's view of a TCP connection ({@code struct tcp_info}, tcp(7)). The struct has
+ * grown with each kernel version; a field the running kernel did not return (beyond the length it reported) is
+ * <em>absent</em> from {@link #fields()}, and its accessor returns an empty {@link OptionalLong} — never 0.
+ * All values are unsigned and given as {@code long}; times are in microseconds unless the name says otherwise.
+ *
+ * @param fields the fields the kernel returned, each with its value
+ */
+public record TcpInfo(Map<Field, Long> fields) {
+    public TcpInfo { fields = Collections.unmodifiableMap(new EnumMap<>(fields)); }
+
+    /**
+     * The fields of {@code struct tcp_info} as of Linux 6.18, with their byte offset, size and bit range
+     * (bitfields: {@code shift}, {@code bits}; a plain field has {@code bits == 8 * size}).
+     */
+    public enum Field {
+        STATE(0, 1), CA_STATE(1, 1), RETRANSMITS(2, 1), PROBES(3, 1), BACKOFF(4, 1), OPTIONS(5, 1),
+        SND_WSCALE(6, 1, 0, 4), RCV_WSCALE(6, 1, 4, 4),
+        DELIVERY_RATE_APP_LIMITED(7, 1, 0, 1), FASTOPEN_CLIENT_FAIL(7, 1, 1, 2),
+        RTO(8, 4), ATO(12, 4), SND_MSS(16, 4), RCV_MSS(20, 4),
+        UNACKED(24, 4), SACKED(28, 4), LOST(32, 4), RETRANS(36, 4), FACKETS(40, 4),
+        LAST_DATA_SENT(44, 4), LAST_ACK_SENT(48, 4), LAST_DATA_RECV(52, 4), LAST_ACK_RECV(56, 4),
+        PMTU(60, 4), RCV_SSTHRESH(64, 4), RTT(68, 4), RTTVAR(72, 4), SND_SSTHRESH(76, 4), SND_CWND(80, 4),
+        ADVMSS(84, 4), REORDERING(88, 4), RCV_RTT(92, 4), RCV_SPACE(96, 4), TOTAL_RETRANS(100, 4),
+        PACING_RATE(104, 8), MAX_PACING_RATE(112, 8), BYTES_ACKED(120, 8), BYTES_RECEIVED(128, 8),
+        SEGS_OUT(136, 4), SEGS_IN(140, 4), NOTSENT_BYTES(144, 4), MIN_RTT(148, 4),
+        DATA_SEGS_IN(152, 4), DATA_SEGS_OUT(156, 4), DELIVERY_RATE(160, 8),
+        BUSY_TIME(168, 8), RWND_LIMITED(176, 8), SNDBUF_LIMITED(184, 8),
+        DELIVERED(192, 4), DELIVERED_CE(196, 4), BYTES_SENT(200, 8), BYTES_RETRANS(208, 8),
+        DSACK_DUPS(216, 4), REORD_SEEN(220, 4), RCV_OOOPACK(224, 4), SND_WND(228, 4),
+        RCV_WND(232, 4), REHASH(236, 4), TOTAL_RTO(240, 2), TOTAL_RTO_RECOVERIES(242, 2), TOTAL_RTO_TIME(244, 4),
+        RECEIVED_CE(248, 4), DELIVERED_E1_BYTES(252, 4), DELIVERED_E0_BYTES(256, 4), DELIVERED_CE_BYTES(260, 4),
+        RECEIVED_E1_BYTES(264, 4), RECEIVED_E0_BYTES(268, 4), RECEIVED_CE_BYTES(272, 4),
+        ECN_MODE(276, 4, 0, 2), ACCECN_OPT_SEEN(276, 4, 2, 2), ACCECN_FAIL_MODE(276, 4, 4, 4), OPTIONS2(276, 4, 8, 24);
+
+        private final int offset, size, shift, bits;
+
+        Field(int offset, int size) { this(offset, size, 0, size * 8); }
+
+        Field(int offset, int size, int shift, int bits) {
+            this.offset = offset;
+            this.size = size;
+            this.shift = shift;
+            this.bits = bits;
+        }
+
+        public int offset() { return offset; }
+        public int size() { return size; }
+
+        long read(MemorySegment buf) {
+            long raw = switch (size) {
+                case 1 -> Byte.toUnsignedLong(buf.get(JAVA_BYTE, offset));
+                case 2 -> Short.toUnsignedLong(buf.get(JAVA_SHORT_UNALIGNED, offset));
+                case 4 -> Integer.toUnsignedLong(buf.get(JAVA_INT_UNALIGNED, offset));
+                default -> buf.get(JAVA_LONG_UNALIGNED, offset);
+            };
+            return bits == 64 ? raw : (raw >>> shift) & ((1L << bits) - 1);
+        }
+    }
+
+    /** The size of {@code struct tcp_info} this class knows (Linux 6.18); a longer answer's extra bytes are ignored. */
+    public static final int KNOWN_SIZE = 280;
+
+    /** Decodes the first {@code len} bytes the kernel returned; fields past {@code len} are left out. */
+    static TcpInfo decode(MemorySegment buf, int len) {
+        EnumMap<Field, Long> m = new EnumMap<>(Field.class);
+        for (Field f : Field.values()) {
+            if (f.offset + f.size <= len) m.put(f, f.read(buf));
+        }
+        return new TcpInfo(m);
+    }
+
+    /** Whether the running kernel returned this field. */
+    public boolean has(Field f) { return fields.containsKey(f); }
+
+    /** The field's value, or empty if the kernel did not return it. */
+    public OptionalLong get(Field f) {
+        Long v = fields.get(f);
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    /** {@code tcpi_state}: the TCP state (1 = ESTABLISHED, 7 = CLOSE, 10 = LISTEN, as in the kernel's enum). */
+    public OptionalLong state() { return get(Field.STATE); }
+    /** {@code tcpi_retransmits}. */
+    public OptionalLong retransmits() { return get(Field.RETRANSMITS); }
+    /** {@code tcpi_rto}: retransmission timeout, µs. */
+    public OptionalLong rto() { return get(Field.RTO); }
+    /** {@code tcpi_snd_mss}. */
+    public OptionalLong sndMss() { return get(Field.SND_MSS); }
+    /** {@code tcpi_rcv_mss}. */
+    public OptionalLong rcvMss() { return get(Field.RCV_MSS); }
+    /** {@code tcpi_unacked}: segments in flight. */
+    public OptionalLong unacked() { return get(Field.UNACKED); }
+    /** {@code tcpi_lost}. */
+    public OptionalLong lost() { return get(Field.LOST); }
+    /** {@code tcpi_rtt}: smoothed round-trip time, µs. */
+    public OptionalLong rtt() { return get(Field.RTT); }
+    /** {@code tcpi_rttvar}: round-trip time variance, µs. */
+    public OptionalLong rttvar() { return get(Field.RTTVAR); }
+    /** {@code tcpi_snd_cwnd}: congestion window, segments. */
+    public OptionalLong sndCwnd() { return get(Field.SND_CWND); }
+    /** {@code tcpi_total_retrans}. */
+    public OptionalLong totalRetrans() { return get(Field.TOTAL_RETRANS); }
+    /** {@code tcpi_pacing_rate}: bytes per second. */
+    public OptionalLong pacingRate() { return get(Field.PACING_RATE); }
+    /** {@code tcpi_bytes_acked}. */
+    public OptionalLong bytesAcked() { return get(Field.BYTES_ACKED); }
+    /** {@code tcpi_bytes_received}. */
+    public OptionalLong bytesReceived() { return get(Field.BYTES_RECEIVED); }
+    /** {@code tcpi_segs_out}. */
+    public OptionalLong segsOut() { return get(Field.SEGS_OUT); }
+    /** {@code tcpi_segs_in}. */
+    public OptionalLong segsIn() { return get(Field.SEGS_IN); }
+    /** {@code tcpi_notsent_bytes}. */
+    public OptionalLong notsentBytes() { return get(Field.NOTSENT_BYTES); }
+    /** {@code tcpi_min_rtt}, µs. */
+    public OptionalLong minRtt() { return get(Field.MIN_RTT); }
+    /** {@code tcpi_delivery_rate}: bytes per second. */
+    public OptionalLong deliveryRate() { return get(Field.DELIVERY_RATE); }
+    /** {@code tcpi_bytes_sent}. */
+    public OptionalLong bytesSent() { return get(Field.BYTES_SENT); }
+    /** {@code tcpi_bytes_retrans}. */
+    public OptionalLong bytesRetrans() { return get(Field.BYTES_RETRANS); }
+    /** {@code tcpi_snd_wnd}: the peer's advertised window (Linux 5.4+). */
+    public OptionalLong sndWnd() { return get(Field.SND_WND); }
+    /** {@code tcpi_rcv_wnd}: our advertised window (Linux 6.2+). */
+    public OptionalLong rcvWnd() { return get(Field.RCV_WND); }
+    /** {@code tcpi_total_rto}: RTO timeouts (Linux 6.7+). */
+    public OptionalLong totalRto() { return get(Field.TOTAL_RTO); }
+}
