@@ -106,10 +106,14 @@ public final class SockOpt<T> {
     }
 
     private static final Set<SocketKind> TCP_UDP = union(TCP, UDP);
-    private static final Set<SocketKind> UDP_RAW = union(UDP, RAW);
     private static final Set<SocketKind> NOT_RAW = minus(ANY, RAW);
     /** Where IPPROTO_IP options work: IPv4 sockets and IPv6 TCP/UDP ones (for v4-mapped traffic), not raw IPv6. */
     private static final Set<SocketKind> IP = minus(INET, EnumSet.of(SocketKind.RAW_V6));
+    /** IPv4 multicast: datagram and raw IPv4 sockets (IPv6 ones join with IPV6_ADD_MEMBERSHIP). */
+    private static final Set<SocketKind> MCAST_V4 = EnumSet.of(SocketKind.UDP_V4, SocketKind.RAW_V4);
+    /** Multicast sending options refuse stream sockets ({@code EINVAL}/{@code ENOPROTOOPT}). */
+    private static final Set<SocketKind> IP_DGRAM = minus(IP, TCP);
+    private static final Set<SocketKind> MCAST_V6 = EnumSet.of(SocketKind.UDP_V6, SocketKind.RAW_V6);
 
     // ================================================================ SOL_SOCKET, socket(7)
     public static final SockOpt<Boolean> SO_BROADCAST = rw("SO_BROADCAST", C.SOL_SOCKET, C.SO_BROADCAST, Codecs.BOOL, ANY);
@@ -132,7 +136,7 @@ public final class SockOpt<T> {
     public static final SockOpt<String> SO_BINDTODEVICE = rw("SO_BINDTODEVICE", C.SOL_SOCKET, C.SO_BINDTODEVICE, Codecs.name(C.IFNAMSIZ), INET);
     public static final SockOpt<Integer> SO_BINDTOIFINDEX = rw("SO_BINDTOIFINDEX", C.SOL_SOCKET, C.SO_BINDTOIFINDEX, Codecs.IFINDEX, INET);
     public static final SockOpt<Integer> SO_INCOMING_CPU = rw("SO_INCOMING_CPU", C.SOL_SOCKET, C.SO_INCOMING_CPU, Codecs.INT, ANY);
-    public static final SockOpt<Boolean> SO_REUSEPORT = rw("SO_REUSEPORT", C.SOL_SOCKET, C.SO_REUSEPORT, Codecs.BOOL, ANY);
+    public static final SockOpt<Boolean> SO_REUSEPORT = rw("SO_REUSEPORT", C.SOL_SOCKET, C.SO_REUSEPORT, Codecs.BOOL, INET);
     public static final SockOpt<SockFilter[]> SO_ATTACH_FILTER = wo("SO_ATTACH_FILTER", C.SOL_SOCKET, C.SO_ATTACH_FILTER, Codecs.SOCK_FPROG, ANY);
     /** The value is ignored by the kernel; {@link SocketOptions#detachFilter()} passes 0. */
     public static final SockOpt<Integer> SO_DETACH_FILTER = wo("SO_DETACH_FILTER", C.SOL_SOCKET, C.SO_DETACH_FILTER, Codecs.INT, ANY);
@@ -152,14 +156,14 @@ public final class SockOpt<T> {
     // ================================================================ IPPROTO_IP, ip(7)
     public static final SockOpt<Boolean> IP_HDRINCL = rw("IP_HDRINCL", C.IPPROTO_IP, C.IP_HDRINCL, Codecs.BOOL, EnumSet.of(SocketKind.RAW_V4));
     public static final SockOpt<Boolean> IP_TRANSPARENT = rw("IP_TRANSPARENT", C.IPPROTO_IP, C.IP_TRANSPARENT, Codecs.BOOL, IP);
-    public static final SockOpt<Membership.V4> IP_ADD_MEMBERSHIP = wo("IP_ADD_MEMBERSHIP", C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, Codecs.IP_MREQN, UDP_RAW);
-    public static final SockOpt<Membership.V4> IP_DROP_MEMBERSHIP = wo("IP_DROP_MEMBERSHIP", C.IPPROTO_IP, C.IP_DROP_MEMBERSHIP, Codecs.IP_MREQN, UDP_RAW);
-    public static final SockOpt<Membership.SourceV4> IP_ADD_SOURCE_MEMBERSHIP = wo("IP_ADD_SOURCE_MEMBERSHIP", C.IPPROTO_IP, C.IP_ADD_SOURCE_MEMBERSHIP, Codecs.IP_MREQ_SOURCE, UDP_RAW);
-    public static final SockOpt<Membership.SourceV4> IP_DROP_SOURCE_MEMBERSHIP = wo("IP_DROP_SOURCE_MEMBERSHIP", C.IPPROTO_IP, C.IP_DROP_SOURCE_MEMBERSHIP, Codecs.IP_MREQ_SOURCE, UDP_RAW);
+    public static final SockOpt<Membership.V4> IP_ADD_MEMBERSHIP = wo("IP_ADD_MEMBERSHIP", C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, Codecs.IP_MREQN, MCAST_V4);
+    public static final SockOpt<Membership.V4> IP_DROP_MEMBERSHIP = wo("IP_DROP_MEMBERSHIP", C.IPPROTO_IP, C.IP_DROP_MEMBERSHIP, Codecs.IP_MREQN, MCAST_V4);
+    public static final SockOpt<Membership.SourceV4> IP_ADD_SOURCE_MEMBERSHIP = wo("IP_ADD_SOURCE_MEMBERSHIP", C.IPPROTO_IP, C.IP_ADD_SOURCE_MEMBERSHIP, Codecs.IP_MREQ_SOURCE, MCAST_V4);
+    public static final SockOpt<Membership.SourceV4> IP_DROP_SOURCE_MEMBERSHIP = wo("IP_DROP_SOURCE_MEMBERSHIP", C.IPPROTO_IP, C.IP_DROP_SOURCE_MEMBERSHIP, Codecs.IP_MREQ_SOURCE, MCAST_V4);
     public static final SockOpt<Boolean> IP_MULTICAST_ALL = rw("IP_MULTICAST_ALL", C.IPPROTO_IP, C.IP_MULTICAST_ALL, Codecs.BOOL, IP);
-    public static final SockOpt<Inet4Address> IP_MULTICAST_IF = rw("IP_MULTICAST_IF", C.IPPROTO_IP, C.IP_MULTICAST_IF, Codecs.IN_ADDR, IP);
+    public static final SockOpt<Inet4Address> IP_MULTICAST_IF = rw("IP_MULTICAST_IF", C.IPPROTO_IP, C.IP_MULTICAST_IF, Codecs.IN_ADDR, IP_DGRAM);
     public static final SockOpt<Boolean> IP_MULTICAST_LOOP = rw("IP_MULTICAST_LOOP", C.IPPROTO_IP, C.IP_MULTICAST_LOOP, Codecs.BOOL, IP);
-    public static final SockOpt<Integer> IP_MULTICAST_TTL = rw("IP_MULTICAST_TTL", C.IPPROTO_IP, C.IP_MULTICAST_TTL, Codecs.intRange(-1, 255), IP);
+    public static final SockOpt<Integer> IP_MULTICAST_TTL = rw("IP_MULTICAST_TTL", C.IPPROTO_IP, C.IP_MULTICAST_TTL, Codecs.intRange(-1, 255), IP_DGRAM);
     public static final SockOpt<Integer> IP_TTL = rw("IP_TTL", C.IPPROTO_IP, C.IP_TTL, Codecs.intRange(-1, 255), IP);
     public static final SockOpt<Integer> IP_TOS = rw("IP_TOS", C.IPPROTO_IP, C.IP_TOS, Codecs.intRange(0, 255), IP);
     public static final SockOpt<Boolean> IP_RECVTOS = rw("IP_RECVTOS", C.IPPROTO_IP, C.IP_RECVTOS, Codecs.BOOL, IP);
@@ -180,14 +184,14 @@ public final class SockOpt<T> {
     /** Written and read as {@code IPV6_HDRINCL} (socket2's getter reads {@code IP_HDRINCL} instead). */
     public static final SockOpt<Boolean> IPV6_HDRINCL = rw("IPV6_HDRINCL", C.IPPROTO_IPV6, C.IPV6_HDRINCL, Codecs.BOOL, EnumSet.of(SocketKind.RAW_V6));
     public static final SockOpt<Boolean> IPV6_TRANSPARENT = rw("IPV6_TRANSPARENT", C.IPPROTO_IPV6, C.IPV6_TRANSPARENT, Codecs.BOOL, V6);
-    public static final SockOpt<Membership.V6> IPV6_ADD_MEMBERSHIP = wo("IPV6_ADD_MEMBERSHIP", C.IPPROTO_IPV6, C.IPV6_ADD_MEMBERSHIP, Codecs.IPV6_MREQ, EnumSet.of(SocketKind.UDP_V6, SocketKind.RAW_V6));
-    public static final SockOpt<Membership.V6> IPV6_DROP_MEMBERSHIP = wo("IPV6_DROP_MEMBERSHIP", C.IPPROTO_IPV6, C.IPV6_DROP_MEMBERSHIP, Codecs.IPV6_MREQ, EnumSet.of(SocketKind.UDP_V6, SocketKind.RAW_V6));
-    public static final SockOpt<Integer> IPV6_MULTICAST_HOPS = rw("IPV6_MULTICAST_HOPS", C.IPPROTO_IPV6, C.IPV6_MULTICAST_HOPS, Codecs.intRange(-1, 255), V6);
+    public static final SockOpt<Membership.V6> IPV6_ADD_MEMBERSHIP = wo("IPV6_ADD_MEMBERSHIP", C.IPPROTO_IPV6, C.IPV6_ADD_MEMBERSHIP, Codecs.IPV6_MREQ, MCAST_V6);
+    public static final SockOpt<Membership.V6> IPV6_DROP_MEMBERSHIP = wo("IPV6_DROP_MEMBERSHIP", C.IPPROTO_IPV6, C.IPV6_DROP_MEMBERSHIP, Codecs.IPV6_MREQ, MCAST_V6);
+    public static final SockOpt<Integer> IPV6_MULTICAST_HOPS = rw("IPV6_MULTICAST_HOPS", C.IPPROTO_IPV6, C.IPV6_MULTICAST_HOPS, Codecs.intRange(-1, 255), MCAST_V6);
     public static final SockOpt<Boolean> IPV6_MULTICAST_ALL = rw("IPV6_MULTICAST_ALL", C.IPPROTO_IPV6, C.IPV6_MULTICAST_ALL, Codecs.BOOL, V6);
-    public static final SockOpt<Integer> IPV6_MULTICAST_IF = rw("IPV6_MULTICAST_IF", C.IPPROTO_IPV6, C.IPV6_MULTICAST_IF, Codecs.IFINDEX, V6);
+    public static final SockOpt<Integer> IPV6_MULTICAST_IF = rw("IPV6_MULTICAST_IF", C.IPPROTO_IPV6, C.IPV6_MULTICAST_IF, Codecs.IFINDEX, MCAST_V6);
     public static final SockOpt<Boolean> IPV6_MULTICAST_LOOP = rw("IPV6_MULTICAST_LOOP", C.IPPROTO_IPV6, C.IPV6_MULTICAST_LOOP, Codecs.BOOL, V6);
     public static final SockOpt<Integer> IPV6_UNICAST_HOPS = rw("IPV6_UNICAST_HOPS", C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, Codecs.intRange(-1, 255), V6);
-    public static final SockOpt<Boolean> IPV6_V6ONLY = rw("IPV6_V6ONLY", C.IPPROTO_IPV6, C.IPV6_V6ONLY, Codecs.BOOL, V6);
+    public static final SockOpt<Boolean> IPV6_V6ONLY = rw("IPV6_V6ONLY", C.IPPROTO_IPV6, C.IPV6_V6ONLY, Codecs.BOOL, EnumSet.of(SocketKind.TCP_V6, SocketKind.UDP_V6));
     public static final SockOpt<Boolean> IPV6_RECVTCLASS = rw("IPV6_RECVTCLASS", C.IPPROTO_IPV6, C.IPV6_RECVTCLASS, Codecs.BOOL, V6);
     public static final SockOpt<Boolean> IPV6_RECVHOPLIMIT = rw("IPV6_RECVHOPLIMIT", C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, Codecs.BOOL, V6);
     /** {@code IP6T_SO_ORIGINAL_DST} at level {@code SOL_IPV6}. */
