@@ -10,6 +10,7 @@ import dev.socket2j.internal.Sys;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
@@ -44,6 +45,11 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
     private final Socket2IoOps initialOps;
     private volatile IoRegistration registration;
     boolean inputClosedSeenErrorOnRead;
+    /**
+     * An option the kernel refused before registration. Netty's bootstrap logs and ignores what {@code setOption}
+     * throws, so registration fails with it instead: a refused option fails the bootstrap.
+     */
+    volatile ChannelException refusedOption;
 
     private ChannelPromise connectPromise;
     private Future<?> connectTimeoutFuture;
@@ -68,7 +74,7 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
             return s;
         } catch (IOException e) {
             try { s.close(); } catch (IOException ignored) { /* reporting the first failure */ }
-            throw new io.netty.channel.ChannelException(e);
+            throw new ChannelException(e);
         }
     }
 
@@ -115,6 +121,11 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
 
     @Override
     protected void doRegister(ChannelPromise promise) {
+        ChannelException refused = refusedOption;
+        if (refused != null) {
+            promise.setFailure(refused);
+            return;
+        }
         ((IoEventLoop) eventLoop()).register((AbstractSocket2Unsafe) unsafe()).addListener(f -> {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();

@@ -23,13 +23,23 @@ final class ConfigSupport {
     static <T> boolean set(AbstractSocket2Channel ch, ChannelOption<T> option, T value) {
         OptionTable.Binding<T, ?> b = OptionTable.binding(option);
         if (b == null) return false;
+        try {
+            set(ch, option, value, b);
+        } catch (io.netty.channel.ChannelException e) {
+            if (!ch.isRegistered() && ch.refusedOption == null) ch.refusedOption = e;
+            throw e;
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void set(AbstractSocket2Channel ch, ChannelOption<T> option, T value, OptionTable.Binding<T, ?> b) {
         if (option == Socket2ChannelOption.TCP_MD5SIG) {
             OptionTable.setMd5Sig(SockRef.of(ch.fd), (OptionTable.Binding<Map<java.net.InetAddress, byte[]>, ?>) (Object) b,
                 (Map<java.net.InetAddress, byte[]>) value, ch.ipv6);
         } else {
             OptionTable.set(SockRef.of(ch.fd), b, value);
         }
-        return true;
     }
 
     static List<ChannelOption<?>> all() { return OptionTable.options(); }

@@ -48,6 +48,9 @@ public final class Socket2SocketTestPermutation extends SocketTestPermutation {
         return list;
     }
 
+    /** Same as {@link #socket()}, named as in Netty's epoll module. */
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socketWithoutFastOpen() { return socket(); }
+
     @Override
     public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socketWithFastOpen() {
         List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> list = combo(serverSocket(), clientSocketWithFastOpen());
