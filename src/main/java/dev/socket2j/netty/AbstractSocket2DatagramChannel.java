@@ -41,6 +41,8 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
     private MsgSlots slots;
     private final Runnable flushTask = () -> ((AbstractSocket2Unsafe) unsafe()).flush0();
     volatile boolean connected;
+    /** An error the kernel reported while nobody was reading (SO_ERROR), for the next datagram written. */
+    private IOException pendingWriteError;
 
     AbstractSocket2DatagramChannel(Socket socket, boolean ipv6) {
         super(null, socket, ipv6, false, 0);
@@ -116,8 +118,22 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
 
     abstract SocketAddress recipientOf(Object msg);
 
+    private void takePendingError() {
+        try {
+            int err = socket.getOption(dev.socket2j.SockOpt.SO_ERROR);
+            if (err != 0) pendingWriteError = Errors.of("sendmsg(2)", err);
+        } catch (IOException e) {
+            pendingWriteError = e;
+        }
+    }
+
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        IOException pending = pendingWriteError;
+        if (pending != null && in.current() != null) {
+            pendingWriteError = null;
+            in.remove(pending);
+        }
         int spin = config().getWriteSpinCount();
         while (spin-- > 0) {
             Object msg = in.current();
@@ -128,8 +144,8 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
             int done;
             try {
                 done = in.size() > 1 ? writeBatch(in) : (writeOne(msg) ? 1 : 0);
-            } catch (IOException e) {
-                // one datagram refused (EMSGSIZE, port unreachable, ...): fail it alone and go on
+            } catch (IOException | RuntimeException e) {
+                // one datagram refused (EMSGSIZE, port unreachable, not connected, ...): fail it alone and go on
                 in.remove(e);
                 continue;
             }
@@ -205,10 +221,16 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
                 address = s.copy.address() + copied[0];
                 copied[0] += len;
             }
-            SocketAddress to = recipientOf(msg);
+            SocketAddress to;
+            try {
+                to = recipientOf(msg);
+                m.setName(i, to == null ? null : toKernel(to));
+                m.setControl(i, controlOf(msg, to));
+            } catch (RuntimeException e) {
+                if (i == 0) throw e;
+                return false;  // the batch ends before it; it fails on its own turn
+            }
             m.setData(i, address, len);
-            m.setName(i, to == null ? null : toKernel(to));
-            m.setControl(i, controlOf(msg, to));
             keep.add(bb);
             count[0] = i + 1;
             return true;
@@ -318,6 +340,13 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
         void epollInReady() {
             ChannelConfig config = config();
             if (!isOpen()) {
+                clearFlag(C.EPOLLIN);
+                return;
+            }
+            if (shouldStopReading(config)) {
+                // EPOLLERR with nobody reading: take the error (an ICMP report) now, so that epoll stops
+                // signalling it, and give it to the next write, which is what it concerns
+                takePendingError();
                 clearFlag(C.EPOLLIN);
                 return;
             }

@@ -131,7 +131,21 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
 
     // ---------------------------------------------------------------- addresses and packets
 
-    @Override SockAddr toKernel(SocketAddress address) { return Addresses.toKernel(address, ipv6); }
+    /** As NIO does, the IPv4 wildcard on an IPv6 socket is the IPv6 wildcard (not {@code ::ffff:0.0.0.0}, which only takes IPv4). */
+    @Override
+    SockAddr toKernel(SocketAddress address) {
+        if (ipv6 && address instanceof InetSocketAddress a && a.getAddress() instanceof Inet4Address v4 && v4.isAnyLocalAddress()) {
+            return SockAddr.ipv6(ANY6, a.getPort(), 0, 0);
+        }
+        return Addresses.toKernel(address, ipv6);
+    }
+
+    private static final Inet6Address ANY6;
+    static {
+        try {
+            ANY6 = Inet6Address.getByAddress(null, new byte[16], -1);
+        } catch (java.net.UnknownHostException e) { throw new ExceptionInInitializerError(e); }
+    }
 
     @Override SocketAddress fromKernel(SockAddr address) { return Addresses.fromKernel(address); }
 
