@@ -74,12 +74,20 @@ final class FamilyOptions {
         }
     }
 
-    /** The table options that apply to {@code kind}, plus every option not tied to a descriptor. */
+    /**
+     * Whether a table option is one of a {@code kind} socket's options; one that is not (TCP_NODELAY on a Unix
+     * socket) is unknown to that channel's config, as it is to Netty's epoll configs, rather than sent to the kernel.
+     */
+    static boolean appliesTo(ChannelOption<?> option, SocketKind kind) {
+        OptionTable.Binding<?, ?> b = OptionTable.binding(option);
+        return b != null && b.descriptor().appliesTo(kind);
+    }
+
+    /** The table options that apply to {@code kind}. */
     static List<ChannelOption<?>> applicable(SocketKind kind) {
         List<ChannelOption<?>> out = new ArrayList<>();
         for (ChannelOption<?> o : ConfigSupport.all()) {
-            SockOpt<?> d = Socket2ChannelOption.descriptor(o);
-            if (d == null || d.appliesTo(kind)) out.add(o);
+            if (appliesTo(o, kind)) out.add(o);
         }
         return out;
     }

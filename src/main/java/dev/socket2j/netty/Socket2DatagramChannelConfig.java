@@ -58,7 +58,7 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
         if (option == ChannelOption.IP_MULTICAST_IF) return (T) getNetworkInterface();
         if (option == ChannelOption.IP_MULTICAST_ADDR) return (T) getInterface();
         if (FamilyOptions.has(option)) return FamilyOptions.get(ch, option);
-        if (OptionTable.binding(option) != null) return ConfigSupport.get(ch, option);
+        if (FamilyOptions.appliesTo(option, kind())) return ConfigSupport.get(ch, option);
         return super.getOption(option);
     }
 
@@ -75,7 +75,7 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
             setInterface((InetAddress) value);
         } else if (FamilyOptions.has(option)) {
             FamilyOptions.set(ch, option, value);
-        } else if (!ConfigSupport.set(ch, option, value)) {
+        } else if (!(FamilyOptions.appliesTo(option, kind()) && ConfigSupport.set(ch, option, value))) {
             return super.setOption(option, value);
         }
         return true;

@@ -30,14 +30,14 @@ public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConf
 
     @Override
     public <T> T getOption(ChannelOption<T> option) {
-        if (OptionTable.binding(option) != null) return ConfigSupport.get(ch, option);
+        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_DGRAM)) return ConfigSupport.get(ch, option);
         return super.getOption(option);
     }
 
     @Override
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         validate(option, value);
-        if (!ConfigSupport.set(ch, option, value)) return super.setOption(option, value);
+        if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_DGRAM) && ConfigSupport.set(ch, option, value))) return super.setOption(option, value);
         return true;
     }
 

@@ -44,7 +44,7 @@ public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
     public <T> T getOption(ChannelOption<T> option) {
         if (option == UnixChannelOption.DOMAIN_SOCKET_READ_MODE) return (T) readMode;
         if (option == ChannelOption.ALLOW_HALF_CLOSURE) return (T) Boolean.valueOf(allowHalfClosure);
-        if (OptionTable.binding(option) != null) return ConfigSupport.get(ch, option);
+        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM)) return ConfigSupport.get(ch, option);
         return super.getOption(option);
     }
 
@@ -55,7 +55,7 @@ public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
             setReadMode((DomainSocketReadMode) value);
         } else if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
             setAllowHalfClosure((Boolean) value);
-        } else if (!ConfigSupport.set(ch, option, value)) {
+        } else if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM) && ConfigSupport.set(ch, option, value))) {
             return super.setOption(option, value);
         }
         return true;

@@ -32,7 +32,7 @@ public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannel
     @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
         if (option == ChannelOption.SO_BACKLOG) return (T) Integer.valueOf(backlog);
-        if (OptionTable.binding(option) != null) return ConfigSupport.get(ch, option);
+        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM)) return ConfigSupport.get(ch, option);
         return super.getOption(option);
     }
 
@@ -41,7 +41,7 @@ public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannel
         validate(option, value);
         if (option == ChannelOption.SO_BACKLOG) {
             setBacklog((Integer) value);
-        } else if (!ConfigSupport.set(ch, option, value)) {
+        } else if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM) && ConfigSupport.set(ch, option, value))) {
             return super.setOption(option, value);
         }
         return true;

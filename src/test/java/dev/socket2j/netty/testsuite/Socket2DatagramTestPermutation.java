@@ -54,11 +54,13 @@ public final class Socket2DatagramTestPermutation extends SocketTestPermutation 
     }
 
     public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> domainSocket() {
-        List<BootstrapFactory<ServerBootstrap>> servers = List.of(
-            () -> new ServerBootstrap().group(SOCKET2_GROUP).channel(Socket2ServerDomainSocketChannel.class));
         List<BootstrapFactory<Bootstrap>> clients = List.of(
             () -> new Bootstrap().group(SOCKET2_GROUP).channel(Socket2DomainSocketChannel.class));
-        return combo(servers, clients);
+        return combo(serverDomainSocket(), clients);
+    }
+
+    public List<BootstrapFactory<ServerBootstrap>> serverDomainSocket() {
+        return List.of(() -> new ServerBootstrap().group(SOCKET2_GROUP).channel(Socket2ServerDomainSocketChannel.class));
     }
 
     public List<BootstrapComboFactory<Bootstrap, Bootstrap>> domainDatagram() {
