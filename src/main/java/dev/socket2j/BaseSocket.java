@@ -636,8 +636,11 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         try {
             n = Sys.recvmsg(fd, hdr, flags | C.MSG_CMSG_CLOEXEC);
         } finally {
-            if (n >= 0) msg.complete(s, hdr, n);  // takes the received fds before release() may throw
-            release();
+            try {
+                if (n >= 0) msg.complete(s, hdr, n);  // takes the received fds before release() may throw
+            } finally {
+                release();
+            }
         }
         return n;
     }
@@ -689,8 +692,11 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         try {
             n = Sys.recvmmsg(fd, batch.headers(0), max, flags | C.MSG_CMSG_CLOEXEC, MemorySegment.NULL);
         } finally {
-            if (n >= 0) batch.completeRecv(n);
-            release();
+            try {
+                if (n >= 0) batch.completeRecv(n);
+            } finally {
+                release();
+            }
         }
         return n;
     }

@@ -192,7 +192,10 @@ public final class Codecs {
                 }
                 sec = d.getSeconds();
                 usec = (d.getNano() + 999) / 1000;
-                if (usec == 1_000_000) { sec = Math.addExact(sec, 1); usec = 0; }
+                if (usec == 1_000_000) {
+                    // carry into the seconds, or stay just below the largest representable timeval
+                    if (sec == Long.MAX_VALUE) usec = 999_999; else { sec++; usec = 0; }
+                }
             }
             buf.set(JAVA_LONG, 0, sec);
             buf.set(JAVA_LONG, 8, usec);

@@ -83,7 +83,7 @@ public sealed interface ControlMessage {
     record ScmCredentials(int pid, int uid, int gid) implements ControlMessage {
         @Override public int level() { return C.SOL_SOCKET; }
         @Override public int type() { return C.SCM_CREDENTIALS; }
-        @Override public int dataLength() { return 12; }
+        @Override public int dataLength() { return CmsgCodec.UCRED_SIZE; }
     }
 
     /** {@code SCM_TIMESTAMPNS} (socket(7)): the receive time, after {@code SO_TIMESTAMPNS} is enabled. */
@@ -91,7 +91,7 @@ public sealed interface ControlMessage {
         public Instant instant() { return Instant.ofEpochSecond(seconds, nanos); }
         @Override public int level() { return C.SOL_SOCKET; }
         @Override public int type() { return C.SCM_TIMESTAMPNS; }
-        @Override public int dataLength() { return 16; }
+        @Override public int dataLength() { return CmsgCodec.TIMESPEC_SIZE; }
     }
 
     /**
@@ -138,7 +138,7 @@ public sealed interface ControlMessage {
         }
         @Override public int level() { return C.IPPROTO_IP; }
         @Override public int type() { return C.IP_PKTINFO; }
-        @Override public int dataLength() { return 12; }
+        @Override public int dataLength() { return CmsgCodec.IN_PKTINFO_SIZE; }
     }
 
     /**
@@ -176,7 +176,7 @@ public sealed interface ControlMessage {
         public Ipv6PktInfo { Objects.requireNonNull(addr, "addr"); }
         @Override public int level() { return C.IPPROTO_IPV6; }
         @Override public int type() { return C.IPV6_PKTINFO; }
-        @Override public int dataLength() { return 20; }
+        @Override public int dataLength() { return CmsgCodec.IN6_PKTINFO_SIZE; }
     }
 
     /** {@code IPV6_ORIGDSTADDR} (ipv6(7)): the original destination ({@code sockaddr_in6}), after {@code IPV6_RECVORIGDSTADDR}. */

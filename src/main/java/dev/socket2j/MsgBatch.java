@@ -89,7 +89,10 @@ public final class MsgBatch implements AutoCloseable {
         return new MsgBatch(capacity, slotSize, controlCapacity);
     }
 
+    /** The number of slots: the most datagrams one call moves. */
     public int capacity() { return capacity; }
+
+    /** The data bytes of each slot. */
     public int slotSize() { return slotSize; }
     /** The control bytes of each slot ({@code CMSG_ALIGN} of what was asked). */
     public int controlCapacity() { return controlCapacity; }

@@ -44,6 +44,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * option, e.g. {@code getsockopt(TCP_INFO) failed: EOPNOTSUPP (Operation not supported)}. Reading a write-only
  * option or writing a read-only one is an {@link UnsupportedOperationException}.
  *
+ * <p>What each option does, its units, errno and privileges are documented once, on its named accessor in
+ * {@link SocketOptions} (e.g. {@link #SO_REUSEPORT} on {@link SocketOptions#setReusePort}); the constants below
+ * note only what the accessor does not show. Options past socket2's set (Netty epoll's and common proxy needs)
+ * are grouped under "beyond socket2" at each level.
+ *
  * <p>The option numbers at level {@code SOL_SOCKET} differ on PowerPC; {@code dev.socket2j.internal.C} picks
  * them per architecture.
  *

@@ -104,7 +104,7 @@ public interface SocketOptions {
     /**
      * Sets {@code SO_RCVBUF}: the receive buffer size. Linux doubles the value (the extra half is for its
      * bookkeeping), so {@link #recvBufferSize()} reads back {@code 2 × size}; the value is clamped to
-     * {@code net.core.rmem_max} and raised to a minimum (2304 bytes, reading 4608).
+     * {@code net.core.rmem_max} (without {@code CAP_NET_ADMIN}) and raised to a small kernel minimum.
      */
     default void setRecvBufferSize(int size) throws IOException { setOption(SockOpt.SO_RCVBUF, size); }
 
@@ -133,7 +133,7 @@ public interface SocketOptions {
 
     /**
      * Sets {@code SO_SNDBUF}: the send buffer size. Linux doubles it, as for {@link #setRecvBufferSize}, and
-     * clamps to {@code net.core.wmem_max} (minimum 4608 bytes, reading 9216).
+     * clamps to {@code net.core.wmem_max} (without {@code CAP_NET_ADMIN}), with a small kernel minimum.
      */
     default void setSendBufferSize(int size) throws IOException { setOption(SockOpt.SO_SNDBUF, size); }
 
@@ -279,7 +279,8 @@ public interface SocketOptions {
 
     /**
      * Sets {@code SO_PEEK_OFF}: {@code MSG_PEEK} reads start this many bytes in, and advance it; -1 (the default)
-     * turns it off. Unix sockets since 3.4, TCP and UDP since Linux 6.9/6.10; {@code EOPNOTSUPP} elsewhere.
+     * turns it off. Unix sockets since Linux 3.4, TCP and UDP in recent 6.x kernels; {@code EOPNOTSUPP} elsewhere
+     * (raw sockets).
      */
     default void setPeekOffset(int offset) throws IOException { setOption(SockOpt.SO_PEEK_OFF, offset); }
 
@@ -668,7 +669,7 @@ public interface SocketOptions {
     /**
      * Sets {@code TCP_DEFER_ACCEPT} on a listener: {@code accept(2)} returns a connection only once data has
      * arrived, waiting up to about this long. The kernel converts it to a count of SYN-ACK retransmissions, so it
-     * reads back rounded to that schedule (3 s, 9 s, 21 s, …); zero turns it off.
+     * reads back rounded up to that schedule (1 s, 3 s, 7 s, 15 s, …); zero turns it off.
      */
     default void setTcpDeferAccept(Duration time) throws IOException { setOption(SockOpt.TCP_DEFER_ACCEPT, time); }
 

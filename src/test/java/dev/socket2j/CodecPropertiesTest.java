@@ -139,6 +139,12 @@ class CodecPropertiesTest {
     @Example
     void timevalRefusesZero() { refused(Codecs.TIMEVAL, Optional.of(Duration.ZERO)); }
 
+    @Example
+    void timevalAtTheTopOfTheRangeDoesNotOverflow() {
+        Duration max = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+        assertEquals(Optional.of(Duration.ofSeconds(Long.MAX_VALUE, 999_999_000)), roundTrip(Codecs.TIMEVAL, Optional.of(max)));
+    }
+
     @Property
     void millisIdentityAndClamp(@ForAll @IntRange(min = 1) int ms, @ForAll @LongRange(min = Integer.MAX_VALUE) long big) {
         Codec<Optional<Duration>> c = Codecs.MILLIS_OR_DEFAULT;

@@ -228,6 +228,31 @@ class OptionTableTest {
         return tests.stream();
     }
 
+    /**
+     * On a kind an option does not claim, reading it either works (the kinds are what the option is for, not all
+     * the kernel tolerates) or fails with an {@link OsError} whose message names the call and the option.
+     */
+    @TestFactory
+    Stream<DynamicTest> refusalsNameTheOptionAndErrno() {
+        List<SocketKind> probe = List.of(SocketKind.TCP_V4, SocketKind.UDP_V6, SocketKind.UNIX_STREAM, SocketKind.UNIX_DGRAM);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (SockOpt<?> o : SockOpt.all()) {
+            if (!o.readable()) continue;
+            for (SocketKind k : probe) {
+                if (o.appliesTo(k)) continue;
+                tests.add(DynamicTest.dynamicTest(o.name() + " on " + k, () -> {
+                    try (Socket s = k.open()) {
+                        s.getOption(o);
+                    } catch (IOException e) {
+                        OsError os = assertInstanceOf(OsError.class, e);
+                        assertTrue(e.getMessage().startsWith("getsockopt(" + o.name() + ") failed: " + os.errnoName()), e.getMessage());
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     private static <T> void exercise(Sample<T> sample, SocketKind kind) throws IOException {
         Objects.requireNonNull(sample, "no sample");
         SockOpt<T> opt = sample.opt();

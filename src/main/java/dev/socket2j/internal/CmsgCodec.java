@@ -46,6 +46,13 @@ public final class CmsgCodec {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    /** Payload sizes of the struct-valued messages, from the one set of layouts. */
+    public static final int UCRED_SIZE = (int) Layouts.UCRED.byteSize(), TIMESPEC_SIZE = (int) Layouts.TIMESPEC.byteSize(),
+        IN_PKTINFO_SIZE = (int) Layouts.IN_PKTINFO.byteSize(), IN6_PKTINFO_SIZE = (int) Layouts.IN6_PKTINFO.byteSize();
+    private static final long UCRED_UID = Layouts.off(Layouts.UCRED, "uid"), UCRED_GID = Layouts.off(Layouts.UCRED, "gid"),
+        TS_NSEC = Layouts.off(Layouts.TIMESPEC, "tv_nsec"),
+        IPI_SPEC_DST = Layouts.off(Layouts.IN_PKTINFO, "ipi_spec_dst"), IPI_ADDR = Layouts.off(Layouts.IN_PKTINFO, "ipi_addr"),
+        IPI6_IFINDEX = Layouts.off(Layouts.IN6_PKTINFO, "ipi6_ifindex");
 
     /** Sum of the messages' {@code CMSG_SPACE}. */
     public static long space(ControlMessage[] msgs) {
@@ -82,22 +89,22 @@ public final class CmsgCodec {
     private static void writeData(ControlMessage m, MemorySegment d, long at) {
         switch (m) {
             case ScmRights r -> { int[] fds = r.fds(); for (int i = 0; i < fds.length; i++) d.set(INT, at + 4L * i, fds[i]); }
-            case ScmCredentials c -> { d.set(INT, at, c.pid()); d.set(INT, at + 4, c.uid()); d.set(INT, at + 8, c.gid()); }
-            case TimestampNs t -> { d.set(LONG, at, t.seconds()); d.set(LONG, at + 8, t.nanos()); }
+            case ScmCredentials c -> { d.set(INT, at, c.pid()); d.set(INT, at + UCRED_UID, c.uid()); d.set(INT, at + UCRED_GID, c.gid()); }
+            case TimestampNs t -> { d.set(LONG, at, t.seconds()); d.set(LONG, at + TS_NSEC, t.nanos()); }
             case RxqOverflow o -> d.set(INT, at, (int) o.dropped());
             case IpTos t -> d.set(INT, at, t.tos());
             case IpTtl t -> d.set(INT, at, t.ttl());
             case IpPktInfo p -> {
                 d.set(INT, at, p.ifindex());
-                MemorySegment.copy(p.specDst().getAddress(), 0, d, JAVA_BYTE, at + 4, 4);
-                MemorySegment.copy(p.addr().getAddress(), 0, d, JAVA_BYTE, at + 8, 4);
+                MemorySegment.copy(p.specDst().getAddress(), 0, d, JAVA_BYTE, at + IPI_SPEC_DST, 4);
+                MemorySegment.copy(p.addr().getAddress(), 0, d, JAVA_BYTE, at + IPI_ADDR, 4);
             }
             case IpOrigDstAddr a -> a.addr().copyTo(d.asSlice(at));
             case Ipv6TClass t -> d.set(INT, at, t.tclass());
             case Ipv6HopLimit h -> d.set(INT, at, h.hopLimit());
             case Ipv6PktInfo p -> {
                 MemorySegment.copy(p.addr().getAddress(), 0, d, JAVA_BYTE, at, 16);
-                d.set(INT, at + 16, p.ifindex());
+                d.set(INT, at + IPI6_IFINDEX, p.ifindex());
             }
             case Ipv6OrigDstAddr a -> a.addr().copyTo(d.asSlice(at));
             case UdpSegment s -> d.set(SHORT, at, (short) s.size());
@@ -137,22 +144,22 @@ public final class CmsgCodec {
                     for (int i = 0; i < fds.length; i++) fds[i] = d.get(INT, 4L * i);
                     yield validFds(fds) ? new ScmRights(fds) : null;
                 }
-                case C.SCM_CREDENTIALS -> n == 12 ? new ScmCredentials(d.get(INT, 0), d.get(INT, 4), d.get(INT, 8)) : null;
-                case C.SCM_TIMESTAMPNS -> n == 16 ? new TimestampNs(d.get(LONG, 0), d.get(LONG, 8)) : null;
+                case C.SCM_CREDENTIALS -> n == UCRED_SIZE ? new ScmCredentials(d.get(INT, 0), d.get(INT, UCRED_UID), d.get(INT, UCRED_GID)) : null;
+                case C.SCM_TIMESTAMPNS -> n == TIMESPEC_SIZE ? new TimestampNs(d.get(LONG, 0), d.get(LONG, TS_NSEC)) : null;
                 case C.SO_RXQ_OVFL -> n == 4 ? new RxqOverflow(Integer.toUnsignedLong(d.get(INT, 0))) : null;
                 default -> null;
             };
             case C.IPPROTO_IP -> switch (type) {
                 case C.IP_TOS -> n == 1 ? new IpTos(d.get(JAVA_BYTE, 0) & 0xFF) : n == 4 ? tos(d.get(INT, 0)) : null;
                 case C.IP_TTL -> n == 4 ? new IpTtl(d.get(INT, 0)) : null;
-                case C.IP_PKTINFO -> n == 12 ? new IpPktInfo(d.get(INT, 0), v4(d, 4), v4(d, 8)) : null;
+                case C.IP_PKTINFO -> n == IN_PKTINFO_SIZE ? new IpPktInfo(d.get(INT, 0), v4(d, IPI_SPEC_DST), v4(d, IPI_ADDR)) : null;
                 case C.IP_ORIGDSTADDR -> n == Layouts.SOCKADDR_IN_SIZE ? new IpOrigDstAddr(SockAddr.fromSegment(d, (int) n)) : null;
                 default -> null;
             };
             case C.IPPROTO_IPV6 -> switch (type) {
                 case C.IPV6_TCLASS -> n == 4 ? new Ipv6TClass(d.get(INT, 0)) : null;
                 case C.IPV6_HOPLIMIT -> n == 4 ? new Ipv6HopLimit(d.get(INT, 0)) : null;
-                case C.IPV6_PKTINFO -> n == 20 ? new Ipv6PktInfo(v6(d, 0), d.get(INT, 16)) : null;
+                case C.IPV6_PKTINFO -> n == IN6_PKTINFO_SIZE ? new Ipv6PktInfo(v6(d, 0), d.get(INT, IPI6_IFINDEX)) : null;
                 case C.IPV6_ORIGDSTADDR -> n == Layouts.SOCKADDR_IN6_SIZE ? new Ipv6OrigDstAddr(SockAddr.fromSegment(d, (int) n)) : null;
                 default -> null;
             };

@@ -68,12 +68,14 @@ public final class MsgIo {
 
     /** After a receive of {@code n} bytes into iovecs from {@link #fillIov}: copies heap parts back. */
     public static void afterRecv(Scratch s, MemorySegment[] segs, long n) {
+        MemorySegment bounce = s.bounce(0);  // the one fillIov used: heap segments hold consecutive parts of it
+        long used = 0;
         for (int i = 0; i < segs.length && n > 0; i++) {
             long cap = s.iov.get(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN);
             long take = Math.min(cap, n);
-            if (!segs[i].isNative() && take > 0) {
-                MemorySegment src = s.iov.get(ADDRESS, i * Layouts.IOVEC_SIZE + Layouts.IOV_BASE).reinterpret(take);
-                MemorySegment.copy(src, 0, segs[i], 0, take);
+            if (!segs[i].isNative()) {
+                if (take > 0) MemorySegment.copy(bounce, used, segs[i], 0, take);
+                used += cap;
             }
             n -= take;
         }

@@ -210,6 +210,7 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
 
     /** Connects; true if done at once, false if EPOLLOUT will tell. */
     boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (remote != null) throw new java.nio.channels.AlreadyConnectedException();
         if (localAddress != null) doBind(localAddress);
         boolean done = doConnect0(remoteAddress);
         if (done) {
@@ -334,8 +335,9 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
             if (promise == null) return;
             active = true;
             setFlag(C.EPOLLRDHUP);
+            // a listener of the promise may close the channel: channelActive still comes first
             boolean promiseSet = promise.trySuccess();
-            if (!wasActive && isActive()) pipeline().fireChannelActive();
+            if (!wasActive) pipeline().fireChannelActive();
             if (!promiseSet) close(voidPromise());
         }
 

@@ -168,7 +168,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
                 clearFlag(C.EPOLLOUT);
                 return;  // everything written
             }
-            spin -= count > 1 && in.current() instanceof ByteBuf ? writeGathering(in) : writeSingle(in);
+            spin -= writeSingle(in);
         } while (spin > 0);
         if (spin == 0) {
             // spin count used up with the socket still writable: yield to other channels, then go on
@@ -182,22 +182,11 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
     private int writeSingle(ChannelOutboundBuffer in) throws Exception {
         Object msg = in.current();
         if (msg instanceof ByteBuf buf) {
-            int readable = buf.readableBytes();
-            if (readable == 0) {
+            if (!buf.isReadable()) {
                 in.remove();
                 return 0;
             }
-            long n;
-            if (buf.nioBufferCount() == 1) {
-                // one contiguous region, heap or direct: a critical write(2) takes either without a copy
-                MemorySegment seg = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.readerIndex(), readable));
-                n = Sys.writeNb(scratch().capture, fd, seg, readable);
-                if (n < 0) return writeFailed("write(2)");
-            } else {
-                return writeGathering(in);
-            }
-            in.removeBytes(n);
-            return n == readable ? 1 : SNDBUF_FULL;
+            return writeGathering(in);
         }
         if (msg instanceof FileRegion region) {
             return writeFileRegion(in, region);
@@ -219,6 +208,16 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         if (count == 0) {
             in.removeBytes(0);  // only empty buffers
             return 0;
+        }
+        if (count == 1) {
+            // one region, heap or direct: a critical write(2) takes either without a copy
+            ByteBuffer bb = buffers[0];
+            int len = bb.remaining();
+            long n = Sys.writeNb(s.capture, fd, MemorySegment.ofBuffer(bb), len);
+            if (n < 0) return writeFailed("write(2)");
+            bb.position(bb.position() + (int) n);  // the outbound buffer caches it, as NIO's write would move it
+            in.removeBytes(n);
+            return n == len ? 1 : SNDBUF_FULL;
         }
         MemorySegment iov = s.iov;
         long total = 0;
@@ -250,6 +249,15 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         long n = Sys.writevNb(s.capture, fd, iov, used);
         java.lang.ref.Reference.reachabilityFence(buffers);
         if (n < 0) return writeFailed("writev(2)");
+        // The outbound buffer caches these ByteBuffers between flushes and, like NIO's gathering write, expects
+        // their positions to have moved by what was written.
+        long left = n;
+        for (int i = 0; i < count && left > 0; i++) {
+            ByteBuffer bb = buffers[i];
+            int step = (int) Math.min(bb.remaining(), left);
+            bb.position(bb.position() + step);
+            left -= step;
+        }
         in.removeBytes(n);
         adjustMaxBytesPerGatheringWrite(total, n);
         return n == total ? 1 : SNDBUF_FULL;

@@ -28,6 +28,10 @@ final class ConfigSupport {
         } catch (io.netty.channel.ChannelException e) {
             if (!ch.isRegistered() && ch.refusedOption == null) ch.refusedOption = e;
             throw e;
+        } catch (IllegalArgumentException e) {
+            // a value outside the option's C range: fail the bootstrap as for a kernel refusal
+            if (!ch.isRegistered() && ch.refusedOption == null) ch.refusedOption = new io.netty.channel.ChannelException(e);
+            throw e;
         }
         return true;
     }

@@ -20,7 +20,10 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Duration;
 import java.util.function.Function;
+import dev.socket2j.TcpMd5Sig;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -28,7 +31,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Which socket option each {@link ChannelOption} reaches: one map, filled at class init from {@link SockOpt#all()}
- * (every generated {@link Socket2ChannelOption}) plus Netty's own names as aliases of table descriptors, with a
+ * (every generated {@link Socket2ChannelOption}) plus Netty's own names as aliases of the same descriptors, with a
  * value adapter where Netty's type differs. Configs look options up here; there is no per-option branch.
  */
 final class OptionTable {
@@ -41,59 +44,57 @@ final class OptionTable {
     }
 
     private static final Map<ChannelOption<?>, Binding<?, ?>> MAP = new IdentityHashMap<>();
-    private static final Map<String, SockOpt<?>> BY_NAME = new java.util.HashMap<>();
 
     private static void fill() {
         for (SockOpt<?> d : SockOpt.all()) {
-            BY_NAME.put(d.name(), d);
             MAP.put(Socket2ChannelOption.of(d), identity(d));
         }
-        // Netty's standard names
-        alias(ChannelOption.SO_RCVBUF, "SO_RCVBUF", C.SOL_SOCKET, C.SO_RCVBUF, Codecs.INT);
-        alias(ChannelOption.SO_SNDBUF, "SO_SNDBUF", C.SOL_SOCKET, C.SO_SNDBUF, Codecs.INT);
-        alias(ChannelOption.TCP_NODELAY, "TCP_NODELAY", C.IPPROTO_TCP, C.TCP_NODELAY, Codecs.BOOL);
-        alias(ChannelOption.SO_KEEPALIVE, "SO_KEEPALIVE", C.SOL_SOCKET, C.SO_KEEPALIVE, Codecs.BOOL);
-        alias(ChannelOption.SO_REUSEADDR, "SO_REUSEADDR", C.SOL_SOCKET, C.SO_REUSEADDR, Codecs.BOOL);
-        alias(ChannelOption.IP_TOS, "IP_TOS", C.IPPROTO_IP, C.IP_TOS, Codecs.intRange(0, 255));
-        MAP.put(ChannelOption.SO_LINGER, new Binding<Integer, Integer>(
-            SockOpt.custom("SO_LINGER", C.SOL_SOCKET, C.SO_LINGER, NETTY_LINGER, true, true), v -> v, v -> v));
-        // the epoll transport's names
-        alias(Socket2ChannelOption.TCP_CORK, "TCP_CORK", C.IPPROTO_TCP, C.TCP_CORK, Codecs.BOOL);
-        MAP.put(Socket2ChannelOption.TCP_NOTSENT_LOWAT, new Binding<Long, Integer>(
-            resolve("TCP_NOTSENT_LOWAT", C.IPPROTO_TCP, C.TCP_NOTSENT_LOWAT, Codecs.INT),
-            v -> Integer.toUnsignedLong(v), v -> {
-                if (v < 0 || v > 0xFFFF_FFFFL) throw new IllegalArgumentException("TCP_NOTSENT_LOWAT outside 0..2^32-1: " + v);
+        // Netty's standard names, as aliases of the table's descriptors
+        MAP.put(ChannelOption.SO_RCVBUF, identity(SockOpt.SO_RCVBUF));
+        MAP.put(ChannelOption.SO_SNDBUF, identity(SockOpt.SO_SNDBUF));
+        MAP.put(ChannelOption.TCP_NODELAY, identity(SockOpt.TCP_NODELAY));
+        MAP.put(ChannelOption.SO_KEEPALIVE, identity(SockOpt.SO_KEEPALIVE));
+        MAP.put(ChannelOption.SO_REUSEADDR, identity(SockOpt.SO_REUSEADDR));
+        MAP.put(ChannelOption.IP_TOS, identity(SockOpt.IP_TOS));
+        // Netty: seconds, -1 for off
+        MAP.put(ChannelOption.SO_LINGER, new Binding<Integer, Optional<Duration>>(SockOpt.SO_LINGER,
+            v -> v.map(d -> (int) Math.min(d.toSeconds(), Integer.MAX_VALUE)).orElse(-1),
+            v -> v < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(v))));
+        // the epoll transport's names and value types
+        MAP.put(Socket2ChannelOption.TCP_CORK, identity(SockOpt.TCP_CORK));
+        MAP.put(Socket2ChannelOption.TCP_NOTSENT_LOWAT, new Binding<Long, Integer>(SockOpt.TCP_NOTSENT_LOWAT,
+            Integer::toUnsignedLong, v -> {
+                if (v < 0 || v > Integer.MAX_VALUE) throw new IllegalArgumentException("TCP_NOTSENT_LOWAT outside 0..2^31-1: " + v);
                 return (int) (long) v;
             }));
-        alias(Socket2ChannelOption.TCP_KEEPIDLE, "TCP_KEEPIDLE", C.IPPROTO_TCP, C.TCP_KEEPIDLE, Codecs.INT);
-        alias(Socket2ChannelOption.TCP_KEEPINTVL, "TCP_KEEPINTVL", C.IPPROTO_TCP, C.TCP_KEEPINTVL, Codecs.INT);
-        alias(Socket2ChannelOption.TCP_KEEPCNT, "TCP_KEEPCNT", C.IPPROTO_TCP, C.TCP_KEEPCNT, Codecs.INT);
-        alias(Socket2ChannelOption.TCP_USER_TIMEOUT, "TCP_USER_TIMEOUT", C.IPPROTO_TCP, C.TCP_USER_TIMEOUT, Codecs.INT);
-        alias(Socket2ChannelOption.IP_FREEBIND, "IP_FREEBIND", C.IPPROTO_IP, C.IP_FREEBIND, Codecs.BOOL);
-        alias(Socket2ChannelOption.IP_BIND_ADDRESS_NO_PORT, "IP_BIND_ADDRESS_NO_PORT", C.IPPROTO_IP,
-            C.IP_BIND_ADDRESS_NO_PORT, Codecs.BOOL);
-        alias(Socket2ChannelOption.IP_TRANSPARENT, "IP_TRANSPARENT", C.IPPROTO_IP, C.IP_TRANSPARENT, Codecs.BOOL);
-        alias(Socket2ChannelOption.TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT", C.IPPROTO_TCP, C.TCP_DEFER_ACCEPT, Codecs.INT);
-        alias(Socket2ChannelOption.TCP_QUICKACK, "TCP_QUICKACK", C.IPPROTO_TCP, C.TCP_QUICKACK, Codecs.BOOL);
-        alias(Socket2ChannelOption.SO_BUSY_POLL, "SO_BUSY_POLL", C.SOL_SOCKET, C.SO_BUSY_POLL, Codecs.INT);
-        alias(Socket2ChannelOption.SO_REUSEPORT, "SO_REUSEPORT", C.SOL_SOCKET, C.SO_REUSEPORT, Codecs.BOOL);
-        alias(Socket2ChannelOption.IPV6_V6ONLY, "IPV6_V6ONLY", C.IPPROTO_IPV6, C.IPV6_V6ONLY, Codecs.BOOL);
-        MAP.put(Socket2ChannelOption.TCP_MD5SIG, new Binding<Map<InetAddress, byte[]>, Map<InetAddress, byte[]>>(
-            SockOpt.custom("TCP_MD5SIG", C.IPPROTO_TCP, C.TCP_MD5SIG, MD5SIG, false, true), v -> v, v -> v));
+        MAP.put(Socket2ChannelOption.TCP_KEEPIDLE, seconds(SockOpt.TCP_KEEPIDLE));
+        MAP.put(Socket2ChannelOption.TCP_KEEPINTVL, seconds(SockOpt.TCP_KEEPINTVL));
+        MAP.put(Socket2ChannelOption.TCP_KEEPCNT, identity(SockOpt.TCP_KEEPCNT));
+        // Netty: milliseconds, 0 for the system default
+        MAP.put(Socket2ChannelOption.TCP_USER_TIMEOUT, new Binding<Integer, Optional<Duration>>(SockOpt.TCP_USER_TIMEOUT,
+            v -> v.map(d -> (int) Math.min(d.toMillis(), Integer.MAX_VALUE)).orElse(0),
+            v -> v <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(v))));
+        MAP.put(Socket2ChannelOption.IP_FREEBIND, identity(SockOpt.IP_FREEBIND));
+        MAP.put(Socket2ChannelOption.IP_BIND_ADDRESS_NO_PORT, identity(SockOpt.IP_BIND_ADDRESS_NO_PORT));
+        MAP.put(Socket2ChannelOption.IP_TRANSPARENT, identity(SockOpt.IP_TRANSPARENT));
+        MAP.put(Socket2ChannelOption.TCP_DEFER_ACCEPT, seconds(SockOpt.TCP_DEFER_ACCEPT));
+        MAP.put(Socket2ChannelOption.TCP_QUICKACK, identity(SockOpt.TCP_QUICKACK));
+        MAP.put(Socket2ChannelOption.SO_BUSY_POLL, identity(SockOpt.SO_BUSY_POLL));
+        MAP.put(Socket2ChannelOption.SO_REUSEPORT, identity(SockOpt.SO_REUSEPORT));
+        MAP.put(Socket2ChannelOption.IPV6_V6ONLY, identity(SockOpt.IPV6_V6ONLY));
+        // Netty: peer -> key, written one peer per setsockopt(2) (see ConfigSupport)
+        MAP.put(Socket2ChannelOption.TCP_MD5SIG, new Binding<Map<InetAddress, byte[]>, TcpMd5Sig>(SockOpt.TCP_MD5SIG,
+            v -> { throw new UnsupportedOperationException("TCP_MD5SIG is write-only"); },
+            v -> {
+                if (v.size() != 1) throw new IllegalArgumentException("one peer per setsockopt(TCP_MD5SIG)");
+                var e = v.entrySet().iterator().next();
+                return new TcpMd5Sig(e.getKey(), e.getValue());
+            }));
     }
 
-    /**
-     * The table's descriptor {@code name}; until the option table declares it, a descriptor made here from the
-     * same level and number (the table's entry wins as soon as it exists).
-     */
-    private static <K> SockOpt<K> resolve(String name, int level, int optname, Codec<K> codec) {
-        @SuppressWarnings("unchecked") SockOpt<K> d = (SockOpt<K>) BY_NAME.get(name);
-        if (d != null && d.codec().type() == codec.type()) return d;
-        return SockOpt.custom(name, level, optname, codec, true, true);
-    }
-
-    private static <V> void alias(ChannelOption<V> option, String name, int level, int optname, Codec<V> codec) {
-        MAP.put(option, identity(resolve(name, level, optname, codec)));
+    /** Netty's whole seconds over a table descriptor in {@link Duration}. */
+    private static Binding<Integer, Duration> seconds(SockOpt<Duration> d) {
+        return new Binding<>(d, v -> (int) Math.min(v.toSeconds(), Integer.MAX_VALUE), Duration::ofSeconds);
     }
 
     private static <K> Binding<K, K> identity(SockOpt<K> d) { return new Binding<>(d, v -> v, v -> v); }
@@ -132,21 +133,6 @@ final class OptionTable {
 
     // ---------------------------------------------------------------- codecs of Netty-shaped values
 
-    /** {@code struct linger} as Netty's int: seconds when on, -1 when off. */
-    static final Codec<Integer> NETTY_LINGER = new Codec<>() {
-        @Override public Class<?> type() { return Integer.class; }
-        @Override public int size() { return 8; }
-        @Override public int encode(Integer v, MemorySegment buf) {
-            buf.set(JAVA_INT, 0, v < 0 ? 0 : 1);
-            buf.set(JAVA_INT, 4, Math.max(v, 0));
-            return 8;
-        }
-        @Override public Integer decode(MemorySegment buf, int len) {
-            return buf.get(JAVA_INT, 0) == 0 ? -1 : buf.get(JAVA_INT, 4);
-        }
-        @Override public Integer parse(String text) { return Integer.parseInt(text.trim()); }
-    };
-
     /** A raw byte buffer of {@code length} bytes (Netty's RawUnixChannelOption); position and limit untouched. */
     static Codec<ByteBuffer> raw(int length) {
         return new Codec<>() {
@@ -165,31 +151,6 @@ final class OptionTable {
             @Override public ByteBuffer parse(String text) { throw new UnsupportedOperationException("raw option"); }
         };
     }
-
-    /**
-     * {@code struct tcp_md5sig} (tcp(7)): one peer address and its key. The kernel takes one peer per call, so a
-     * map of several is written entry by entry (see {@link #setMd5Sig}).
-     */
-    static final Codec<Map<InetAddress, byte[]>> MD5SIG = new Codec<>() {
-        @Override public Class<?> type() { return Map.class; }
-        @Override public int size() { return 216; }
-        @Override public int encode(Map<InetAddress, byte[]> v, MemorySegment buf) {
-            if (v.size() != 1) throw new IllegalArgumentException("one peer per setsockopt(TCP_MD5SIG)");
-            var e = v.entrySet().iterator().next();
-            byte[] key = e.getValue();
-            if (key.length > 80) throw new IllegalArgumentException("TCP_MD5SIG key longer than 80 bytes");
-            buf.asSlice(0, 216).fill((byte) 0);
-            var addr = dev.socket2j.SockAddr.of(new InetSocketAddress(e.getKey(), 0));
-            addr.copyTo(buf);
-            buf.set(JAVA_SHORT, 130, (short) key.length);
-            MemorySegment.copy(key, 0, buf, JAVA_BYTE, 136, key.length);
-            return 216;
-        }
-        @Override public Map<InetAddress, byte[]> decode(MemorySegment buf, int len) {
-            throw new UnsupportedOperationException("TCP_MD5SIG is write-only");
-        }
-        @Override public Map<InetAddress, byte[]> parse(String text) { throw new UnsupportedOperationException(); }
-    };
 
     /** Writes each peer's key with its own setsockopt(2), as the kernel wants; IPv4 peers become v4-mapped on IPv6. */
     static void setMd5Sig(BaseSocket s, Binding<Map<InetAddress, byte[]>, ?> b, Map<InetAddress, byte[]> keys,

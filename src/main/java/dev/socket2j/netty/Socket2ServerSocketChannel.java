@@ -50,8 +50,7 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
     public Socket2ServerSocketChannel(int fd) {
         this(nonBlocking(Socket.fromFd(fd)), Sockets.isIpv6(fd));
         try {
-            if (socket.getOption(dev.socket2j.SockOpt.custom("SO_ACCEPTCONN", C.SOL_SOCKET, C.SO_ACCEPTCONN,
-                    dev.socket2j.Codecs.BOOL, true, false))) {
+            if (socket.getOption(dev.socket2j.SockOpt.SO_ACCEPTCONN)) {
                 active = true;
                 resetCachedAddresses();
             }
@@ -79,13 +78,10 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
     protected void doBind(SocketAddress localAddress) throws Exception {
         super.doBind(localAddress);
         int tfo = config.getTcpFastOpen();
-        if (tfo > 0) socket.setOption(TCP_FASTOPEN, tfo);
+        if (tfo > 0) socket.setOption(dev.socket2j.SockOpt.TCP_FASTOPEN, tfo);
         socket.listen(config.getBacklog());
         active = true;
     }
-
-    private static final dev.socket2j.SockOpt<Integer> TCP_FASTOPEN =
-        dev.socket2j.SockOpt.custom("TCP_FASTOPEN", C.IPPROTO_TCP, C.TCP_FASTOPEN, dev.socket2j.Codecs.INT, true, true);
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) { throw new UnsupportedOperationException(); }

@@ -19,6 +19,7 @@ final class Loopback implements AutoCloseable {
     Loopback(ChannelHandler childHandler) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(Socket2ServerSocketChannel.class)
             .childHandler(childHandler)
+            .option(io.netty.channel.ChannelOption.TCP_FASTOPEN, 5)
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
     }
 
