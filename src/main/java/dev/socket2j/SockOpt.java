@@ -121,64 +121,113 @@ public final class SockOpt<T> {
     private static final Set<SocketKind> MCAST_V6 = EnumSet.of(SocketKind.UDP_V6, SocketKind.RAW_V6);
 
     // ================================================================ SOL_SOCKET, socket(7)
+    /** {@code SO_BROADCAST}: see {@link SocketOptions#setBroadcast(boolean)}. */
     public static final SockOpt<Boolean> SO_BROADCAST = rw("SO_BROADCAST", C.SOL_SOCKET, C.SO_BROADCAST, Codecs.BOOL, ANY);
+    /** {@code SO_ERROR}: see {@link SocketOptions#takeError()}. */
     public static final SockOpt<Integer> SO_ERROR = ro("SO_ERROR", C.SOL_SOCKET, C.SO_ERROR, Codecs.INT, ANY);
+    /** {@code SO_KEEPALIVE}: see {@link SocketOptions#setKeepalive(boolean)}. */
     public static final SockOpt<Boolean> SO_KEEPALIVE = rw("SO_KEEPALIVE", C.SOL_SOCKET, C.SO_KEEPALIVE, Codecs.BOOL, ANY);
+    /** {@code SO_LINGER}: see {@link SocketOptions#setLinger(Optional)}. */
     public static final SockOpt<Optional<Duration>> SO_LINGER = rw("SO_LINGER", C.SOL_SOCKET, C.SO_LINGER, Codecs.LINGER, ANY);
+    /** {@code SO_OOBINLINE}: see {@link SocketOptions#setOutOfBandInline(boolean)}. */
     public static final SockOpt<Boolean> SO_OOBINLINE = rw("SO_OOBINLINE", C.SOL_SOCKET, C.SO_OOBINLINE, Codecs.BOOL, ANY);
+    /** {@code SO_PASSCRED}: see {@link SocketOptions#setPasscred(boolean)}. */
     public static final SockOpt<Boolean> SO_PASSCRED = rw("SO_PASSCRED", C.SOL_SOCKET, C.SO_PASSCRED, Codecs.BOOL, UNIX);
+    /** {@code SO_PRIORITY}: see {@link SocketOptions#setPriority(long)}. */
     public static final SockOpt<Long> SO_PRIORITY = rw("SO_PRIORITY", C.SOL_SOCKET, C.SO_PRIORITY, Codecs.UINT32, ANY);
+    /** {@code SO_RCVBUF}: see {@link SocketOptions#setRecvBufferSize(int)}. */
     public static final SockOpt<Integer> SO_RCVBUF = rw("SO_RCVBUF", C.SOL_SOCKET, C.SO_RCVBUF, Codecs.NON_NEGATIVE, ANY);
+    /** {@code SO_RCVTIMEO}: see {@link SocketOptions#setReadTimeout(Optional)}. */
     public static final SockOpt<Optional<Duration>> SO_RCVTIMEO = rw("SO_RCVTIMEO", C.SOL_SOCKET, C.SO_RCVTIMEO, Codecs.TIMEVAL, ANY);
+    /** {@code SO_REUSEADDR}: see {@link SocketOptions#setReuseAddress(boolean)}. */
     public static final SockOpt<Boolean> SO_REUSEADDR = rw("SO_REUSEADDR", C.SOL_SOCKET, C.SO_REUSEADDR, Codecs.BOOL, ANY);
+    /** {@code SO_SNDBUF}: see {@link SocketOptions#setSendBufferSize(int)}. */
     public static final SockOpt<Integer> SO_SNDBUF = rw("SO_SNDBUF", C.SOL_SOCKET, C.SO_SNDBUF, Codecs.NON_NEGATIVE, ANY);
+    /** {@code SO_SNDTIMEO}: see {@link SocketOptions#setWriteTimeout(Optional)}. */
     public static final SockOpt<Optional<Duration>> SO_SNDTIMEO = rw("SO_SNDTIMEO", C.SOL_SOCKET, C.SO_SNDTIMEO, Codecs.TIMEVAL, ANY);
+    /** {@code SO_TYPE}: see {@link SocketOptions#type()}. */
     public static final SockOpt<Integer> SO_TYPE = ro("SO_TYPE", C.SOL_SOCKET, C.SO_TYPE, Codecs.INT, ANY);
+    /** {@code SO_ACCEPTCONN}: see {@link SocketOptions#isListener()}. */
     public static final SockOpt<Boolean> SO_ACCEPTCONN = ro("SO_ACCEPTCONN", C.SOL_SOCKET, C.SO_ACCEPTCONN, Codecs.BOOL, ANY);
+    /** {@code SO_DOMAIN}: see {@link SocketOptions#domain()}. */
     public static final SockOpt<Integer> SO_DOMAIN = ro("SO_DOMAIN", C.SOL_SOCKET, C.SO_DOMAIN, Codecs.INT, ANY);
+    /** {@code SO_PROTOCOL}: see {@link SocketOptions#protocol()}. */
     public static final SockOpt<Integer> SO_PROTOCOL = ro("SO_PROTOCOL", C.SOL_SOCKET, C.SO_PROTOCOL, Codecs.INT, ANY);
+    /** {@code SO_MARK}: see {@link SocketOptions#setMark(long)}. */
     public static final SockOpt<Long> SO_MARK = rw("SO_MARK", C.SOL_SOCKET, C.SO_MARK, Codecs.UINT32, ANY);
+    /** {@code SO_BINDTODEVICE}: see {@link SocketOptions#bindDevice(Optional)}. */
     public static final SockOpt<String> SO_BINDTODEVICE = rw("SO_BINDTODEVICE", C.SOL_SOCKET, C.SO_BINDTODEVICE, Codecs.name(C.IFNAMSIZ), INET);
+    /** {@code SO_BINDTOIFINDEX}: see {@link SocketOptions#bindDeviceByIndexV4(OptionalInt)}. */
     public static final SockOpt<Integer> SO_BINDTOIFINDEX = rw("SO_BINDTOIFINDEX", C.SOL_SOCKET, C.SO_BINDTOIFINDEX, Codecs.IFINDEX, INET);
+    /** {@code SO_INCOMING_CPU}: see {@link SocketOptions#setCpuAffinity(int)}. */
     public static final SockOpt<Integer> SO_INCOMING_CPU = rw("SO_INCOMING_CPU", C.SOL_SOCKET, C.SO_INCOMING_CPU, Codecs.INT, ANY);
+    /** {@code SO_REUSEPORT}: see {@link SocketOptions#setReusePort(boolean)}. */
     public static final SockOpt<Boolean> SO_REUSEPORT = rw("SO_REUSEPORT", C.SOL_SOCKET, C.SO_REUSEPORT, Codecs.BOOL, INET);
+    /** {@code SO_ATTACH_FILTER}: see {@link SocketOptions#attachFilter(SockFilter[])}. */
     public static final SockOpt<SockFilter[]> SO_ATTACH_FILTER = wo("SO_ATTACH_FILTER", C.SOL_SOCKET, C.SO_ATTACH_FILTER, Codecs.SOCK_FPROG, ANY);
     /** The value is ignored by the kernel; {@link SocketOptions#detachFilter()} passes 0. */
     public static final SockOpt<Integer> SO_DETACH_FILTER = wo("SO_DETACH_FILTER", C.SOL_SOCKET, C.SO_DETACH_FILTER, Codecs.INT, ANY);
+    /** {@code SO_COOKIE}: see {@link SocketOptions#cookie()}. */
     public static final SockOpt<Long> SO_COOKIE = ro("SO_COOKIE", C.SOL_SOCKET, C.SO_COOKIE, Codecs.UINT64, ANY);
+    /** {@code SO_BUSY_POLL}: see {@link SocketOptions#setBusyPoll(int)}. */
     public static final SockOpt<Integer> SO_BUSY_POLL = rw("SO_BUSY_POLL", C.SOL_SOCKET, C.SO_BUSY_POLL, Codecs.NON_NEGATIVE, ANY);
     // -- beyond socket2
+    /** {@code SO_PEERCRED}: see {@link SocketOptions#peerCredentials()}. */
     public static final SockOpt<PeerCredentials> SO_PEERCRED = ro("SO_PEERCRED", C.SOL_SOCKET, C.SO_PEERCRED, Codecs.UCRED, UNIX);
+    /** {@code SO_RCVLOWAT}: see {@link SocketOptions#setRecvLowat(int)}. */
     public static final SockOpt<Integer> SO_RCVLOWAT = rw("SO_RCVLOWAT", C.SOL_SOCKET, C.SO_RCVLOWAT, Codecs.NON_NEGATIVE, ANY);
     /** Read-only on Linux: it always reads 1, and setting it fails with {@code ENOPROTOOPT}. */
     public static final SockOpt<Integer> SO_SNDLOWAT = ro("SO_SNDLOWAT", C.SOL_SOCKET, C.SO_SNDLOWAT, Codecs.INT, ANY);
+    /** {@code SO_TIMESTAMPNS}: see {@link SocketOptions#setTimestampNs(boolean)}. */
     public static final SockOpt<Boolean> SO_TIMESTAMPNS = rw("SO_TIMESTAMPNS", C.SOL_SOCKET, C.SO_TIMESTAMPNS, Codecs.BOOL, ANY);
+    /** {@code SO_INCOMING_NAPI_ID}: see {@link SocketOptions#incomingNapiId()}. */
     public static final SockOpt<Integer> SO_INCOMING_NAPI_ID = ro("SO_INCOMING_NAPI_ID", C.SOL_SOCKET, C.SO_INCOMING_NAPI_ID, Codecs.INT, ANY);
+    /** {@code SO_ZEROCOPY}: see {@link SocketOptions#setZerocopy(boolean)}. */
     public static final SockOpt<Boolean> SO_ZEROCOPY = rw("SO_ZEROCOPY", C.SOL_SOCKET, C.SO_ZEROCOPY, Codecs.BOOL, TCP_UDP);
+    /** {@code SO_RXQ_OVFL}: see {@link SocketOptions#setRxqOverflow(boolean)}. */
     public static final SockOpt<Boolean> SO_RXQ_OVFL = rw("SO_RXQ_OVFL", C.SOL_SOCKET, C.SO_RXQ_OVFL, Codecs.BOOL, ANY);
+    /** {@code SO_PEEK_OFF}: see {@link SocketOptions#setPeekOffset(int)}. */
     public static final SockOpt<Integer> SO_PEEK_OFF = rw("SO_PEEK_OFF", C.SOL_SOCKET, C.SO_PEEK_OFF, Codecs.intRange(-1, Integer.MAX_VALUE), NOT_RAW);
 
     // ================================================================ IPPROTO_IP, ip(7)
+    /** {@code IP_HDRINCL}: see {@link SocketOptions#setHeaderIncludedV4(boolean)}. */
     public static final SockOpt<Boolean> IP_HDRINCL = rw("IP_HDRINCL", C.IPPROTO_IP, C.IP_HDRINCL, Codecs.BOOL, EnumSet.of(SocketKind.RAW_V4));
+    /** {@code IP_TRANSPARENT}: see {@link SocketOptions#setIpTransparentV4(boolean)}. */
     public static final SockOpt<Boolean> IP_TRANSPARENT = rw("IP_TRANSPARENT", C.IPPROTO_IP, C.IP_TRANSPARENT, Codecs.BOOL, IP);
+    /** {@code IP_ADD_MEMBERSHIP}: see {@link SocketOptions#joinMulticastV4(Inet4Address, Inet4Address)}. */
     public static final SockOpt<Membership.V4> IP_ADD_MEMBERSHIP = wo("IP_ADD_MEMBERSHIP", C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, Codecs.IP_MREQN, MCAST_V4);
+    /** {@code IP_DROP_MEMBERSHIP}: see {@link SocketOptions#leaveMulticastV4(Inet4Address, Inet4Address)}. */
     public static final SockOpt<Membership.V4> IP_DROP_MEMBERSHIP = wo("IP_DROP_MEMBERSHIP", C.IPPROTO_IP, C.IP_DROP_MEMBERSHIP, Codecs.IP_MREQN, MCAST_V4);
+    /** {@code IP_ADD_SOURCE_MEMBERSHIP}: see {@link SocketOptions#joinSsmV4(Inet4Address, Inet4Address, Inet4Address)}. */
     public static final SockOpt<Membership.SourceV4> IP_ADD_SOURCE_MEMBERSHIP = wo("IP_ADD_SOURCE_MEMBERSHIP", C.IPPROTO_IP, C.IP_ADD_SOURCE_MEMBERSHIP, Codecs.IP_MREQ_SOURCE, MCAST_V4);
+    /** {@code IP_DROP_SOURCE_MEMBERSHIP}: see {@link SocketOptions#leaveSsmV4(Inet4Address, Inet4Address, Inet4Address)}. */
     public static final SockOpt<Membership.SourceV4> IP_DROP_SOURCE_MEMBERSHIP = wo("IP_DROP_SOURCE_MEMBERSHIP", C.IPPROTO_IP, C.IP_DROP_SOURCE_MEMBERSHIP, Codecs.IP_MREQ_SOURCE, MCAST_V4);
+    /** {@code IP_MULTICAST_ALL}: see {@link SocketOptions#setMulticastAllV4(boolean)}. */
     public static final SockOpt<Boolean> IP_MULTICAST_ALL = rw("IP_MULTICAST_ALL", C.IPPROTO_IP, C.IP_MULTICAST_ALL, Codecs.BOOL, IP);
+    /** {@code IP_MULTICAST_IF}: see {@link SocketOptions#setMulticastIfV4(Inet4Address)}. */
     public static final SockOpt<Inet4Address> IP_MULTICAST_IF = rw("IP_MULTICAST_IF", C.IPPROTO_IP, C.IP_MULTICAST_IF, Codecs.IN_ADDR, IP_DGRAM);
+    /** {@code IP_MULTICAST_LOOP}: see {@link SocketOptions#setMulticastLoopV4(boolean)}. */
     public static final SockOpt<Boolean> IP_MULTICAST_LOOP = rw("IP_MULTICAST_LOOP", C.IPPROTO_IP, C.IP_MULTICAST_LOOP, Codecs.BOOL, IP);
+    /** {@code IP_MULTICAST_TTL}: see {@link SocketOptions#setMulticastTtlV4(int)}. */
     public static final SockOpt<Integer> IP_MULTICAST_TTL = rw("IP_MULTICAST_TTL", C.IPPROTO_IP, C.IP_MULTICAST_TTL, Codecs.intRange(-1, 255), IP_DGRAM);
+    /** {@code IP_TTL}: see {@link SocketOptions#setTtlV4(int)}. */
     public static final SockOpt<Integer> IP_TTL = rw("IP_TTL", C.IPPROTO_IP, C.IP_TTL, Codecs.intRange(-1, 255), IP);
+    /** {@code IP_TOS}: see {@link SocketOptions#setTosV4(int)}. */
     public static final SockOpt<Integer> IP_TOS = rw("IP_TOS", C.IPPROTO_IP, C.IP_TOS, Codecs.intRange(0, 255), IP);
+    /** {@code IP_RECVTOS}: see {@link SocketOptions#setRecvTosV4(boolean)}. */
     public static final SockOpt<Boolean> IP_RECVTOS = rw("IP_RECVTOS", C.IPPROTO_IP, C.IP_RECVTOS, Codecs.BOOL, IP);
     /** {@code SO_ORIGINAL_DST} at level {@code SOL_IP}: the pre-NAT destination of a redirected connection. */
     public static final SockOpt<SockAddr> SO_ORIGINAL_DST = ro("SO_ORIGINAL_DST", C.SOL_IP, C.SO_ORIGINAL_DST, Codecs.SOCKADDR, TCP);
+    /** {@code IP_FREEBIND}: see {@link SocketOptions#setFreebindV4(boolean)}. */
     public static final SockOpt<Boolean> IP_FREEBIND = rw("IP_FREEBIND", C.SOL_IP, C.IP_FREEBIND, Codecs.BOOL, IP);
     // -- beyond socket2
+    /** {@code IP_BIND_ADDRESS_NO_PORT}: see {@link SocketOptions#setBindAddressNoPortV4(boolean)}. */
     public static final SockOpt<Boolean> IP_BIND_ADDRESS_NO_PORT = rw("IP_BIND_ADDRESS_NO_PORT", C.IPPROTO_IP, C.IP_BIND_ADDRESS_NO_PORT, Codecs.BOOL, IP);
+    /** {@code IP_RECVORIGDSTADDR}: see {@link SocketOptions#setRecvOrigDstAddrV4(boolean)}. */
     public static final SockOpt<Boolean> IP_RECVORIGDSTADDR = rw("IP_RECVORIGDSTADDR", C.IPPROTO_IP, C.IP_RECVORIGDSTADDR, Codecs.BOOL, IP);
+    /** {@code IP_PKTINFO}: see {@link SocketOptions#setPktinfoV4(boolean)}. */
     public static final SockOpt<Boolean> IP_PKTINFO = rw("IP_PKTINFO", C.IPPROTO_IP, C.IP_PKTINFO, Codecs.BOOL, IP);
+    /** {@code IP_RECVTTL}: see {@link SocketOptions#setRecvTtlV4(boolean)}. */
     public static final SockOpt<Boolean> IP_RECVTTL = rw("IP_RECVTTL", C.IPPROTO_IP, C.IP_RECVTTL, Codecs.BOOL, IP);
     /** {@code IP_PMTUDISC_DONT} (0), {@code _WANT} (1), {@code _DO} (2), {@code _PROBE} (3), {@code _INTERFACE} (4), {@code _OMIT} (5). */
     public static final SockOpt<Integer> IP_MTU_DISCOVER = rw("IP_MTU_DISCOVER", C.IPPROTO_IP, C.IP_MTU_DISCOVER, Codecs.intRange(0, 5), IP);
@@ -188,23 +237,38 @@ public final class SockOpt<T> {
     // ================================================================ IPPROTO_IPV6, ipv6(7)
     /** Written and read as {@code IPV6_HDRINCL} (socket2's getter reads {@code IP_HDRINCL} instead). */
     public static final SockOpt<Boolean> IPV6_HDRINCL = rw("IPV6_HDRINCL", C.IPPROTO_IPV6, C.IPV6_HDRINCL, Codecs.BOOL, EnumSet.of(SocketKind.RAW_V6));
+    /** {@code IPV6_TRANSPARENT}: see {@link SocketOptions#setIpTransparentV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_TRANSPARENT = rw("IPV6_TRANSPARENT", C.IPPROTO_IPV6, C.IPV6_TRANSPARENT, Codecs.BOOL, V6);
+    /** {@code IPV6_ADD_MEMBERSHIP}: see {@link SocketOptions#joinMulticastV6(Inet6Address, int)}. */
     public static final SockOpt<Membership.V6> IPV6_ADD_MEMBERSHIP = wo("IPV6_ADD_MEMBERSHIP", C.IPPROTO_IPV6, C.IPV6_ADD_MEMBERSHIP, Codecs.IPV6_MREQ, MCAST_V6);
+    /** {@code IPV6_DROP_MEMBERSHIP}: see {@link SocketOptions#leaveMulticastV6(Inet6Address, int)}. */
     public static final SockOpt<Membership.V6> IPV6_DROP_MEMBERSHIP = wo("IPV6_DROP_MEMBERSHIP", C.IPPROTO_IPV6, C.IPV6_DROP_MEMBERSHIP, Codecs.IPV6_MREQ, MCAST_V6);
+    /** {@code IPV6_MULTICAST_HOPS}: see {@link SocketOptions#setMulticastHopsV6(int)}. */
     public static final SockOpt<Integer> IPV6_MULTICAST_HOPS = rw("IPV6_MULTICAST_HOPS", C.IPPROTO_IPV6, C.IPV6_MULTICAST_HOPS, Codecs.intRange(-1, 255), MCAST_V6);
+    /** {@code IPV6_MULTICAST_ALL}: see {@link SocketOptions#setMulticastAllV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_MULTICAST_ALL = rw("IPV6_MULTICAST_ALL", C.IPPROTO_IPV6, C.IPV6_MULTICAST_ALL, Codecs.BOOL, V6);
+    /** {@code IPV6_MULTICAST_IF}: see {@link SocketOptions#setMulticastIfV6(int)}. */
     public static final SockOpt<Integer> IPV6_MULTICAST_IF = rw("IPV6_MULTICAST_IF", C.IPPROTO_IPV6, C.IPV6_MULTICAST_IF, Codecs.IFINDEX, MCAST_V6);
+    /** {@code IPV6_MULTICAST_LOOP}: see {@link SocketOptions#setMulticastLoopV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_MULTICAST_LOOP = rw("IPV6_MULTICAST_LOOP", C.IPPROTO_IPV6, C.IPV6_MULTICAST_LOOP, Codecs.BOOL, V6);
+    /** {@code IPV6_UNICAST_HOPS}: see {@link SocketOptions#setUnicastHopsV6(int)}. */
     public static final SockOpt<Integer> IPV6_UNICAST_HOPS = rw("IPV6_UNICAST_HOPS", C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, Codecs.intRange(-1, 255), V6);
+    /** {@code IPV6_V6ONLY}: see {@link SocketOptions#setOnlyV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_V6ONLY = rw("IPV6_V6ONLY", C.IPPROTO_IPV6, C.IPV6_V6ONLY, Codecs.BOOL, EnumSet.of(SocketKind.TCP_V6, SocketKind.UDP_V6));
+    /** {@code IPV6_RECVTCLASS}: see {@link SocketOptions#setRecvTclassV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_RECVTCLASS = rw("IPV6_RECVTCLASS", C.IPPROTO_IPV6, C.IPV6_RECVTCLASS, Codecs.BOOL, V6);
+    /** {@code IPV6_RECVHOPLIMIT}: see {@link SocketOptions#setRecvHoplimitV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_RECVHOPLIMIT = rw("IPV6_RECVHOPLIMIT", C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, Codecs.BOOL, V6);
     /** {@code IP6T_SO_ORIGINAL_DST} at level {@code SOL_IPV6}. */
     public static final SockOpt<SockAddr> IP6T_SO_ORIGINAL_DST = ro("IP6T_SO_ORIGINAL_DST", C.SOL_IPV6, C.IP6T_SO_ORIGINAL_DST, Codecs.SOCKADDR, EnumSet.of(SocketKind.TCP_V6));
+    /** {@code IPV6_FREEBIND}: see {@link SocketOptions#setFreebindV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_FREEBIND = rw("IPV6_FREEBIND", C.SOL_IPV6, C.IPV6_FREEBIND, Codecs.BOOL, V6);
+    /** {@code IPV6_TCLASS}: see {@link SocketOptions#setTclassV6(int)}. */
     public static final SockOpt<Integer> IPV6_TCLASS = rw("IPV6_TCLASS", C.IPPROTO_IPV6, C.IPV6_TCLASS, Codecs.intRange(-1, 255), V6);
     // -- beyond socket2
+    /** {@code IPV6_RECVPKTINFO}: see {@link SocketOptions#setRecvPktinfoV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_RECVPKTINFO = rw("IPV6_RECVPKTINFO", C.IPPROTO_IPV6, C.IPV6_RECVPKTINFO, Codecs.BOOL, V6);
+    /** {@code IPV6_RECVORIGDSTADDR}: see {@link SocketOptions#setRecvOrigDstAddrV6(boolean)}. */
     public static final SockOpt<Boolean> IPV6_RECVORIGDSTADDR = rw("IPV6_RECVORIGDSTADDR", C.IPPROTO_IPV6, C.IPV6_RECVORIGDSTADDR, Codecs.BOOL, V6);
     /** {@code IPV6_PMTUDISC_DONT} (0) … {@code _OMIT} (5), as for {@link #IP_MTU_DISCOVER}. */
     public static final SockOpt<Integer> IPV6_MTU_DISCOVER = rw("IPV6_MTU_DISCOVER", C.IPPROTO_IPV6, C.IPV6_MTU_DISCOVER, Codecs.intRange(0, 5), V6);
@@ -212,6 +276,7 @@ public final class SockOpt<T> {
     public static final SockOpt<Integer> IPV6_MTU = rw("IPV6_MTU", C.IPPROTO_IPV6, C.IPV6_MTU, Codecs.NON_NEGATIVE, V6);
 
     // ================================================================ IPPROTO_TCP, tcp(7)
+    /** {@code TCP_NODELAY}: see {@link SocketOptions#setTcpNodelay(boolean)}. */
     public static final SockOpt<Boolean> TCP_NODELAY = rw("TCP_NODELAY", C.IPPROTO_TCP, C.TCP_NODELAY, Codecs.BOOL, TCP);
     /** 1 s to 32767 s ({@code MAX_TCP_KEEPIDLE}); sub-second parts rounded up. */
     public static final SockOpt<Duration> TCP_KEEPIDLE = rw("TCP_KEEPIDLE", C.IPPROTO_TCP, C.TCP_KEEPIDLE, Codecs.seconds(1, 32767), TCP);
@@ -219,23 +284,34 @@ public final class SockOpt<T> {
     public static final SockOpt<Duration> TCP_KEEPINTVL = rw("TCP_KEEPINTVL", C.IPPROTO_TCP, C.TCP_KEEPINTVL, Codecs.seconds(1, 32767), TCP);
     /** 1 to 127 ({@code MAX_TCP_KEEPCNT}). */
     public static final SockOpt<Integer> TCP_KEEPCNT = rw("TCP_KEEPCNT", C.IPPROTO_TCP, C.TCP_KEEPCNT, Codecs.intRange(1, 127), TCP);
+    /** {@code TCP_MAXSEG}: see {@link SocketOptions#setTcpMss(int)}. */
     public static final SockOpt<Integer> TCP_MAXSEG = rw("TCP_MAXSEG", C.IPPROTO_TCP, C.TCP_MAXSEG, Codecs.NON_NEGATIVE, TCP);
+    /** {@code TCP_CORK}: see {@link SocketOptions#setTcpCork(boolean)}. */
     public static final SockOpt<Boolean> TCP_CORK = rw("TCP_CORK", C.IPPROTO_TCP, C.TCP_CORK, Codecs.BOOL, TCP);
+    /** {@code TCP_QUICKACK}: see {@link SocketOptions#setTcpQuickack(boolean)}. */
     public static final SockOpt<Boolean> TCP_QUICKACK = rw("TCP_QUICKACK", C.IPPROTO_TCP, C.TCP_QUICKACK, Codecs.BOOL, TCP);
+    /** {@code TCP_THIN_LINEAR_TIMEOUTS}: see {@link SocketOptions#setTcpThinLinearTimeouts(boolean)}. */
     public static final SockOpt<Boolean> TCP_THIN_LINEAR_TIMEOUTS = rw("TCP_THIN_LINEAR_TIMEOUTS", C.IPPROTO_TCP, C.TCP_THIN_LINEAR_TIMEOUTS, Codecs.BOOL, TCP);
+    /** {@code TCP_NOTSENT_LOWAT}: see {@link SocketOptions#setTcpNotsentLowat(int)}. */
     public static final SockOpt<Integer> TCP_NOTSENT_LOWAT = rw("TCP_NOTSENT_LOWAT", C.IPPROTO_TCP, C.TCP_NOTSENT_LOWAT, Codecs.NON_NEGATIVE, TCP);
+    /** {@code TCP_USER_TIMEOUT}: see {@link SocketOptions#setTcpUserTimeout(Optional)}. */
     public static final SockOpt<Optional<Duration>> TCP_USER_TIMEOUT = rw("TCP_USER_TIMEOUT", C.IPPROTO_TCP, C.TCP_USER_TIMEOUT, Codecs.MILLIS_OR_DEFAULT, TCP);
+    /** {@code TCP_CONGESTION}: see {@link SocketOptions#setTcpCongestion(String)}. */
     public static final SockOpt<String> TCP_CONGESTION = rw("TCP_CONGESTION", C.IPPROTO_TCP, C.TCP_CONGESTION, Codecs.name(C.TCP_CA_NAME_MAX), TCP);
     // -- beyond socket2
+    /** {@code TCP_INFO}: see {@link SocketOptions#tcpInfo()}. */
     public static final SockOpt<TcpInfo> TCP_INFO = ro("TCP_INFO", C.IPPROTO_TCP, C.TCP_INFO, Codecs.TCP_INFO, TCP);
     /** Whole seconds (rounded up), 0 = off; the kernel keeps a retransmission count, so it reads back rounded. */
     public static final SockOpt<Duration> TCP_DEFER_ACCEPT = rw("TCP_DEFER_ACCEPT", C.IPPROTO_TCP, C.TCP_DEFER_ACCEPT, Codecs.seconds(0, Integer.MAX_VALUE), TCP);
     /** The server's queue of pending Fast Open requests (its length; 0 disables). */
     public static final SockOpt<Integer> TCP_FASTOPEN = rw("TCP_FASTOPEN", C.IPPROTO_TCP, C.TCP_FASTOPEN, Codecs.NON_NEGATIVE, TCP);
+    /** {@code TCP_FASTOPEN_CONNECT}: see {@link SocketOptions#setTcpFastopenConnect(boolean)}. */
     public static final SockOpt<Boolean> TCP_FASTOPEN_CONNECT = rw("TCP_FASTOPEN_CONNECT", C.IPPROTO_TCP, C.TCP_FASTOPEN_CONNECT, Codecs.BOOL, TCP);
+    /** {@code TCP_MD5SIG}: see {@link SocketOptions#setTcpMd5Sig(TcpMd5Sig)}. */
     public static final SockOpt<TcpMd5Sig> TCP_MD5SIG = wo("TCP_MD5SIG", C.IPPROTO_TCP, C.TCP_MD5SIG, Codecs.TCP_MD5SIG, TCP);
     /** 1 to 127 ({@code MAX_TCP_SYNCNT}). */
     public static final SockOpt<Integer> TCP_SYNCNT = rw("TCP_SYNCNT", C.IPPROTO_TCP, C.TCP_SYNCNT, Codecs.intRange(1, 127), TCP);
+    /** {@code TCP_WINDOW_CLAMP}: see {@link SocketOptions#setTcpWindowClamp(int)}. */
     public static final SockOpt<Integer> TCP_WINDOW_CLAMP = rw("TCP_WINDOW_CLAMP", C.IPPROTO_TCP, C.TCP_WINDOW_CLAMP, Codecs.NON_NEGATIVE, TCP);
     /** Seconds in FIN_WAIT2; -1 = go to CLOSED at once; 0 = the system default; capped by the kernel at 120. */
     public static final SockOpt<Integer> TCP_LINGER2 = rw("TCP_LINGER2", C.IPPROTO_TCP, C.TCP_LINGER2, Codecs.intRange(-1, Integer.MAX_VALUE), TCP);
@@ -243,18 +319,29 @@ public final class SockOpt<T> {
     // ================================================================ SOL_UDP, udp(7)
     /** The GSO segment size (0 = off, at most 65535). */
     public static final SockOpt<Integer> UDP_SEGMENT = rw("UDP_SEGMENT", C.SOL_UDP, C.UDP_SEGMENT, Codecs.intRange(0, 65535), UDP);
+    /** {@code UDP_GRO}: see {@link SocketOptions#setUdpGro(boolean)}. */
     public static final SockOpt<Boolean> UDP_GRO = rw("UDP_GRO", C.SOL_UDP, C.UDP_GRO, Codecs.BOOL, UDP);
 
     // ================================================================ SOL_DCCP (removed from Linux in 6.16)
+    /** {@code DCCP_SOCKOPT_SERVICE}: see {@link SocketOptions#setDccpService(int)}. */
     public static final SockOpt<Integer> DCCP_SOCKOPT_SERVICE = rw("DCCP_SOCKOPT_SERVICE", C.SOL_DCCP, C.DCCP_SOCKOPT_SERVICE, Codecs.NON_NEGATIVE, SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_CCID}: see {@link SocketOptions#setDccpCcid(int)}. */
     public static final SockOpt<Integer> DCCP_SOCKOPT_CCID = wo("DCCP_SOCKOPT_CCID", C.SOL_DCCP, C.DCCP_SOCKOPT_CCID, Codecs.UINT8, SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_TX_CCID}: see {@link SocketOptions#dccpTxCcid()}. */
     public static final SockOpt<Integer> DCCP_SOCKOPT_TX_CCID = ro("DCCP_SOCKOPT_TX_CCID", C.SOL_DCCP, C.DCCP_SOCKOPT_TX_CCID, Codecs.INT, SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_RX_CCID}: see {@link SocketOptions#dccpXxCcid()}. */
     public static final SockOpt<Integer> DCCP_SOCKOPT_RX_CCID = ro("DCCP_SOCKOPT_RX_CCID", C.SOL_DCCP, C.DCCP_SOCKOPT_RX_CCID, Codecs.INT, SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_SERVER_TIMEWAIT}: see {@link SocketOptions#setDccpServerTimewait(boolean)}. */
     public static final SockOpt<Boolean> DCCP_SOCKOPT_SERVER_TIMEWAIT = rw("DCCP_SOCKOPT_SERVER_TIMEWAIT", C.SOL_DCCP, C.DCCP_SOCKOPT_SERVER_TIMEWAIT, Codecs.BOOL, SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_SEND_CSCOV}: see {@link SocketOptions#setDccpSendCscov(int)}. */
     public static final SockOpt<Integer> DCCP_SOCKOPT_SEND_CSCOV = rw("DCCP_SOCKOPT_SEND_CSCOV", C.SOL_DCCP, C.DCCP_SOCKOPT_SEND_CSCOV, Codecs.intRange(0, 15), SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_RECV_CSCOV}: see {@link SocketOptions#setDccpRecvCscov(int)}. */
     public static final SockOpt<Integer> DCCP_SOCKOPT_RECV_CSCOV = rw("DCCP_SOCKOPT_RECV_CSCOV", C.SOL_DCCP, C.DCCP_SOCKOPT_RECV_CSCOV, Codecs.intRange(0, 15), SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_QPOLICY_TXQLEN}: see {@link SocketOptions#setDccpQpolicyTxqlen(int)}. */
     public static final SockOpt<Integer> DCCP_SOCKOPT_QPOLICY_TXQLEN = rw("DCCP_SOCKOPT_QPOLICY_TXQLEN", C.SOL_DCCP, C.DCCP_SOCKOPT_QPOLICY_TXQLEN, Codecs.NON_NEGATIVE, SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_AVAILABLE_CCIDS}: see {@link SocketOptions#dccpAvailableCcids()}. */
     public static final SockOpt<CcidEndpoints> DCCP_SOCKOPT_AVAILABLE_CCIDS = ro("DCCP_SOCKOPT_AVAILABLE_CCIDS", C.SOL_DCCP, C.DCCP_SOCKOPT_AVAILABLE_CCIDS, Codecs.CCIDS, SocketKind.DCCP);
+    /** {@code DCCP_SOCKOPT_GET_CUR_MPS}: see {@link SocketOptions#dccpCurMps()}. */
     public static final SockOpt<Integer> DCCP_SOCKOPT_GET_CUR_MPS = ro("DCCP_SOCKOPT_GET_CUR_MPS", C.SOL_DCCP, C.DCCP_SOCKOPT_GET_CUR_MPS, Codecs.INT, SocketKind.DCCP);
 
     // ================================================================ the descriptor API

@@ -12,11 +12,17 @@ import java.util.Set;
  * channel without trying them.
  */
 public enum SocketKind {
+    /** An IPv4 TCP socket. */
     TCP_V4(Domain.IPV4, Type.STREAM, Protocol.TCP),
+    /** An IPv6 TCP socket (which also carries v4-mapped traffic). */
     TCP_V6(Domain.IPV6, Type.STREAM, Protocol.TCP),
+    /** An IPv4 UDP socket. */
     UDP_V4(Domain.IPV4, Type.DGRAM, Protocol.UDP),
+    /** An IPv6 UDP socket. */
     UDP_V6(Domain.IPV6, Type.DGRAM, Protocol.UDP),
+    /** A Unix stream socket (SEQPACKET ones take the same options). */
     UNIX_STREAM(Domain.UNIX, Type.STREAM, null),
+    /** A Unix datagram socket. */
     UNIX_DGRAM(Domain.UNIX, Type.DGRAM, null),
     /** A raw IPv4 socket (ICMP here; needs CAP_NET_RAW). */
     RAW_V4(Domain.IPV4, Type.RAW, Protocol.ICMPV4),

@@ -24,7 +24,9 @@ public record TcpInfo(Map<Field, Long> fields) {
 
     /**
      * The fields of {@code struct tcp_info} as of Linux 6.18, with their byte offset, size and bit range
-     * (bitfields: {@code shift}, {@code bits}; a plain field has {@code bits == 8 * size}).
+     * (bitfields: {@code shift}, {@code bits}; a plain field has {@code bits == 8 * size}). Each constant is the
+     * field {@code tcpi_<name in lower case>}, e.g. {@link #SND_CWND} is {@code tcpi_snd_cwnd}; see
+     * {@code include/uapi/linux/tcp.h} for their meaning.
      */
     public enum Field {
         STATE(0, 1), CA_STATE(1, 1), RETRANSMITS(2, 1), PROBES(3, 1), BACKOFF(4, 1), OPTIONS(5, 1),
