@@ -52,8 +52,11 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
 
     public boolean isConnected() { return connected; }
 
-    /** Bound or connected and open (Netty's datagram channels are active once bound). */
-    @Override public boolean isActive() { return isOpen() && active; }
+    /** {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION}: active once registered, to send without binding first. */
+    volatile boolean activeOnOpen;
+
+    /** Bound or connected and open (Netty's datagram channels are active once bound), or registered if so configured. */
+    @Override public boolean isActive() { return isOpen() && (active || (activeOnOpen && isRegistered())); }
 
     final MsgSlots slots() {
         MsgSlots s = slots;

@@ -122,11 +122,6 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
 
     @Override public InetSocketAddress remoteAddress() { return (InetSocketAddress) super.remoteAddress(); }
 
-    @Override
-    public boolean isActive() {
-        return isOpen() && (active || (config.getActiveOnOpen() && isRegistered()));
-    }
-
     @Override int maxDatagramPayload() { return config.getMaxDatagramPayloadSize(); }
 
     // ---------------------------------------------------------------- addresses and packets

@@ -28,7 +28,6 @@ import java.util.Map;
  */
 public final class Socket2DatagramChannelConfig extends DefaultChannelConfig implements DatagramChannelConfig {
     private final Socket2DatagramChannel ch;
-    private volatile boolean activeOnOpen;
     private volatile int maxDatagramPayloadSize;
 
     Socket2DatagramChannelConfig(Socket2DatagramChannel ch) {
@@ -53,7 +52,7 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
-        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) return (T) Boolean.valueOf(activeOnOpen);
+        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) return (T) Boolean.valueOf(ch.activeOnOpen);
         if (option == Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE) return (T) Integer.valueOf(maxDatagramPayloadSize);
         if (option == ChannelOption.IP_MULTICAST_IF) return (T) getNetworkInterface();
         if (option == ChannelOption.IP_MULTICAST_ADDR) return (T) getInterface();
@@ -83,10 +82,8 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
 
     private void setActiveOnOpen(boolean on) {
         if (ch.isRegistered()) throw new IllegalStateException("can only be changed before channel was registered");
-        activeOnOpen = on;
+        ch.activeOnOpen = on;
     }
-
-    boolean getActiveOnOpen() { return activeOnOpen; }
 
     /** See {@link Socket2ChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}. */
     public int getMaxDatagramPayloadSize() { return maxDatagramPayloadSize; }

@@ -21,6 +21,8 @@ import java.net.SocketAddress;
  * channel bound.
  */
 public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramChannel implements DomainDatagramChannel {
+    private static final DomainSocketAddress UNNAMED = new DomainSocketAddress("");
+
     private final Socket2DomainDatagramChannelConfig config;
 
     public Socket2DomainDatagramChannel() { this(Socket2DomainSocketChannel.newUnix(C.SOCK_DGRAM)); }
@@ -52,9 +54,10 @@ public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramC
 
     @Override
     Object newPacket(ByteBuf data, SocketAddress sender, MsgSlots slots, int i) {
+        // an unbound sender has no name: it is reported as the empty path, which cannot be answered
+        DomainSocketAddress from = sender == null ? UNNAMED : (DomainSocketAddress) sender;
         DomainSocketAddress recipient = localAddress();
-        if (recipient == null && sender == null) recipient = new DomainSocketAddress("");
-        return new DomainDatagramPacket(data, recipient, (DomainSocketAddress) sender);
+        return new DomainDatagramPacket(data, recipient == null ? UNNAMED : recipient, from);
     }
 
     @Override

@@ -23,13 +23,16 @@ public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConf
 
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_SNDBUF, ChannelOption.SO_RCVBUF);
+        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_SNDBUF, ChannelOption.SO_RCVBUF,
+            ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION);
         for (ChannelOption<?> o : FamilyOptions.applicable(SocketKind.UNIX_DGRAM)) m.put(o, null);
         return m;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
+        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) return (T) Boolean.valueOf(ch.activeOnOpen);
         if (FamilyOptions.appliesTo(option, SocketKind.UNIX_DGRAM)) return ConfigSupport.get(ch, option);
         return super.getOption(option);
     }
@@ -37,6 +40,11 @@ public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConf
     @Override
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         validate(option, value);
+        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) {
+            if (ch.isRegistered()) throw new IllegalStateException("can only be changed before channel was registered");
+            ch.activeOnOpen = (Boolean) value;
+            return true;
+        }
         if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_DGRAM) && ConfigSupport.set(ch, option, value))) return super.setOption(option, value);
         return true;
     }

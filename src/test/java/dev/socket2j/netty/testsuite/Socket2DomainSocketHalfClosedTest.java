@@ -5,6 +5,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.socket.SocketHalfClosedTest;
 
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
 import java.net.SocketAddress;
 import java.util.List;
 
@@ -17,4 +21,9 @@ public class Socket2DomainSocketHalfClosedTest extends SocketHalfClosedTest {
     protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return Socket2DatagramTestPermutation.INSTANCE.domainSocket();
     }
+
+    @Override
+    @Test
+    @Disabled("TCP only: drives the peer into FIN_WAIT2 with SO_LINGER and casts the channel to SocketChannel")
+    public void testHalfClosureReceiveDataOnFinalWait2StateWhenSoLingerSet(TestInfo testInfo) {}
 }

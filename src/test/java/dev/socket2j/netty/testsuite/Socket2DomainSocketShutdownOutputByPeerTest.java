@@ -12,7 +12,6 @@ import io.netty.testsuite.transport.socket.AbstractSocketShutdownOutputByPeerTes
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /** Netty's shutdown-by-peer test over Unix stream sockets; the peer is a plain blocking socket2j {@link Socket}. */
@@ -47,7 +46,6 @@ public class Socket2DomainSocketShutdownOutputByPeerTest extends AbstractSocketS
 
     @Override
     protected void write(Socket s, int data) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(4).putInt(0, data);
-        s.send(b);
+        s.send(new byte[] {(byte) data});
     }
 }
