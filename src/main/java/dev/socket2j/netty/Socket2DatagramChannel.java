@@ -14,7 +14,6 @@ import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
@@ -391,10 +390,4 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
         return null;
     }
 
-    @Override
-    public String toString() { return super.toString(); }
-
-    static DefaultAddressedEnvelope<ByteBuf, InetSocketAddress> envelope(ByteBuf b, InetSocketAddress to) {
-        return new DefaultAddressedEnvelope<>(b, to);
-    }
 }

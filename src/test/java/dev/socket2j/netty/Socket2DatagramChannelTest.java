@@ -299,6 +299,8 @@ class Socket2DatagramChannelTest {
             assertEquals(0x10, v4.socket().getOption(SockOpt.IP_TOS));
             v4.config().setLoopbackModeDisabled(true);
             assertFalse(v4.socket().getOption(SockOpt.IP_MULTICAST_LOOP));
+            v4.config().setBroadcast(true);
+            assertTrue(v4.socket().getOption(SockOpt.SO_BROADCAST));
             v4.config().setTimeToLive(7);
             assertEquals(7, v4.socket().getOption(SockOpt.IP_MULTICAST_TTL));
             // both SO_REUSEPORT names reach the same kernel option
