@@ -3,10 +3,10 @@
  * and a Netty 4.2 transport built on it.
  */
 module dev.socket2j {
-    requires io.netty.common;
-    requires io.netty.buffer;
-    requires io.netty.transport;
-    requires io.netty.transport.unix.common;
+    requires transitive io.netty.common;
+    requires transitive io.netty.buffer;
+    requires transitive io.netty.transport;
+    requires transitive io.netty.transport.unix.common;
 
     exports dev.socket2j;
     exports dev.socket2j.netty;

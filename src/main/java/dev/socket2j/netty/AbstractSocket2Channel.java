@@ -1,6 +1,5 @@
 package dev.socket2j.netty;
 
-import dev.socket2j.SockAddr;
 import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
@@ -17,7 +16,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
@@ -361,13 +359,11 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
                 connectPromise = null;
             }
         }
-
-        @Override
-        public RecvByteBufAllocator.Handle recvBufAllocHandle() { return super.recvBufAllocHandle(); }
     }
 
+    /** Must return an {@link AbstractSocket2Unsafe} (declared as Netty's type: the subclass is package-private). */
     @Override
-    protected abstract AbstractSocket2Unsafe newUnsafe();
+    protected abstract AbstractUnsafe newUnsafe();
 
     static int errno(LoopScratch s) { return dev.socket2j.internal.Libc.errno(s.capture); }
 }

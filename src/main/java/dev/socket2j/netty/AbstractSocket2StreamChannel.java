@@ -320,6 +320,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
     // ---------------------------------------------------------------- read
 
     /** read(2) into the buffer's writable space: bytes read, 0 for EAGAIN, -1 at end of stream. */
+    @SuppressWarnings("deprecation")  // RecvByteBufAllocator.Handle: what Netty's own unsafe hands out
     private int readInto(ByteBuf buf) throws IOException {
         int writable = buf.writableBytes();
         RecvByteBufAllocator.Handle h = unsafe().recvBufAllocHandle();
@@ -352,6 +353,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         }
 
         @Override
+        @SuppressWarnings("deprecation")
         void epollInReady() {
             ChannelConfig config = config();
             if (shouldBreakReadReady(config)) {
@@ -392,6 +394,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
             }
         }
 
+        @SuppressWarnings("deprecation")
         private void handleReadException(ChannelPipeline pipeline, ByteBuf buf, Throwable cause, boolean allDataRead,
                                          RecvByteBufAllocator.Handle h) {
             if (buf != null) {
@@ -435,6 +438,4 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         }
     }
 
-    @Override
-    protected abstract StreamUnsafe newUnsafe();
 }

@@ -4,7 +4,6 @@ import dev.socket2j.BaseSocket;
 import dev.socket2j.Codec;
 import dev.socket2j.Codecs;
 import dev.socket2j.SockOpt;
-import dev.socket2j.internal.C;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -25,9 +23,6 @@ import java.time.Duration;
 import java.util.function.Function;
 import dev.socket2j.TcpMd5Sig;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Which socket option each {@link ChannelOption} reaches: one map, filled at class init from {@link SockOpt#all()}

@@ -6,4 +6,8 @@ import io.netty.channel.IoHandle;
 interface Socket2IoHandle extends IoHandle {
     /** The descriptor to watch; it must stay open until the registration is cancelled. */
     int fd();
+
+    /** Closes the channel behind the handle (on loop shutdown); failures go to its close future, not here. */
+    @Override
+    void close();
 }

@@ -45,6 +45,8 @@ public final class Socket2IoHandler implements IoHandler {
     private static final boolean PWAIT2 = Epoll.hasPwait2();
 
     private final ThreadAwareExecutor executor;
+    /** epoll_pwait2 for timers; else a timerfd. */
+    private final boolean pwait2;
     final LoopScratch scratch;
     private final int epfd;
     private final int eventFd;
@@ -56,15 +58,16 @@ public final class Socket2IoHandler implements IoHandler {
     private long armedDeadline = NONE;
     private boolean destroyed;
 
-    private Socket2IoHandler(ThreadAwareExecutor executor, int maxEvents) {
+    private Socket2IoHandler(ThreadAwareExecutor executor, int maxEvents, boolean pwait2) {
         this.executor = executor;
+        this.pwait2 = pwait2;
         int ep = -1, ev = -1, tf = -1;
         LoopScratch s = new LoopScratch(maxEvents);
         try {
             ep = Epoll.create();
             ev = Epoll.eventfd();
             check("epoll_ctl(2)", Epoll.ctl(s.capture, ep, C.EPOLL_CTL_ADD, ev, C.EPOLLIN, WAKEUP_ID, s.ctlEvent));
-            if (!PWAIT2) {
+            if (!pwait2) {
                 tf = Epoll.timerfd();
                 check("epoll_ctl(2)", Epoll.ctl(s.capture, ep, C.EPOLL_CTL_ADD, tf, C.EPOLLIN, TIMER_ID, s.ctlEvent));
             }
@@ -93,7 +96,12 @@ public final class Socket2IoHandler implements IoHandler {
      */
     public static IoHandlerFactory newFactory(int maxEvents) {
         if (maxEvents <= 0) throw new IllegalArgumentException("maxEvents must be positive: " + maxEvents);
-        return executor -> new Socket2IoHandler(executor, maxEvents);
+        return executor -> new Socket2IoHandler(executor, maxEvents, PWAIT2);
+    }
+
+    /** For tests: a factory whose loops use a timerfd even where epoll_pwait2 exists. */
+    static IoHandlerFactory newTimerfdFactory(int maxEvents) {
+        return executor -> new Socket2IoHandler(executor, maxEvents, false);
     }
 
     /** Whether timers use {@code epoll_pwait2(2)} (Linux 5.11+, glibc 2.35+) rather than a {@code timerfd}. */
@@ -130,7 +138,7 @@ public final class Socket2IoHandler implements IoHandler {
 
     private int waitUntil(long deadline, IoHandlerContext context) {
         MemorySegment cs = scratch.capture;
-        if (PWAIT2) {
+        if (pwait2) {
             if (deadline == NONE) return Epoll.pwait2Raw(cs, epfd, scratch.events, scratch.maxEvents, MemorySegment.NULL);
             long delay = Math.max(0, context.delayNanos(System.nanoTime()));
             scratch.timespec.set(JAVA_LONG, 0, delay / 1_000_000_000L);

@@ -90,7 +90,7 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
     protected Object filterOutboundMessage(Object msg) { throw new UnsupportedOperationException(); }
 
     @Override
-    protected AbstractSocket2Unsafe newUnsafe() { return new ServerUnsafe(); }
+    protected AbstractUnsafe newUnsafe() { return new ServerUnsafe(); }
 
     private final class ServerUnsafe extends AbstractSocket2Unsafe {
         @Override
@@ -99,6 +99,7 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
         }
 
         @Override
+        @SuppressWarnings("deprecation")
         void epollInReady() {
             ChannelConfig cfg = config();
             if (!isActive()) {

@@ -1,15 +1,12 @@
 package dev.socket2j.netty;
 
-import dev.socket2j.Domain;
 import dev.socket2j.Socket;
-import dev.socket2j.Type;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -97,9 +94,6 @@ public final class Socket2SocketChannel extends AbstractSocket2StreamChannel imp
     }
 
     @Override
-    protected StreamUnsafe newUnsafe() { return new StreamUnsafe() {}; }
+    protected AbstractUnsafe newUnsafe() { return new StreamUnsafe() {}; }
 
-    @Override public String toString() { return super.toString(); }
-
-    static ChannelException wrap(IOException e) { return new ChannelException(e); }
 }

@@ -32,8 +32,8 @@ final class Sockets {
 
     private static boolean probeIpv6() {
         if (Boolean.getBoolean("java.net.preferIPv4Stack")) return false;
-        try (Socket s = Socket.open(Domain.IPV6, Type.STREAM)) {
-            return true;
+        try (Socket probe = Socket.open(Domain.IPV6, Type.STREAM)) {
+            return probe.rawFd() >= 0;
         } catch (IOException e) {
             return false;
         }

@@ -100,12 +100,70 @@ class Socket2TransportTest {
     }
 
     @Test
+    void gracefulShutdownClosesOpenChannelsAndTheLoopsDescriptors() throws Exception {
+        try (Loopback warm = new Loopback(new Echo())) {
+            warm.connect().close().sync();  // classes and pools first, so that only our descriptors count
+        }
+        long before = openFds();
+        Loopback lb = new Loopback(new Echo());
+        Socket2SocketChannel ch = lb.connect();
+        lb.group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        assertTrue(ch.closeFuture().await(30_000), "client closed by the shutdown");
+        assertTrue(lb.server.closeFuture().await(30_000), "server closed by the shutdown");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long after = openFds();
+        while (after > before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            after = openFds();
+        }
+        assertTrue(after <= before, "descriptors before " + before + ", after " + after);
+    }
+
+    @Test
+    void defaultFileRegionReachesSendfile() throws Exception {
+        Path f = Files.createTempFile("socket2j", ".bin");
+        try {
+            Files.write(f, new byte[] { 1, 2, 3 });
+            var region = new io.netty.channel.DefaultFileRegion(f.toFile(), 0, 3);
+            try {
+                // the surefire argLine opens sun.nio.ch and java.io: the descriptor is reachable, so sendfile(2) runs
+                assertTrue(FileRegions.fdOf(region) >= 0);
+            } finally {
+                region.release();
+            }
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    @Test
     void noNettyNativeLibraryIsMapped() throws Exception {
         echoesThroughSocket2jOnBothSides();  // the transport has run in this JVM
         List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
         for (String line : maps) {
             assertFalse(line.contains("netty_transport_native") || line.contains("netty_tcnative")
                 || line.contains("netty_quiche"), line);
+        }
+    }
+
+    @Test
+    void scheduledTasksFireWithTheTimerfdFallback() throws Exception {
+        io.netty.channel.EventLoopGroup g = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+            Socket2IoHandler.newTimerfdFactory(64));
+        try {
+            CountDownLatch fired = new CountDownLatch(3);
+            long start = System.nanoTime();
+            long[] at = new long[3];
+            long[] delaysUs = { 5000, 250, 1000 };
+            for (int i = 0; i < 3; i++) {
+                int k = i;
+                g.next().schedule(() -> { at[k] = System.nanoTime() - start; fired.countDown(); }, delaysUs[i],
+                    TimeUnit.MICROSECONDS);
+            }
+            assertTrue(fired.await(30, TimeUnit.SECONDS));
+            for (int i = 0; i < 3; i++) assertTrue(at[i] >= TimeUnit.MICROSECONDS.toNanos(delaysUs[i]), "task " + i + " early");
+        } finally {
+            g.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

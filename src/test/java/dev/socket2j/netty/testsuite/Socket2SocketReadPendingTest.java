@@ -12,4 +12,10 @@ public class Socket2SocketReadPendingTest extends SocketReadPendingTest {
     protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return Socket2SocketTestPermutation.INSTANCE.socketWithFastOpen();
     }
+
+    /** One allocator instead of three: the test is slow, and allocators are not what it checks of a transport. */
+    @Override
+    protected List<io.netty.buffer.ByteBufAllocator> newAllocators() {
+        return List.of(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+    }
 }
