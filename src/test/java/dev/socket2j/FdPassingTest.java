@@ -176,6 +176,26 @@ class FdPassingTest {
         }
     }
 
+    /** A closed socket cannot be named for passing, and the kernel refuses a closed descriptor number (EBADF). */
+    @Test
+    void closedSocketsAreRefused() throws Exception {
+        Socket[] chan = unixPair(Type.DGRAM);
+        Socket[] carried = unixPair(Type.STREAM);
+        try {
+            carried[0].close();
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ScmRights.of(carried[0]));
+            int closedNumber = carried[0].rawFd();
+            if (fdTarget(closedNumber) == null) {  // not reused by another thread meanwhile
+                var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> chan[0].sendmsg(
+                    new MsgHdr().withBuffers(ByteBuffer.wrap(new byte[] {1})).withControl(new ScmRights(new int[] {closedNumber})), 0));
+                assertEquals("EBADF", ((OsError) e).errnoName());
+            }
+        } finally {
+            closeAll(chan);
+            closeAll(carried);
+        }
+    }
+
     /** With SO_PASSCRED, each message carries the sender's pid/uid/gid; sending our own explicitly is accepted. */
     @Test
     void credentialsMatchThisProcess() throws Exception {
