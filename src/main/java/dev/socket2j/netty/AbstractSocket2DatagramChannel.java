@@ -326,9 +326,25 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
         return n;
     }
 
+    /** The last sender seen, kept so that a stream of datagrams from one peer makes no address per datagram. */
+    private final byte[] lastSenderBytes = new byte[(int) MsgSlots.NAME];
+    private int lastSenderLen = -1;
+    private SocketAddress lastSender;
+
     private SocketAddress senderOf(MsgSlots m, int i) {
-        SockAddr a = m.sender(i);
-        return a == null ? null : fromKernel(a);
+        int len = m.senderLen(i);
+        if (len <= 0) return null;
+        MemorySegment name = m.name(i);
+        if (len == lastSenderLen
+                && MemorySegment.mismatch(name, 0, len, MemorySegment.ofArray(lastSenderBytes), 0, len) == -1) {
+            return lastSender;
+        }
+        SockAddr a = SockAddr.fromSegment(name, len);
+        SocketAddress sender = fromKernel(a);
+        MemorySegment.copy(name, 0, MemorySegment.ofArray(lastSenderBytes), 0, len);
+        lastSenderLen = len;
+        lastSender = sender;
+        return sender;
     }
 
     /** Closing on a read error, as NIO does: yes, but not for an ICMP port unreachable on a connected socket. */

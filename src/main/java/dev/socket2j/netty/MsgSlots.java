@@ -100,11 +100,8 @@ final class MsgSlots {
 
     int flags(int i) { return hdrs.get(JAVA_INT, HDR * i + Layouts.MSG_FLAGS); }
 
-    /** The sender the kernel wrote into slot {@code i}, or {@code null} if none. */
-    SockAddr sender(int i) {
-        int len = Math.min(hdrs.get(JAVA_INT, HDR * i + Layouts.MSG_NAMELEN), (int) NAME);
-        return len <= 0 ? null : SockAddr.fromSegment(name(i), len);
-    }
+    /** The length of the sender address the kernel wrote into slot {@code i} (0 if none). */
+    int senderLen(int i) { return Math.max(0, Math.min(hdrs.get(JAVA_INT, HDR * i + Layouts.MSG_NAMELEN), (int) NAME)); }
 
     long controlLen(int i) { return Math.min(hdrs.get(JAVA_LONG, HDR * i + Layouts.MSG_CONTROLLEN), CONTROL); }
 

@@ -25,6 +25,7 @@ public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramC
 
     private final Socket2DomainDatagramChannelConfig config;
 
+    /** A new, unbound Unix datagram socket (an unbound socket can send, but cannot be answered). */
     public Socket2DomainDatagramChannel() { this(Socket2DomainSocketChannel.newUnix(C.SOCK_DGRAM)); }
 
     /** Adopts an open Unix datagram socket descriptor (e.g. one end of a socketpair). */

@@ -30,6 +30,7 @@ public final class Socket2ServerDomainSocketChannel extends AbstractSocket2Chann
 
     private final Socket2ServerDomainSocketChannelConfig config;
 
+    /** A new Unix stream socket, to be bound to a {@code DomainSocketAddress} (pathname, or abstract as {@code "\0name"}). */
     public Socket2ServerDomainSocketChannel() {
         super(null, Socket2DomainSocketChannel.newUnix(C.SOCK_STREAM), false, false, 0);
         this.config = new Socket2ServerDomainSocketChannelConfig(this);
