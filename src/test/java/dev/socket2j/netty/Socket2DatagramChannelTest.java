@@ -364,4 +364,50 @@ class Socket2DatagramChannelTest {
             rx.close().sync();
         }
     }
+
+    /**
+     * Joins and leaves on loopback: a second leave fails with the kernel's EADDRNOTAVAIL, which shows the join (and
+     * the encoding of ip_mreqn, ipv6_mreq and group_source_req) reached the kernel. No datagram is sent.
+     */
+    @Test
+    void joinAndLeaveReachTheKernelForEachMembershipKind() throws Exception {
+        java.net.NetworkInterface lo = java.net.NetworkInterface.getByInetAddress(LO4);
+        Assumptions.assumeTrue(lo != null, "no loopback interface");
+        Socket2DatagramChannel v4 = (Socket2DatagramChannel) sender(SocketProtocolFamily.INET, new InetSocketAddress(LO4, 0));
+        try {
+            InetAddress group = InetAddress.getByName("239.1.2.3");
+            v4.joinGroup(new InetSocketAddress(group, 0), lo).sync();
+            v4.leaveGroup(new InetSocketAddress(group, 0), lo).sync();
+            assertNotNull(v4.leaveGroup(new InetSocketAddress(group, 0), lo).await().cause(), "second leave refused");
+
+            InetAddress ssm = InetAddress.getByName("232.1.2.3");
+            v4.joinGroup(ssm, lo, LO4).sync();
+            v4.leaveGroup(ssm, lo, LO4).sync();
+            assertNotNull(v4.leaveGroup(ssm, lo, LO4).await().cause(), "second source-specific leave refused");
+
+            v4.joinGroup(new InetSocketAddress(group, 0), lo).sync();
+            v4.block(group, lo, InetAddress.getByName("127.0.0.9")).sync();
+            v4.unblock(group, lo, InetAddress.getByName("127.0.0.9")).sync();
+            assertNotNull(v4.unblock(group, lo, InetAddress.getByName("127.0.0.9")).await().cause(), "not blocked any more");
+            assertThrows(IllegalArgumentException.class, () -> v4.joinGroup(LO4).syncUninterruptibly());
+        } finally {
+            v4.close().sync();
+        }
+        Assumptions.assumeTrue(Sockets.preferredFamily() == SocketProtocolFamily.INET6, "no IPv6 on this host");
+        Socket2DatagramChannel v6 = (Socket2DatagramChannel) sender(SocketProtocolFamily.INET6,
+            new InetSocketAddress(Inet6Address.getByName("::1"), 0));
+        try {
+            InetAddress group = InetAddress.getByName("ff15::1234");
+            v6.joinGroup(new InetSocketAddress(group, 0), lo).sync();
+            v6.leaveGroup(new InetSocketAddress(group, 0), lo).sync();
+            assertNotNull(v6.leaveGroup(new InetSocketAddress(group, 0), lo).await().cause());
+            InetAddress ssm = InetAddress.getByName("ff35::1234");
+            InetAddress source = Inet6Address.getByName("::1");
+            v6.joinGroup(ssm, lo, source).sync();
+            v6.leaveGroup(ssm, lo, source).sync();
+            assertNotNull(v6.leaveGroup(ssm, lo, source).await().cause());
+        } finally {
+            v6.close().sync();
+        }
+    }
 }
