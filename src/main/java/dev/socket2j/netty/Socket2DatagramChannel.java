@@ -292,7 +292,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
 
     @Override
     public ChannelFuture block(InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
-        return sourceAction(MCAST_BLOCK_SOURCE, group, iface, source, promise);
+        return sourceAction(C.MCAST_BLOCK_SOURCE, group, iface, source, promise);
     }
 
     @Override
@@ -318,7 +318,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
             if (iface == null) iface = defaultInterface();
             int index = iface == null ? 0 : iface.getIndex();
             if (source != null) {
-                sourceAction(join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP, group, iface, source, promise);
+                sourceAction(join ? C.MCAST_JOIN_SOURCE_GROUP : C.MCAST_LEAVE_SOURCE_GROUP, group, iface, source, promise);
                 return promise;
             }
             if (group instanceof Inet4Address g4 && !ipv6) {
@@ -336,8 +336,6 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
         return promise;
     }
 
-    private static final int MCAST_BLOCK_SOURCE = 43, MCAST_UNBLOCK_SOURCE = 44;
-    private static final int MCAST_JOIN_SOURCE_GROUP = C.MCAST_JOIN_SOURCE_GROUP, MCAST_LEAVE_SOURCE_GROUP = C.MCAST_LEAVE_SOURCE_GROUP;
 
     /** {@code struct group_source_req} actions (ip(7), ipv6(7)): the same layout for either family. */
     private ChannelFuture sourceAction(int optname, InetAddress group, NetworkInterface iface, InetAddress source,
@@ -378,7 +376,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
 
     /** Unblocks a source blocked with {@link #block} ({@code MCAST_UNBLOCK_SOURCE}). */
     public ChannelFuture unblock(InetAddress group, NetworkInterface iface, InetAddress source) {
-        return sourceAction(MCAST_UNBLOCK_SOURCE, group, iface, source, newPromise());
+        return sourceAction(C.MCAST_UNBLOCK_SOURCE, group, iface, source, newPromise());
     }
 
     /** An IPv4 address of {@code iface}, or {@code null}. */
