@@ -291,7 +291,7 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
         LoopScratch s = scratch();
         MsgSlots m = slots();
         boolean direct = buf.nioBufferCount() == 1 && buf.isDirect();
-        int k = Math.min(slotsWanted, direct ? BATCH : Math.min(BATCH, LoopScratch.COPY_SIZE / payload));
+        int k = Math.max(1, Math.min(slotsWanted, direct ? BATCH : Math.min(BATCH, LoopScratch.COPY_SIZE / payload)));
         long base = direct
             ? MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), buf.writableBytes())).address()
             : s.copy.address();
