@@ -348,6 +348,20 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
     }
 
     abstract class StreamUnsafe extends AbstractSocket2Unsafe {
+        /** With SO_LINGER on, close(2) may block for the linger time: leave the loop first, close elsewhere. */
+        @Override
+        protected java.util.concurrent.Executor prepareToClose() {
+            try {
+                if (isOpen() && socket.getOption(dev.socket2j.SockOpt.SO_LINGER).map(d -> !d.isZero()).orElse(false)) {
+                    doDeregister();
+                    return io.netty.util.concurrent.GlobalEventExecutor.INSTANCE;
+                }
+            } catch (Throwable ignored) {
+                // unreadable: close here, as without linger
+            }
+            return null;
+        }
+
         private boolean shouldBreakReadReady(ChannelConfig config) {
             return inputShutdown && (inputClosedSeenErrorOnRead || !allowHalfClosure());
         }

@@ -7,7 +7,6 @@ import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.ChannelException;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -271,7 +270,7 @@ public final class Socket2IoHandler implements IoHandler {
             int events = ((Socket2IoOps) ops).value();
             if (!valid) return -1;
             if (!executor.isExecutorThread(Thread.currentThread())) {
-                ((IoEventLoop) executor).execute(() -> submit(ops));
+                executor.execute(() -> submit(ops));
                 return events;
             }
             if (events == added || events == 0 && added < 0) return events;

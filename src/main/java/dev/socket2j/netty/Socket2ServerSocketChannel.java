@@ -39,10 +39,16 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2Channel imp
     /** A new dual-stack socket where IPv6 exists, else IPv4. */
     public Socket2ServerSocketChannel() { this(Sockets.preferredFamily()); }
 
+    /**
+     * A new socket of the given family.
+     *
+     * @throws io.netty.channel.ChannelException if socket(2) fails (EMFILE, EAFNOSUPPORT without IPv6, ...)
+     */
     public Socket2ServerSocketChannel(SocketProtocolFamily family) {
         this(Sockets.newStream(family), family == SocketProtocolFamily.INET6);
     }
 
+    /** A new socket of the given family (Netty's older enum). */
     @SuppressWarnings("deprecation")
     public Socket2ServerSocketChannel(InternetProtocolFamily family) { this(family.toSocketProtocolFamily()); }
 

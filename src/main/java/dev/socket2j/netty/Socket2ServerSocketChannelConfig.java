@@ -27,6 +27,11 @@ public final class Socket2ServerSocketChannelConfig extends DefaultChannelConfig
         setReuseAddress(true);
     }
 
+    /**
+     * Netty's options with their values, and every socket option this config accepts as a key with a {@code null}
+     * value: reading them all would ask the kernel for options a TCP socket refuses. Read one with
+     * {@link #getOption}.
+     */
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_BACKLOG, ChannelOption.TCP_FASTOPEN);

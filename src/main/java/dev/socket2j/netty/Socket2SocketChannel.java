@@ -32,7 +32,11 @@ public final class Socket2SocketChannel extends AbstractSocket2StreamChannel imp
     /** A new dual-stack (IPv6, accepting IPv4-mapped peers) socket where IPv6 exists, else IPv4. */
     public Socket2SocketChannel() { this(Sockets.preferredFamily()); }
 
-    /** A new socket of the given family. */
+    /**
+     * A new socket of the given family.
+     *
+     * @throws io.netty.channel.ChannelException if socket(2) fails (EMFILE, EAFNOSUPPORT without IPv6, ...)
+     */
     public Socket2SocketChannel(SocketProtocolFamily family) {
         this(null, Sockets.newStream(family), family == SocketProtocolFamily.INET6, false);
     }

@@ -24,9 +24,18 @@ public final class Socket2SocketChannelConfig extends DefaultChannelConfig imple
         super(ch);
         this.ch = ch;
         // Nagle off by default, as in Netty's NIO and epoll socket channels (but Android)
-        try { setTcpNoDelay(true); } catch (RuntimeException ignored) { /* e.g. a non-TCP stream: keep the kernel's */ }
+        try {
+            setTcpNoDelay(true);
+        } catch (RuntimeException e) {
+            ch.refusedOption = null;  // e.g. an adopted non-TCP stream: keep the kernel's default, fail nothing
+        }
     }
 
+    /**
+     * Netty's options with their values, and every socket option this config accepts as a key with a {@code null}
+     * value: reading them all would ask the kernel for options a TCP socket refuses. Read one with
+     * {@link #getOption}.
+     */
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE,

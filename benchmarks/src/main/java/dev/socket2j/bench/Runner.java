@@ -1,0 +1,381 @@
+package dev.socket2j.bench;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs every scenario for every transport that loads here, the C reference tools, and JMH; writes
+ * {@code results/<date>.md} (absolute numbers, ratios, machine, JDK) and {@code results/<date>.png}.
+ * Usage: {@code Runner quick|full <results dir> <pipeline.lua>}.
+ */
+public final class Runner {
+    record Profile(String name, double warm, double measure, int wrkSeconds, int refSeconds, int jmhWarmups,
+                   int jmhIterations, int jmhMillis) {}
+
+    static final Profile QUICK = new Profile("quick", 1, 2, 3, 2, 1, 2, 700);
+    static final Profile FULL = new Profile("full", 3, 10, 10, 10, 3, 5, 2000);
+
+    private final Profile p;
+    private final Results res = new Results();
+    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final String cp = System.getProperty("java.class.path");
+    private final String lua;
+    private final List<String> log = new ArrayList<>();
+
+    private Runner(Profile p, String lua) {
+        this.p = p;
+        this.lua = lua;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Profile p = args.length > 0 && args[0].equals("full") ? FULL : QUICK;
+        Path dir = Path.of(args.length > 1 ? args[1] : "results");
+        Runner r = new Runner(p, args.length > 2 ? args[2] : "src/main/resources/pipeline.lua");
+        r.declareRows();
+        List<String> why = new ArrayList<>();
+        List<String> transports = Transport.available(why);
+        for (String w : why) r.res.notes.add("transport not run: " + w);
+        long t0 = System.nanoTime();
+        // Scenario by scenario, each transport in turn, so a change in the machine's load hits all of them alike.
+        for (String scenario : Load.SCENARIOS) for (String t : transports) r.load(t, scenario);
+        for (String t : transports) r.http(t);
+        r.references();
+        r.jmh();
+        Files.createDirectories(dir);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmm"));
+        Path md = dir.resolve(stamp + ".md"), png = dir.resolve(stamp + ".png");
+        Chart.write(r.res, transports, "socket2j benchmarks (" + p.name() + ", " + stamp + ")", png.toFile());
+        Files.writeString(md, r.markdown(transports, png.getFileName().toString(), (System.nanoTime() - t0) / 1e9));
+        Files.write(dir.resolve(stamp + ".log"), r.log);
+        System.out.println("wrote " + md + " and " + png);
+    }
+
+    private void declareRows() {
+        String pc = "per call (JMH)", tcp = "TCP", http = "HTTP/1.1 (wrk)", udp = "UDP", al = "allocation";
+        res.row("getsockopt", pc, "getsockopt(SO_RCVBUF)", "ns/op", false, true);
+        res.row("send1", pc, "1-byte non-blocking send (UDP)", "ns/op", false, true);
+        res.row("send1heap", pc, "1-byte send from byte[] (socket2j heap path)", "ns/op", false, false);
+        res.row("pingpong.rt", tcp, "64 B ping-pong", "round trips/s", true, true);
+        res.row("pingpong.p50", tcp, "64 B ping-pong p50 RTT", "µs", false, true);
+        res.row("pingpong.p99", tcp, "64 B ping-pong p99 RTT", "µs", false, false);
+        for (int c : new int[] {1, 50, 500}) {
+            res.row("echo" + c, tcp, "pipelined echo, " + c + " conn", "msgs/s", true, true);
+            res.row("echo" + c + ".mb", tcp, "pipelined echo, " + c + " conn", "MB/s", true, false);
+        }
+        res.row("bulk", tcp, "bulk 1 MiB writes", "Gbit/s", true, true);
+        res.row("http", http, "hello world", "req/s", true, true);
+        res.row("http.pipe", http, "hello world, 16 pipelined", "req/s", true, true);
+        res.row("udp64", udp, "64 B datagrams, plain", "dgrams/s", true, true);
+        res.row("udp1200", udp, "1200 B datagrams, plain", "dgrams/s", true, true);
+        res.row("udp.batched", udp, "64 B, batched (recvmmsg/sendmmsg)", "dgrams/s", true, false);
+        res.row("udp.gso", udp, "1200 B, GSO (50 segments a send)", "dgrams/s", true, false);
+        res.row("alloc.getsockopt", al, "getsockopt(SO_RCVBUF) (JMH -prof gc)", "B/op", false, false);
+        res.row("alloc.send1", al, "1-byte send (JMH -prof gc)", "B/op", false, false);
+        res.row("alloc.echo.server", al, "echo server loop, 50 conn", "B/msg", false, false);
+        res.row("alloc.echo.client", al, "echo client loop, 50 conn", "B/msg", false, false);
+        res.row("alloc.udp", al, "UDP receive loop, 64 B", "B/dgram", false, false);
+        res.notes.add("UDP batched and GSO rows: only Netty epoll has both (MAX_DATAGRAM_PAYLOAD_SIZE for recvmmsg, "
+            + "SegmentedDatagramPacket for GSO); socket2j's slot waits for its datagram channel (issue 6).");
+    }
+
+    // ------------------------------------------------------------------ child processes
+
+    private List<String> runChild(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+        log.add("$ " + String.join(" ", cmd));
+        Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        pr.getOutputStream().close();
+        List<String> lines = new ArrayList<>();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader br = new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = br.readLine()) != null; ) synchronized (lines) { lines.add(l); }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        if (!pr.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            pr.destroyForcibly();
+            log.add("timed out after " + timeoutSeconds + " s");
+        }
+        reader.join(5000);
+        synchronized (lines) {
+            log.addAll(lines);
+            return new ArrayList<>(lines);
+        }
+    }
+
+    private List<String> jvm(String main, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xms512m", "-Xmx1g",
+            "-XX:+UseParallelGC", "-cp", cp, main));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private void load(String t, String scenario) throws Exception {
+        System.out.println("load: " + scenario + " " + t);
+        List<String> out = runChild(jvm(Load.class.getName(), t, Double.toString(p.warm()), Double.toString(p.measure()),
+            scenario), 600);
+        for (String l : out) {
+            String[] f = l.split(" ");
+            if (f.length != 4 || !f[0].equals("RESULT")) {
+                if (l.startsWith("FAILED") || (l.startsWith("SKIPPED") && t.equals("socket2j"))) res.notes.add(t + ": " + l);
+                continue;
+            }
+            double v = Double.parseDouble(f[3]);
+            String key = switch (f[1] + "/" + f[2]) {
+                case "pingpong/rt_per_s" -> "pingpong.rt";
+                case "pingpong/p50_us" -> "pingpong.p50";
+                case "pingpong/p99_us" -> "pingpong.p99";
+                case "echo_c1/msgs_per_s" -> "echo1";
+                case "echo_c50/msgs_per_s" -> "echo50";
+                case "echo_c500/msgs_per_s" -> "echo500";
+                case "echo_c1/mb_per_s" -> "echo1.mb";
+                case "echo_c50/mb_per_s" -> "echo50.mb";
+                case "echo_c500/mb_per_s" -> "echo500.mb";
+                case "echo_c50/server_alloc_b_per_msg" -> "alloc.echo.server";
+                case "echo_c50/client_alloc_b_per_msg" -> "alloc.echo.client";
+                case "bulk/gbit_per_s" -> "bulk";
+                case "udp64/dgrams_per_s" -> "udp64";
+                case "udp1200/dgrams_per_s" -> "udp1200";
+                case "udp64/rx_alloc_b_per_dgram" -> "alloc.udp";
+                case "udp64batched/dgrams_per_s" -> "udp.batched";
+                case "udp1200gso/dgrams_per_s" -> "udp.gso";
+                default -> null;
+            };
+            if (key != null) res.put(key, t, v);
+        }
+    }
+
+    private void http(String t) throws Exception {
+        if (!have("wrk")) {
+            res.notes.add("wrk not installed: HTTP rows empty");
+            return;
+        }
+        System.out.println("http: " + t);
+        List<String> cmd = jvm(HttpServer.class.getName(), t, "1");
+        log.add("$ " + String.join(" ", cmd));
+        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            BufferedReader br = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String ready = br.readLine();
+            if (ready == null || !ready.startsWith("READY ")) {
+                res.notes.add(t + ": HTTP server did not start: " + ready);
+                return;
+            }
+            Thread.ofPlatform().daemon().start(() -> {
+                try { while (br.readLine() != null) { /* drain */ } } catch (IOException ignored) { /* ended */ }
+            });
+            String url = "http://127.0.0.1:" + ready.substring(6).trim() + "/";
+            wrk(url, 1, false);   // warm-up
+            res.put("http", t, wrk(url, p.wrkSeconds(), false));
+            res.put("http.pipe", t, wrk(url, p.wrkSeconds(), true));
+        } finally {
+            OutputStream in = server.getOutputStream();
+            in.close();
+            if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly();
+        }
+    }
+
+    private double wrk(String url, int seconds, boolean pipelined) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("wrk", "-t1", "-c64", "-d" + seconds + "s"));
+        if (pipelined) cmd.addAll(List.of("-s", lua));
+        cmd.add(url);
+        if (pipelined) cmd.addAll(List.of("--", "16"));
+        for (String l : runChild(cmd, seconds + 30)) {
+            Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(l);
+            if (m.find()) return Double.parseDouble(m.group(1));
+        }
+        return Double.NaN;
+    }
+
+    private static boolean have(String tool) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (new File(d, tool).canExecute()) return true;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ C references
+
+    private void references() throws Exception {
+        if (have("sockperf")) {
+            System.out.println("references: sockperf");
+            int port = 17000 + (int) (ProcessHandle.current().pid() % 1000);
+            Process tcp = new ProcessBuilder("sockperf", "server", "-i", "127.0.0.1", "-p", Integer.toString(port), "--tcp")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process udp = new ProcessBuilder("sockperf", "server", "-i", "127.0.0.1", "-p", Integer.toString(port + 1))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                Thread.sleep(500);
+                // sockperf reports half the round trip as "latency"; the table compares round trips.
+                List<String> pp = runChild(List.of("sockperf", "ping-pong", "-i", "127.0.0.1", "-p", Integer.toString(port),
+                    "--tcp", "-m", "64", "-t", Integer.toString(p.refSeconds())), p.refSeconds() + 30);
+                Double avg = grab(pp, "avg-latency=([0-9.]+)"), p50 = grab(pp, "percentile 50\\.000 =\\s+([0-9.]+)"),
+                    p99 = grab(pp, "percentile 99\\.000 =\\s+([0-9.]+)");
+                if (avg != null) res.ref("pingpong.rt", 1e6 / (2 * avg), "sockperf ping-pong --tcp");
+                if (p50 != null) res.ref("pingpong.p50", 2 * p50, "sockperf ping-pong --tcp (2 × one-way)");
+                if (p99 != null) res.ref("pingpong.p99", 2 * p99, "sockperf ping-pong --tcp (2 × one-way)");
+                for (int size : new int[] {64, 1200}) {
+                    List<String> th = runChild(List.of("sockperf", "throughput", "-i", "127.0.0.1", "-p",
+                        Integer.toString(port + 1), "-m", Integer.toString(size), "-t", Integer.toString(p.refSeconds())),
+                        p.refSeconds() + 30);
+                    Double rate = grab(th, "Message Rate is ([0-9.]+)");
+                    if (rate != null) res.ref("udp" + size, rate, "sockperf throughput (UDP, send rate)");
+                }
+            } finally {
+                tcp.destroy();
+                udp.destroy();
+                tcp.waitFor(5, TimeUnit.SECONDS);
+                udp.waitFor(5, TimeUnit.SECONDS);
+            }
+        } else {
+            res.notes.add("sockperf not installed: no C reference for ping-pong and UDP");
+        }
+        if (have("iperf3")) {
+            System.out.println("references: iperf3");
+            int port = 18000 + (int) (ProcessHandle.current().pid() % 1000);
+            Process srv = new ProcessBuilder("iperf3", "-s", "-1", "-p", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                Thread.sleep(500);
+                List<String> out = runChild(List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-t",
+                    Integer.toString(p.refSeconds()), "-l", "1M", "-f", "g"), p.refSeconds() + 30);
+                for (String l : out) {
+                    Matcher m = Pattern.compile("([0-9.]+) Gbits/sec.*receiver").matcher(l);
+                    if (m.find()) res.ref("bulk", Double.parseDouble(m.group(1)), "iperf3 -l 1M");
+                }
+            } finally {
+                srv.destroy();
+                srv.waitFor(5, TimeUnit.SECONDS);
+            }
+        } else {
+            res.notes.add("iperf3 not installed: no C reference for bulk");
+        }
+    }
+
+    private static Double grab(List<String> lines, String regex) {
+        Pattern pt = Pattern.compile(regex);
+        for (String l : lines) {
+            Matcher m = pt.matcher(l);
+            if (m.find()) return Double.parseDouble(m.group(1));
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ JMH
+
+    private void jmh() throws Exception {
+        System.out.println("jmh: PerCallBench -prof gc");
+        ChainedOptionsBuilder o = new OptionsBuilder().include(PerCallBench.class.getName())
+            .forks(1).warmupIterations(p.jmhWarmups()).measurementIterations(p.jmhIterations())
+            .warmupTime(TimeValue.milliseconds(p.jmhMillis())).measurementTime(TimeValue.milliseconds(p.jmhMillis()))
+            .jvm(java).jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Xmx512m")
+            .addProfiler(GCProfiler.class).shouldFailOnError(false);
+        for (RunResult rr : new org.openjdk.jmh.runner.Runner(o.build()).run()) {
+            String impl = rr.getParams().getParam("impl");
+            String bench = rr.getParams().getBenchmark();
+            double score = rr.getPrimaryResult().getScore();
+            Result<?> alloc = rr.getSecondaryResults().get("gc.alloc.rate.norm");
+            String t = switch (impl) {
+                case "socket2j", "socket2j-heap" -> "socket2j";
+                case "epoll-jni" -> "epoll";
+                default -> impl;
+            };
+            boolean heap = impl.equals("socket2j-heap");
+            log.add(String.format(Locale.ROOT, "jmh %s %s %.1f ns/op %.1f B/op", bench, impl, score,
+                alloc == null ? Double.NaN : alloc.getScore()));
+            if (bench.endsWith("getsockoptRcvbuf")) {
+                if (!heap) {
+                    res.put("getsockopt", t, score);
+                    if (alloc != null) res.put("alloc.getsockopt", t, alloc.getScore());
+                }
+            } else if (bench.endsWith("send1Byte")) {
+                if (heap) {
+                    res.put("send1heap", t, score);
+                } else {
+                    res.put("send1", t, score);
+                    if (alloc != null) res.put("alloc.send1", t, alloc.getScore());
+                }
+            }
+        }
+        res.notes.add("Per-call rows: Netty io_uring uses the same JNI socket calls as epoll for these, so its column is empty; "
+            + "the epoll column is Netty's JNI LinuxSocket.");
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private String markdown(List<String> transports, String png, double seconds) throws Exception {
+        StringBuilder b = new StringBuilder();
+        b.append("# socket2j benchmarks — ").append(p.name()).append(" profile\n\n");
+        b.append("Machine: ").append(machine()).append("  \n");
+        b.append("JDK: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
+            .append("; Netty 4.2.18.Final; run took ").append(String.format(Locale.ROOT, "%.0f s", seconds)).append(".  \n");
+        b.append("Transports run: ").append(String.join(", ", transports)).append(". Server and client use the same transport, ")
+            .append("one event loop each (wrk/sockperf/iperf3 are the clients where named). ")
+            .append("Ratios: socket2j's advantage, > 1 means socket2j is better (for latencies and costs the inverse ratio).\n\n");
+        List<String> cols = new ArrayList<>(Transport.ORDER);
+        b.append("| scenario | unit | ").append(String.join(" | ", cols))
+            .append(" | C reference | socket2j ÷ epoll | socket2j ÷ NIO | socket2j ÷ C |\n");
+        b.append("|---|---|").append("---:|".repeat(cols.size())).append("---:|---:|---:|---:|\n");
+        String group = "";
+        for (Results.Row r : res.rows.values()) {
+            if (!r.group().equals(group)) {
+                group = r.group();
+                b.append("| **").append(group).append("** |").append(" |".repeat(cols.size() + 5)).append('\n');
+            }
+            b.append("| ").append(r.name()).append(" | ").append(r.unit());
+            for (String c : cols) b.append(" | ").append(Results.fmt(r.get(c)));
+            Double ref = Results.refValue(r);
+            Double s = r.get("socket2j");
+            b.append(" | ").append(ref == null ? "—" : Results.fmt(ref));
+            b.append(" | ").append(Results.fmtRatio(r.group().equals("allocation") ? null : Results.ratio(r, s, r.get("epoll"))));
+            b.append(" | ").append(Results.fmtRatio(r.group().equals("allocation") ? null : Results.ratio(r, s, r.get("nio"))));
+            b.append(" | ").append(Results.fmtRatio(Results.ratio(r, s, ref))).append(" |\n");
+        }
+        b.append("\nC references: ");
+        List<String> refs = new ArrayList<>();
+        for (Results.Row r : res.rows.values()) if (r.ref()[1] != null) refs.add(r.name() + ": " + r.ref()[1]);
+        b.append(refs.isEmpty() ? "none" : String.join("; ", refs)).append(".\n\n");
+        b.append("![chart](").append(png).append(")\n\n");
+        if (!res.notes.isEmpty()) {
+            b.append("Notes:\n\n");
+            for (String n : res.notes) b.append("- ").append(n).append('\n');
+        }
+        return b.toString();
+    }
+
+    private String machine() {
+        String cpu = "?";
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) { cpu = l.substring(l.indexOf(':') + 1).trim(); break; }
+            }
+        } catch (IOException ignored) { /* not Linux */ }
+        String load = "?";
+        try {
+            load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException ignored) { /* not Linux */ }
+        return String.format(Locale.ROOT, "%s, %d cores, Linux %s, load average %s at the end", cpu,
+            Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"), load);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.socket2j.proxy;
+
+import dev.socket2j.BaseSocket;
+import dev.socket2j.SockOpt;
+
+import java.io.IOException;
+
+/**
+ * One {@code name=value} from the command line, resolved against the option table and parsed by the
+ * descriptor's codec, so a bad name or value is refused before any socket exists.
+ *
+ * @param opt the descriptor
+ * @param value the parsed value, of the codec's type
+ * @param text the value as written
+ */
+record OptionSetting(SockOpt<?> opt, Object value, String text) {
+
+    /** Parses {@code name=value}; the message of the exception is meant for the user. */
+    static OptionSetting parse(String flag, String arg) throws UsageException {
+        int eq = arg.indexOf('=');
+        if (eq <= 0 || eq == arg.length() - 1) {
+            throw new UsageException(flag + " expects name=value, got '" + arg + "'");
+        }
+        String name = arg.substring(0, eq);
+        String text = arg.substring(eq + 1);
+        SockOpt<?> opt = SockOptNames.resolve(name).orElseThrow(() -> new UsageException(
+            flag + ": unknown socket option '" + name + "' (--list-options shows the names)"));
+        if (!opt.writable()) throw new UsageException(flag + ": " + SockOptNames.nameOf(opt) + " is read-only");
+        Object value;
+        try {
+            value = opt.codec().parse(text);
+        } catch (RuntimeException e) {
+            throw new UsageException(flag + ": bad value '" + text + "' for " + SockOptNames.nameOf(opt)
+                + " (" + opt.codec().type().getSimpleName() + "): " + e.getMessage());
+        }
+        if (value == null) throw new UsageException(flag + ": bad value '" + text + "' for " + SockOptNames.nameOf(opt));
+        return new OptionSetting(opt, value, text);
+    }
+
+    /** Writes the option on {@code socket}; the kernel's refusal comes back with the errno. */
+    void applyTo(BaseSocket socket) throws IOException {
+        apply(socket, opt, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void apply(BaseSocket socket, SockOpt<T> opt, Object value) throws IOException {
+        socket.setOption(opt, (T) value);
+    }
+
+    /** The value as read back from {@code socket}, formatted by the codec. */
+    static String read(BaseSocket socket, SockOpt<?> opt) throws IOException {
+        return format(opt, socket.getOption(opt));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> String format(SockOpt<T> opt, Object v) {
+        return opt.codec().format((T) v);
+    }
+
+    @Override public String toString() { return SockOptNames.nameOf(opt) + "=" + text; }
+}
