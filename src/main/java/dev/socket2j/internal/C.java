@@ -105,4 +105,7 @@ public final class C {
     public static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3, EPOLL_CLOEXEC = 0x80000;
     public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     public static final int TFD_CLOEXEC = 0x80000, TFD_NONBLOCK = 0x800, CLOCK_MONOTONIC = 1;
+
+    // -- multicast source filtering (added for the Netty datagram channel)
+    public static final int MCAST_BLOCK_SOURCE = 43, MCAST_UNBLOCK_SOURCE = 44;
 }

@@ -47,6 +47,17 @@ public final class Socket2ChannelOption {
     public static final ChannelOption<Map<InetAddress, byte[]>> TCP_MD5SIG = epoll("TCP_MD5SIG");
     public static final ChannelOption<Boolean> SO_REUSEPORT = epoll("SO_REUSEPORT");
 
+    // -- datagram names of Netty's epoll transport (added for the datagram channels)
+    /**
+     * The largest datagram a {@link Socket2DatagramChannel} expects; when set (> 0) and the receive buffer holds
+     * several, reads use {@code recvmmsg(2)}. 0 (the default) reads one datagram per {@code recvmsg(2)}.
+     */
+    public static final ChannelOption<Integer> MAX_DATAGRAM_PAYLOAD_SIZE = epoll("MAX_DATAGRAM_PAYLOAD_SIZE");
+    /** {@code UDP_GRO} (Linux 5.0): coalesced receives, delivered as {@code SegmentedDatagramPacket}s. */
+    public static final ChannelOption<Boolean> UDP_GRO = epoll("UDP_GRO");
+    /** {@code IP_RECVORIGDSTADDR} (and {@code IPV6_RECVORIGDSTADDR} on IPv6 sockets). */
+    public static final ChannelOption<Boolean> IP_RECVORIGDSTADDR = epoll("IP_RECVORIGDSTADDR");
+
     /** {@code IPV6_V6ONLY}: an IPv6 socket refuses IPv4-mapped peers (set before bind). */
     public static final ChannelOption<Boolean> IPV6_V6ONLY = ChannelOption.valueOf(Socket2ChannelOption.class, "IPV6_V6ONLY");
 

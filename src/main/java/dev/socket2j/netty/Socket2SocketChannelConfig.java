@@ -24,7 +24,11 @@ public final class Socket2SocketChannelConfig extends DefaultChannelConfig imple
         super(ch);
         this.ch = ch;
         // Nagle off by default, as in Netty's NIO and epoll socket channels (but Android)
-        try { setTcpNoDelay(true); } catch (RuntimeException ignored) { /* e.g. a non-TCP stream: keep the kernel's */ }
+        try {
+            setTcpNoDelay(true);
+        } catch (RuntimeException e) {
+            ch.refusedOption = null;  // e.g. an adopted non-TCP stream: keep the kernel's default, fail nothing
+        }
     }
 
     /**

@@ -137,6 +137,27 @@ class Socket2TransportTest {
     }
 
     @Test
+    void adoptsAConnectedDescriptor() throws Exception {
+        try (Loopback lb = new Loopback(new Echo())) {
+            dev.socket2j.Socket raw = dev.socket2j.Socket.open(dev.socket2j.Domain.IPV4, dev.socket2j.Type.STREAM);
+            raw.connect(lb.server.localAddress());
+            Socket2SocketChannel ch = new Socket2SocketChannel(raw.intoFd());
+            assertTrue(ch.isActive());
+            assertTrue(ch.socket().nonblocking());
+            CompletableFuture<String> got = new CompletableFuture<>();
+            ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
+                @Override protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                    got.complete(msg.toString(StandardCharsets.US_ASCII));
+                }
+            });
+            lb.group.next().register(ch).sync();
+            ch.writeAndFlush(Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII)).sync();
+            assertEquals("x", got.get(30, TimeUnit.SECONDS));
+            ch.close().sync();
+        }
+    }
+
+    @Test
     void noNettyNativeLibraryIsMapped() throws Exception {
         echoesThroughSocket2jOnBothSides();  // the transport has run in this JVM
         List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));

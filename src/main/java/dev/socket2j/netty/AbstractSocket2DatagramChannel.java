@@ -1,0 +1,436 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.ControlMessage;
+import dev.socket2j.SockAddr;
+import dev.socket2j.Socket;
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Layouts;
+import dev.socket2j.internal.Sys;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.PortUnreachableException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A message socket on epoll (UDP or Unix datagram): {@code recvmsg(2)} per datagram, or {@code recvmmsg(2)} into
+ * slices of one buffer when a maximum payload size is configured; {@code sendmsg(2)} per datagram, or
+ * {@code sendmmsg(2)} when several are flushed together. Each datagram's control messages travel with it.
+ */
+abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(true, 16);
+    /** Datagrams per sendmmsg/recvmmsg call. */
+    static final int BATCH = 64;
+
+    private MsgSlots slots;
+    private final Runnable flushTask = () -> ((AbstractSocket2Unsafe) unsafe()).flush0();
+    volatile boolean connected;
+    /** An error the kernel reported while nobody was reading (SO_ERROR), for the next datagram written. */
+    private IOException pendingWriteError;
+
+    AbstractSocket2DatagramChannel(Socket socket, boolean ipv6) {
+        super(null, socket, ipv6, false, 0);
+    }
+
+    @Override public ChannelMetadata metadata() { return METADATA; }
+
+    public boolean isConnected() { return connected; }
+
+    /** {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION}: active once registered, to send without binding first. */
+    volatile boolean activeOnOpen;
+
+    /** Bound or connected and open (Netty's datagram channels are active once bound), or registered if so configured. */
+    @Override public boolean isActive() { return isOpen() && (active || (activeOnOpen && isRegistered())); }
+
+    final MsgSlots slots() {
+        MsgSlots s = slots;
+        if (s == null) slots = s = new MsgSlots(BATCH);
+        return s;
+    }
+
+    // ---------------------------------------------------------------- hooks of the address family
+
+    abstract SockAddr toKernel(SocketAddress address);
+
+    abstract SocketAddress fromKernel(SockAddr address);
+
+    /** The message a datagram becomes in the pipeline. */
+    abstract Object newPacket(ByteBuf data, SocketAddress sender, MsgSlots slots, int i);
+
+    /** The largest payload per recvmmsg slot, 0 for one recvmsg per datagram. */
+    int maxDatagramPayload() { return 0; }
+
+    /** Control messages to send with {@code msg} (as given by the user). */
+    List<ControlMessage> controlOf(Object msg, SocketAddress recipient) { return List.of(); }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        socket.bind(toKernel(localAddress));
+        local = fromKernel(socket.localAddr());
+        active = true;
+    }
+
+    @Override
+    boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (localAddress != null) doBind(localAddress);
+        socket.connect(toKernel(remoteAddress));
+        remote = remoteAddress;
+        connected = true;
+        active = true;
+        resetCachedAddresses();
+        return true;
+    }
+
+    @Override
+    void resetCachedAddresses() {
+        try { local = fromKernel(socket.localAddr()); } catch (IOException e) { local = null; }
+        try { remote = fromKernel(socket.peerAddr()); } catch (IOException e) { /* keep the requested one */ }
+    }
+
+    /** connect(2) to AF_UNSPEC dissolves the association; the socket stays bound, so the channel stays active. */
+    @Override
+    protected void doDisconnect() throws Exception {
+        byte[] unspec = new byte[16];  // sa_family AF_UNSPEC (0)
+        socket.connect(SockAddr.fromBytes(unspec, unspec.length));
+        connected = false;
+        remote = null;
+        resetCachedAddresses();
+        remote = null;
+    }
+
+    // ---------------------------------------------------------------- write
+
+    /** The payload and destination of an outbound message. */
+    abstract ByteBuf contentOf(Object msg);
+
+    abstract SocketAddress recipientOf(Object msg);
+
+    private void takePendingError() {
+        try {
+            int err = socket.getOption(dev.socket2j.SockOpt.SO_ERROR);
+            if (err != 0) pendingWriteError = Errors.of("sendmsg(2)", err);
+        } catch (IOException e) {
+            pendingWriteError = e;
+        }
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        IOException pending = pendingWriteError;
+        if (pending != null && in.current() != null) {
+            pendingWriteError = null;
+            in.remove(pending);
+        }
+        int spin = config().getWriteSpinCount();
+        while (spin-- > 0) {
+            Object msg = in.current();
+            if (msg == null) {
+                clearFlag(C.EPOLLOUT);
+                return;
+            }
+            int done;
+            try {
+                done = in.size() > 1 ? writeBatch(in) : (writeOne(msg) ? 1 : 0);
+            } catch (IOException | RuntimeException e) {
+                // one datagram refused (EMSGSIZE, port unreachable, not connected, ...): fail it alone and go on
+                in.remove(e);
+                continue;
+            }
+            if (done == 0) {
+                setFlag(C.EPOLLOUT);  // the send buffer is full
+                return;
+            }
+            for (int i = 0; i < done; i++) in.remove();
+        }
+        if (in.isEmpty()) {
+            clearFlag(C.EPOLLOUT);
+        } else {
+            clearFlag(C.EPOLLOUT);
+            eventLoop().execute(flushTask);  // spin count used up: let other channels run
+        }
+    }
+
+    /** sendmsg(2) of one datagram: true if sent, false for EAGAIN. */
+    private boolean writeOne(Object msg) throws IOException {
+        LoopScratch s = scratch();
+        MsgSlots m = slots();
+        ByteBuf data = contentOf(msg);
+        SocketAddress to = recipientOf(msg);
+        ByteBuffer[] bufs = data.nioBuffers(data.readerIndex(), data.readableBytes());
+        if (bufs.length > C.IOV_MAX) throw new IOException("datagram in more than IOV_MAX pieces");
+        int copied = 0;
+        for (int i = 0; i < bufs.length; i++) {
+            ByteBuffer bb = bufs[i];
+            int len = bb.remaining();
+            long address;
+            if (bb.isDirect()) {
+                address = MemorySegment.ofBuffer(bb).address();
+            } else {
+                if (copied + len > LoopScratch.COPY_SIZE) throw new IOException("datagram larger than " + LoopScratch.COPY_SIZE);
+                MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, s.copy, copied, len);
+                address = s.copy.address() + copied;
+                copied += len;
+            }
+            s.iov.set(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_BASE, address);
+            s.iov.set(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN, len);
+        }
+        m.setIov(0, s.iov, bufs.length);
+        m.setName(0, to == null ? null : toKernel(to));
+        m.setControl(0, controlOf(msg, to));
+        long n = Sys.sendmsgNb(s.capture, fd, m.hdrs, C.MSG_NOSIGNAL);
+        java.lang.ref.Reference.reachabilityFence(bufs);
+        if (n >= 0) return true;
+        int errno = errno(s);
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return false;
+        throw Errors.of("sendmsg(2)", errno);
+    }
+
+    /** sendmmsg(2) of the flushed datagrams that fit one slot each: how many were sent (0 for EAGAIN). */
+    private int writeBatch(ChannelOutboundBuffer in) throws Exception {
+        LoopScratch s = scratch();
+        MsgSlots m = slots();
+        int[] count = {0};
+        int[] copied = {0};
+        List<ByteBuffer> keep = new ArrayList<>(Math.min(in.size(), BATCH));
+        in.forEachFlushedMessage(msg -> {
+            int i = count[0];
+            if (i == BATCH) return false;
+            ByteBuf data = contentOf(msg);
+            if (data.nioBufferCount() != 1) return false;  // gathering datagrams go alone
+            ByteBuffer bb = data.internalNioBuffer(data.readerIndex(), data.readableBytes());
+            int len = bb.remaining();
+            long address;
+            if (bb.isDirect()) {
+                address = MemorySegment.ofBuffer(bb).address();
+            } else {
+                if (copied[0] + len > LoopScratch.COPY_SIZE) return false;
+                MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, s.copy, copied[0], len);
+                address = s.copy.address() + copied[0];
+                copied[0] += len;
+            }
+            SocketAddress to;
+            try {
+                to = recipientOf(msg);
+                m.setName(i, to == null ? null : toKernel(to));
+                m.setControl(i, controlOf(msg, to));
+            } catch (RuntimeException e) {
+                if (i == 0) throw e;
+                return false;  // the batch ends before it; it fails on its own turn
+            }
+            m.setData(i, address, len);
+            keep.add(bb);
+            count[0] = i + 1;
+            return true;
+        });
+        if (count[0] <= 1) return writeOne(in.current()) ? 1 : 0;
+        int n = Sys.sendmmsgNb(s.capture, fd, m.hdrs, count[0], C.MSG_NOSIGNAL);
+        java.lang.ref.Reference.reachabilityFence(keep);
+        if (n >= 0) return n;
+        int errno = errno(s);
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return 0;
+        throw Errors.of("sendmmsg(2)", errno);
+    }
+
+    // ---------------------------------------------------------------- read
+
+    /** recvmsg(2) into {@code buf}: the datagram's length, or -1 for EAGAIN. */
+    private int readOne(ByteBuf buf, RecvByteBufAllocator.Handle h) throws IOException {
+        LoopScratch s = scratch();
+        MsgSlots m = slots();
+        int writable = buf.writableBytes();
+        boolean direct = buf.nioBufferCount() == 1 && buf.isDirect();
+        long address;
+        int cap;
+        if (direct) {
+            address = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), writable)).address();
+            cap = writable;
+        } else {
+            address = s.copy.address();
+            cap = Math.min(writable, LoopScratch.COPY_SIZE);
+        }
+        h.attemptedBytesRead(cap);
+        m.setData(0, address, cap);
+        m.prepareRecv(0);
+        long n = Sys.recvmsgNb(s.capture, fd, m.hdrs, 0);
+        java.lang.ref.Reference.reachabilityFence(buf);
+        if (n < 0) {
+            int errno = errno(s);
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return -1;
+            throw Errors.of("recvmsg(2)", errno);
+        }
+        if (direct) {
+            buf.writerIndex(buf.writerIndex() + (int) n);
+        } else {
+            buf.writeBytes(s.copy.asSlice(0, n).asByteBuffer());
+        }
+        return (int) n;
+    }
+
+    /**
+     * recvmmsg(2) into {@code buf} cut in slots of {@code payload} bytes: the datagrams received (0 for EAGAIN),
+     * each fired as a retained slice; {@code buf} itself is released.
+     */
+    private int readBatch(ByteBuf buf, int payload, int slotsWanted, RecvByteBufAllocator.Handle h,
+                          ChannelPipeline pipeline) throws IOException {
+        LoopScratch s = scratch();
+        MsgSlots m = slots();
+        boolean direct = buf.nioBufferCount() == 1 && buf.isDirect();
+        int k = Math.max(1, Math.min(slotsWanted, direct ? BATCH : Math.min(BATCH, LoopScratch.COPY_SIZE / payload)));
+        long base = direct
+            ? MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), buf.writableBytes())).address()
+            : s.copy.address();
+        for (int i = 0; i < k; i++) {
+            m.setData(i, base + (long) i * payload, payload);
+            m.prepareRecv(i);
+        }
+        h.attemptedBytesRead(k * payload);
+        int n = Sys.recvmmsgNb(s.capture, fd, m.hdrs, k, 0);
+        java.lang.ref.Reference.reachabilityFence(buf);
+        if (n < 0) {
+            int errno = errno(s);
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return 0;
+            throw Errors.of("recvmmsg(2)", errno);
+        }
+        int start = buf.writerIndex();
+        if (!direct) {
+            buf.writeBytes(s.copy.asSlice(0, (long) n * payload).asByteBuffer());
+        } else {
+            buf.writerIndex(start + n * payload);
+        }
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            int len = Math.min(m.msgLen(i), payload);
+            total += len;
+            ByteBuf slice = buf.retainedSlice(start + i * payload, len);
+            ((AbstractSocket2Unsafe) unsafe()).readPending = false;
+            pipeline.fireChannelRead(newPacket(slice, senderOf(m, i), m, i));
+        }
+        h.lastBytesRead(total);
+        h.incMessagesRead(n);
+        return n;
+    }
+
+    /** The last sender seen, kept so that a stream of datagrams from one peer makes no address per datagram. */
+    private final byte[] lastSenderBytes = new byte[(int) MsgSlots.NAME];
+    private int lastSenderLen = -1;
+    private SocketAddress lastSender;
+
+    private SocketAddress senderOf(MsgSlots m, int i) {
+        int len = m.senderLen(i);
+        if (len <= 0) return null;
+        MemorySegment name = m.name(i);
+        if (len == lastSenderLen
+                && MemorySegment.mismatch(name, 0, len, MemorySegment.ofArray(lastSenderBytes), 0, len) == -1) {
+            return lastSender;
+        }
+        SockAddr a = SockAddr.fromSegment(name, len);
+        SocketAddress sender = fromKernel(a);
+        MemorySegment.copy(name, 0, MemorySegment.ofArray(lastSenderBytes), 0, len);
+        lastSenderLen = len;
+        lastSender = sender;
+        return sender;
+    }
+
+    /** Closing on a read error, as NIO does: yes, but not for an ICMP port unreachable on a connected socket. */
+    private boolean closeOnReadError(Throwable cause) {
+        if (!isActive()) return true;
+        if (cause instanceof PortUnreachableException) return false;
+        return cause instanceof IOException;
+    }
+
+    class DatagramUnsafe extends AbstractSocket2Unsafe {
+        @Override
+        void epollInReady() {
+            ChannelConfig config = config();
+            if (!isOpen()) {
+                clearFlag(C.EPOLLIN);
+                return;
+            }
+            if (shouldStopReading(config)) {
+                // EPOLLERR with nobody reading: take the error (an ICMP report) now, so that epoll stops
+                // signalling it, and give it to the next write, which is what it concerns
+                takePendingError();
+                clearFlag(C.EPOLLIN);
+                return;
+            }
+            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            ByteBufAllocator allocator = config.getAllocator();
+            h.reset(config);
+            int payload = maxDatagramPayload();
+            Throwable failure = null;
+            ByteBuf buf = null;
+            try {
+                do {
+                    buf = h.allocate(allocator);
+                    int slotsFit = payload > 0 ? buf.writableBytes() / payload : 0;
+                    if (slotsFit > 1) {
+                        int n = readBatch(buf, payload, slotsFit, h, pipeline);
+                        buf.release();
+                        buf = null;
+                        if (n == 0) {
+                            h.lastBytesRead(-1);
+                            break;
+                        }
+                    } else {
+                        int n = readOne(buf, h);
+                        if (n < 0) {
+                            buf.release();
+                            buf = null;
+                            h.lastBytesRead(-1);
+                            break;
+                        }
+                        h.lastBytesRead(n);
+                        h.incMessagesRead(1);
+                        readPending = false;
+                        MsgSlots m = slots();
+                        Object packet = newPacket(buf, senderOf(m, 0), m, 0);
+                        buf = null;
+                        pipeline.fireChannelRead(packet);
+                    }
+                    if (!isOpen()) break;
+                } while (continueReading(h));
+            } catch (Throwable t) {
+                if (buf != null) buf.release();
+                failure = t;
+            }
+            h.readComplete();
+            pipeline.fireChannelReadComplete();
+            if (failure != null) {
+                pipeline.fireExceptionCaught(failure);
+                if (closeOnReadError(failure)) close(voidPromise());
+            }
+            if (shouldStopReading(config)) clearFlag(C.EPOLLIN);
+        }
+    }
+
+    /** Datagrams of any size (even empty) count: read on until EAGAIN or the message budget is spent. */
+    private static boolean continueReading(RecvByteBufAllocator.Handle h) {
+        if (h instanceof RecvByteBufAllocator.ExtendedHandle e) return e.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER);
+        return h.continueReading();
+    }
+
+    @Override
+    protected AbstractSocket2Unsafe newUnsafe() { return new DatagramUnsafe(); }
+
+    /** A message's destination as a kernel address, or {@code null} for an envelope without one. */
+    static SocketAddress envelopeRecipient(Object msg) {
+        return msg instanceof AddressedEnvelope<?, ?> e ? e.recipient() : null;
+    }
+}

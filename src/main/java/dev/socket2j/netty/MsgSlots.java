@@ -1,0 +1,122 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.ControlMessage;
+import dev.socket2j.SockAddr;
+import dev.socket2j.internal.CmsgCodec;
+import dev.socket2j.internal.FdList;
+import dev.socket2j.internal.Layouts;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The {@code struct mmsghdr} array of one message channel, with a {@code sockaddr_storage}, one iovec and a
+ * control buffer per slot: slot 0 alone serves {@code sendmsg}/{@code recvmsg}, slots {@code 0..n-1}
+ * {@code sendmmsg}/{@code recvmmsg}. Allocated once per channel, on first I/O; used only on its event loop.
+ * Data never lives here: iovecs point at direct buffers or at the loop's copy area.
+ */
+final class MsgSlots {
+    static final long HDR = Layouts.MMSGHDR_SIZE, IOV = Layouts.IOVEC_SIZE, NAME = Layouts.SOCKADDR_STORAGE_SIZE;
+    /** Room for TOS, TTL, PKTINFO, ORIGDSTADDR, TIMESTAMPNS, GRO and a few descriptors at once. */
+    static final int CONTROL = 512;
+
+    final int capacity;
+    final MemorySegment hdrs, iovs, names, controls;
+
+    MsgSlots(int capacity) {
+        this.capacity = capacity;
+        Arena arena = Arena.ofAuto();  // the channel's lifetime: freed by the GC once it is unreachable
+        hdrs = arena.allocate(HDR * capacity, 8);
+        iovs = arena.allocate(IOV * capacity, 8);
+        names = arena.allocate(NAME * capacity, 8);
+        controls = arena.allocate((long) CONTROL * capacity, 8);
+    }
+
+    MemorySegment hdr(int i) { return hdrs.asSlice(HDR * i, HDR); }
+
+    MemorySegment name(int i) { return names.asSlice(NAME * i, NAME); }
+
+    MemorySegment control(int i) { return controls.asSlice((long) CONTROL * i, CONTROL); }
+
+    /** Points slot {@code i} at its own single iovec over {@code [address, address+len)}. */
+    void setData(int i, long address, long len) {
+        iovs.set(JAVA_LONG, IOV * i + Layouts.IOV_BASE, address);
+        iovs.set(JAVA_LONG, IOV * i + Layouts.IOV_LEN, len);
+        hdrs.set(ADDRESS, HDR * i + Layouts.MSG_IOV, iovs.asSlice(IOV * i, IOV));
+        hdrs.set(JAVA_LONG, HDR * i + Layouts.MSG_IOVLEN, 1);
+    }
+
+    /** Points slot {@code i} at {@code count} iovecs elsewhere (the loop's array, for a gathering send). */
+    void setIov(int i, MemorySegment iov, int count) {
+        hdrs.set(ADDRESS, HDR * i + Layouts.MSG_IOV, iov);
+        hdrs.set(JAVA_LONG, HDR * i + Layouts.MSG_IOVLEN, count);
+    }
+
+    /** Destination of a send: {@code null} for the connected peer. */
+    void setName(int i, SockAddr to) {
+        long h = HDR * i;
+        if (to == null) {
+            hdrs.set(ADDRESS, h + Layouts.MSG_NAME, MemorySegment.NULL);
+            hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, 0);
+        } else {
+            hdrs.set(ADDRESS, h + Layouts.MSG_NAME, name(i));
+            hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, to.copyTo(name(i)));
+        }
+    }
+
+    /** Control messages of a send (none: no control buffer). */
+    void setControl(int i, List<ControlMessage> msgs) {
+        long h = HDR * i;
+        if (msgs.isEmpty()) {
+            hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, MemorySegment.NULL);
+            hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, 0);
+        } else {
+            MemorySegment c = control(i);
+            long n = CmsgCodec.encode(msgs.toArray(new ControlMessage[0]), c);
+            hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, c);
+            hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, n);
+        }
+        hdrs.set(JAVA_INT, h + Layouts.MSG_FLAGS, 0);
+        hdrs.set(JAVA_INT, h + Layouts.MMSG_LEN, 0);
+    }
+
+    /** Full name and control lengths of slot {@code i} for a receive. */
+    void prepareRecv(int i) {
+        long h = HDR * i;
+        hdrs.set(ADDRESS, h + Layouts.MSG_NAME, name(i));
+        hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, (int) NAME);
+        hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, control(i));
+        hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, CONTROL);
+        hdrs.set(JAVA_INT, h + Layouts.MSG_FLAGS, 0);
+        hdrs.set(JAVA_INT, h + Layouts.MMSG_LEN, 0);
+    }
+
+    int msgLen(int i) { return hdrs.get(JAVA_INT, HDR * i + Layouts.MMSG_LEN); }
+
+    int flags(int i) { return hdrs.get(JAVA_INT, HDR * i + Layouts.MSG_FLAGS); }
+
+    /** The length of the sender address the kernel wrote into slot {@code i} (0 if none). */
+    int senderLen(int i) { return Math.max(0, Math.min(hdrs.get(JAVA_INT, HDR * i + Layouts.MSG_NAMELEN), (int) NAME)); }
+
+    long controlLen(int i) { return Math.min(hdrs.get(JAVA_LONG, HDR * i + Layouts.MSG_CONTROLLEN), CONTROL); }
+
+    /** The control messages received in slot {@code i}; empty (no allocation) if none. */
+    List<ControlMessage> controlMessages(int i) {
+        long n = controlLen(i);
+        return n <= 0 ? List.of() : CmsgCodec.parse(control(i), n);
+    }
+
+    /** Descriptors received in slot {@code i} (SCM_RIGHTS), now owned by the caller. */
+    int[] takeFds(int i) {
+        long n = controlLen(i);
+        if (n <= 0) return new int[0];
+        FdList fds = new FdList();
+        CmsgCodec.collectFds(control(i), n, fds);
+        return fds.take();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.SocketKind;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.unix.DomainDatagramChannelConfig;
+
+import java.util.Map;
+
+/** The configuration of a {@link Socket2DomainDatagramChannel}: {@code SO_SNDBUF}, {@code SO_RCVBUF} and every Unix datagram socket option of the table. */
+public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConfig implements DomainDatagramChannelConfig {
+    private final Socket2DomainDatagramChannel ch;
+
+    Socket2DomainDatagramChannelConfig(Socket2DomainDatagramChannel ch) {
+        super(ch, new FixedRecvByteBufAllocator(2048));
+        this.ch = ch;
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_SNDBUF, ChannelOption.SO_RCVBUF,
+            ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION);
+        for (ChannelOption<?> o : FamilyOptions.applicable(SocketKind.UNIX_DGRAM)) m.put(o, null);
+        return m;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) return (T) Boolean.valueOf(ch.activeOnOpen);
+        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_DGRAM)) return ConfigSupport.get(ch, option);
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) {
+            if (ch.isRegistered()) throw new IllegalStateException("can only be changed before channel was registered");
+            ch.activeOnOpen = (Boolean) value;
+            return true;
+        }
+        if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_DGRAM) && ConfigSupport.set(ch, option, value))) return super.setOption(option, value);
+        return true;
+    }
+
+    @Override public int getSendBufferSize() { return getOption(ChannelOption.SO_SNDBUF); }
+    @Override public Socket2DomainDatagramChannelConfig setSendBufferSize(int n) { setOption(ChannelOption.SO_SNDBUF, n); return this; }
+    public int getReceiveBufferSize() { return getOption(ChannelOption.SO_RCVBUF); }
+    public Socket2DomainDatagramChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
+
+    @Override public Socket2DomainDatagramChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
+    @Override @Deprecated public Socket2DomainDatagramChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+
+    @Override
+    protected void autoReadCleared() { ch.clearReadPending(); }
+}

@@ -1,0 +1,94 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.SocketKind;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannelConfig;
+import io.netty.channel.unix.DomainSocketChannelConfig;
+import io.netty.channel.unix.DomainSocketReadMode;
+import io.netty.channel.unix.UnixChannelOption;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The configuration of a {@link Socket2DomainSocketChannel}: {@code DOMAIN_SOCKET_READ_MODE},
+ * {@code ALLOW_HALF_CLOSURE}, {@code SO_SNDBUF}/{@code SO_RCVBUF}, and every Unix stream socket option of the table
+ * as a {@link Socket2ChannelOption}.
+ */
+public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
+        implements DomainSocketChannelConfig, DuplexChannelConfig {
+    private final AbstractSocket2Channel ch;
+    private volatile DomainSocketReadMode readMode = DomainSocketReadMode.BYTES;
+    private volatile boolean allowHalfClosure;
+
+    Socket2DomainSocketChannelConfig(AbstractSocket2Channel ch) {
+        super(ch);
+        this.ch = ch;
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), UnixChannelOption.DOMAIN_SOCKET_READ_MODE,
+            ChannelOption.ALLOW_HALF_CLOSURE, ChannelOption.SO_SNDBUF, ChannelOption.SO_RCVBUF);
+        for (ChannelOption<?> o : FamilyOptions.applicable(SocketKind.UNIX_STREAM)) m.put(o, null);
+        return m;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == UnixChannelOption.DOMAIN_SOCKET_READ_MODE) return (T) readMode;
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) return (T) Boolean.valueOf(allowHalfClosure);
+        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM)) return ConfigSupport.get(ch, option);
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == UnixChannelOption.DOMAIN_SOCKET_READ_MODE) {
+            setReadMode((DomainSocketReadMode) value);
+        } else if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+            setAllowHalfClosure((Boolean) value);
+        } else if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM) && ConfigSupport.set(ch, option, value))) {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    @Override public DomainSocketReadMode getReadMode() { return readMode; }
+
+    @Override
+    public Socket2DomainSocketChannelConfig setReadMode(DomainSocketReadMode mode) {
+        readMode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    @Override public boolean isAllowHalfClosure() { return allowHalfClosure; }
+    @Override public Socket2DomainSocketChannelConfig setAllowHalfClosure(boolean on) { allowHalfClosure = on; return this; }
+
+    public int getSendBufferSize() { return getOption(ChannelOption.SO_SNDBUF); }
+    public Socket2DomainSocketChannelConfig setSendBufferSize(int n) { setOption(ChannelOption.SO_SNDBUF, n); return this; }
+    public int getReceiveBufferSize() { return getOption(ChannelOption.SO_RCVBUF); }
+    public Socket2DomainSocketChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
+
+    @Override public Socket2DomainSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
+    @Override @Deprecated public Socket2DomainSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override public Socket2DomainSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
+    @Override public Socket2DomainSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
+    @Override public Socket2DomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2DomainSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
+    @Override public Socket2DomainSocketChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
+    @Override public Socket2DomainSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
+    @Override public Socket2DomainSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
+    @Override public Socket2DomainSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
+    @Override public Socket2DomainSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+
+    @Override
+    protected void autoReadCleared() { ch.clearReadPending(); }
+}

@@ -1,0 +1,72 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.SocketKind;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.NetUtil;
+
+import java.util.Map;
+
+/** The configuration of a {@link Socket2ServerDomainSocketChannel}: {@code SO_BACKLOG}, {@code SO_RCVBUF} and every Unix stream socket option of the table. */
+public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannelConfig {
+    private final Socket2ServerDomainSocketChannel ch;
+    private volatile int backlog = NetUtil.SOMAXCONN;
+
+    Socket2ServerDomainSocketChannelConfig(Socket2ServerDomainSocketChannel ch) {
+        super(ch);
+        this.ch = ch;
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_BACKLOG, ChannelOption.SO_RCVBUF);
+        for (ChannelOption<?> o : FamilyOptions.applicable(SocketKind.UNIX_STREAM)) m.put(o, null);
+        return m;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == ChannelOption.SO_BACKLOG) return (T) Integer.valueOf(backlog);
+        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM)) return ConfigSupport.get(ch, option);
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == ChannelOption.SO_BACKLOG) {
+            setBacklog((Integer) value);
+        } else if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM) && ConfigSupport.set(ch, option, value))) {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    public int getBacklog() { return backlog; }
+
+    /** @throws IllegalArgumentException if negative */
+    public Socket2ServerDomainSocketChannelConfig setBacklog(int n) {
+        if (n < 0) throw new IllegalArgumentException("backlog must be >= 0: " + n);
+        backlog = n;
+        return this;
+    }
+
+    @Override public Socket2ServerDomainSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
+    @Override @Deprecated public Socket2ServerDomainSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+
+    @Override
+    protected void autoReadCleared() { ch.clearReadPending(); }
+}

@@ -1,0 +1,20 @@
+package dev.socket2j.netty.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.SocketSslClientRenegotiateTest;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+/** Netty's {@code SocketSslClientRenegotiateTest} over Unix stream sockets, as Netty's epoll module runs it. */
+public class Socket2DomainSocketSslClientRenegotiateTest extends SocketSslClientRenegotiateTest {
+    @Override
+    protected SocketAddress newSocketAddress() { return Socket2DatagramTestPermutation.newDomainSocketAddress(); }
+
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return Socket2DatagramTestPermutation.INSTANCE.domainSocket();
+    }
+}
