@@ -296,7 +296,8 @@ abstract class AbstractSocket2Channel extends AbstractChannel implements UnixCha
 
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            if (!promise.setUncancellable() || !ensureOpen(promise)) return;
+            // the promise stays cancellable: a non-blocking connect can be abandoned by closing the socket
+            if (promise.isDone() || !ensureOpen(promise)) return;
             try {
                 if (connectPromise != null) throw new ConnectionPendingException();
                 boolean wasActive = isActive();
