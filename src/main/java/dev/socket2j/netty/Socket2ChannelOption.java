@@ -45,7 +45,8 @@ public final class Socket2ChannelOption {
     public static final ChannelOption<Integer> SO_BUSY_POLL = epoll("SO_BUSY_POLL");
     /** Write-only: peer address to key (at most 80 bytes); an empty map removes nothing. */
     public static final ChannelOption<Map<InetAddress, byte[]>> TCP_MD5SIG = epoll("TCP_MD5SIG");
-    public static final ChannelOption<Boolean> SO_REUSEPORT = epoll("SO_REUSEPORT");
+    /** Netty's own instance ({@code EpollChannelOption.SO_REUSEPORT} is inherited from {@code UnixChannelOption}). */
+    public static final ChannelOption<Boolean> SO_REUSEPORT = io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT;
 
     // -- datagram names of Netty's epoll transport (added for the datagram channels)
     /**

@@ -234,4 +234,11 @@ class Socket2ChannelOptionTest {
             ch.close().sync();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void epollSoReuseportIsNettysOwnInstance() {
+        // code written for epoll passes EpollChannelOption.SO_REUSEPORT, which is UnixChannelOption's
+        org.junit.jupiter.api.Assertions.assertSame(io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT,
+            Socket2ChannelOption.SO_REUSEPORT);
+    }
 }
