@@ -46,11 +46,15 @@ public interface SocketOptions {
 
     /**
      * {@code SO_ERROR}: the pending socket error, which reading clears (e.g. the result of a non-blocking
-     * connect); empty if none.
+     * connect); empty if none. On a stream socket {@code ECONNREFUSED} is a {@link java.net.ConnectException}
+     * (a connect's outcome); on a datagram socket it is a {@link java.net.PortUnreachableException} (an ICMP
+     * port unreachable for an earlier send).
      */
     default Optional<IOException> takeError() throws IOException {
         int errno = getOption(SockOpt.SO_ERROR);
-        return errno == 0 ? Optional.empty() : Optional.of(OsError.of("SO_ERROR", errno));
+        if (errno == 0) return Optional.empty();
+        boolean stream = (getOption(SockOpt.SO_TYPE) & 0xF) != dev.socket2j.internal.C.SOCK_DGRAM;
+        return Optional.of(OsError.of(stream ? "connect(2) (SO_ERROR)" : "SO_ERROR", errno));
     }
 
     /** See {@link #setKeepalive}. */
