@@ -106,6 +106,9 @@ final class UdpProxyServer implements Forwarder {
     @Override public InetSocketAddress localAddress() { return bound; }
     @Override public ProxyStats stats() { return stats; }
 
+    /** The listening channels, one per event loop. */
+    List<Channel> listenChannels() { return listeners.stream().map(l -> l.ch).toList(); }
+
     /** The upstream channels of the sessions open now (read on each listener's loop). */
     List<Channel> upstreamChannels() throws InterruptedException, ExecutionException {
         List<Channel> all = new ArrayList<>();
