@@ -8,6 +8,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Pattern;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -117,7 +123,7 @@ class UdpProxyTest {
     private static byte[] payload(int id, int seq, int size, Random rnd) {
         byte[] b = new byte[size];
         if (size < 8) {
-            java.util.Arrays.fill(b, (byte) (id + 1));
+            Arrays.fill(b, (byte) (id + 1));
             return b;
         }
         rnd.nextBytes(b);
@@ -148,7 +154,7 @@ class UdpProxyTest {
             } catch (SocketTimeoutException e) {
                 fail("client " + id + ": no reply after " + received + " of " + n + " datagrams");
             }
-            byte[] got = java.util.Arrays.copyOf(in.getData(), in.getLength());
+            byte[] got = Arrays.copyOf(in.getData(), in.getLength());
             ByteBuffer key = ByteBuffer.wrap(got);
             Integer count = outstanding.get(key);
             if (count == null) {
@@ -272,6 +278,40 @@ class UdpProxyTest {
         assertNotNull(got, "no reply once the backend is back");
         assertArrayEquals(ping, got);
         assertEquals(1, proxy.stats().accepted.sum(), "still the first session");
+    }
+
+    @Test
+    void runsAsAProcessAndSummarizesDatagramsOnSigterm() throws Exception {
+        DatagramChannel backend = echo(0);
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+            ProxyMain.class.getName(), "--udp", "--listen", "127.0.0.1:0",
+            "--upstream", "127.0.0.1:" + ((InetSocketAddress) backend.getLocalAddress()).getPort(),
+            "--threads", "1", "--no-status");
+        Path errFile = Files.createTempFile("udp-proxy", ".err");
+        Process proc = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
+        try {
+            var out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
+            String banner = out.readLine();
+            for (int i = 0; i < 1000 && banner != null && !banner.startsWith("socket2j-proxy:"); i++) banner = out.readLine();
+            if (banner == null) fail("no banner; stderr: " + Files.readString(errFile));
+            var m = Pattern.compile("udp 127\\.0\\.0\\.1:(\\d+) ->").matcher(banner);
+            assertTrue(m.find(), banner);
+            DatagramSocket s = client(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))));
+            for (int i = 1; i <= 3; i++) {
+                byte[] p = new byte[i * 100];
+                Arrays.fill(p, (byte) i);
+                assertArrayEquals(p, roundTrip(s, p));
+            }
+            proc.destroy();   // SIGTERM
+            assertTrue(proc.waitFor(30, TimeUnit.SECONDS), "proxy did not stop on SIGTERM");
+            String err = Files.readString(errFile);
+            assertTrue(err.contains("socket2j-proxy summary (udp):") && err.contains("1 sessions")
+                && err.contains("up 3 datagrams 600 B") && err.contains("down 3 datagrams 600 B"), err);
+        } finally {
+            proc.destroyForcibly();
+            Files.deleteIfExists(errFile);
+        }
     }
 
     @Test
