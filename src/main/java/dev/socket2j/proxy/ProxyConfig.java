@@ -57,8 +57,9 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
         UDP: each client address (IP:port) gets a session with its own upstream socket connected to --upstream
         (--upstream-opt applies to it; --listen-opt to the listening sockets, one per loop, SO_REUSEPORT when
         --threads > 1); replies go back to the client from the listening socket, one datagram for one, never
-        merged or split. A datagram that finds the socket it must leave by over its send buffer is dropped and
-        counted, never queued without bound. An ICMP port unreachable from upstream is counted and reported
+        merged or split. A datagram that finds the socket it must leave by backed up (send buffer full and
+        512 KiB waiting in Netty) is dropped and counted, never queued without bound. An ICMP port unreachable
+        from upstream is counted and reported
         once per session, and the session is kept (the backend may come back) until it idles out.
         The demo is TCP only.""";
 
