@@ -59,8 +59,8 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
         --threads > 1); replies go back to the client from the listening socket, one datagram for one, never
         merged or split. A datagram that finds the socket it must leave by backed up (send buffer full and
         512 KiB waiting in Netty) is dropped and counted, never queued without bound. An ICMP port unreachable
-        from upstream is counted and reported
-        once per session, and the session is kept (the backend may come back) until it idles out.
+        from upstream is counted and reported once per session, and the session is kept (the backend may come
+        back) until it idles out.
         The demo is TCP only.""";
 
     /** Parses the arguments; a mistake becomes a {@link UsageException} with a message for the user. */
