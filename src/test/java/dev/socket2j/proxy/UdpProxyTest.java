@@ -3,6 +3,7 @@ package dev.socket2j.proxy;
 import dev.socket2j.SockOpt;
 import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -193,6 +194,29 @@ class UdpProxyTest {
         assertEquals(0, st.errors.sum(), reports.toString());
         assertTrue(st.summary().contains("up " + clients * n + " datagrams"), st.summary());
         assertTrue(st.statusLine().startsWith("sessions " + clients + " active"), st.statusLine());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"socket2j", "nio"})
+    void forwardsFromIpv6LoopbackToIpv4Upstream(String transport) throws Exception {
+        boolean v6;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            v6 = probe.getLocalPort() > 0;
+        } catch (IOException e) {
+            v6 = false;
+        }
+        Assumptions.assumeTrue(v6, "no IPv6 loopback (::1) on this machine");
+        DatagramChannel backend = echo(0);
+        List<String> args = List.of("--udp", "--listen", "[::1]:0", "--transport", transport,
+            "--upstream", "127.0.0.1:" + ((InetSocketAddress) backend.getLocalAddress()).getPort());
+        UdpProxyServer proxy = (UdpProxyServer) Forwarder.start(ProxyConfig.parse(args.toArray(String[]::new)), reports::add);
+        cleanup.add(proxy);
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("::1", 0));
+        cleanup.add(s);
+        s.connect(proxy.localAddress());
+        s.setSoTimeout(10_000);
+        byte[] p = "v6 to v4".getBytes(StandardCharsets.US_ASCII);
+        assertArrayEquals(p, roundTrip(s, p));
     }
 
     @Test
