@@ -2,6 +2,7 @@ package dev.socket2j.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -9,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
@@ -46,6 +49,21 @@ final class UdpProxyServer implements Forwarder {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
     /** Datagrams a session holds while its upstream socket is being connected. */
     private static final int MAX_PENDING = 64;
+    /**
+     * Every read has room for the largest UDP payload (65,507 bytes over IPv4, 65,527 over IPv6): Netty's
+     * default of 2,048 would let the kernel truncate larger datagrams.
+     */
+    static final int READ_SIZE = 65536;
+    /**
+     * What a queued datagram costs against the water mark besides its bytes (the packet object, the queue
+     * entry), so that a flood of tiny datagrams is bounded by count as well.
+     */
+    private static final int PER_DATAGRAM = 128;
+    private static final MessageSizeEstimator SIZE = () -> msg -> {
+        if (msg instanceof ByteBufHolder h) return h.content().readableBytes() + PER_DATAGRAM;
+        if (msg instanceof ByteBuf b) return b.readableBytes() + PER_DATAGRAM;
+        return PER_DATAGRAM;
+    };
 
     private final ProxyConfig config;
     private final ProxyStats stats = new ProxyStats(true);
@@ -84,6 +102,8 @@ final class UdpProxyServer implements Forwarder {
                 .group(group)
                 .channel(t.datagramChannel())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, SIZE)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_SIZE))
                 .handler(l);
             if (config.threads() > 1) b.option(t.reusePort(), true);
             ChannelFuture reg = b.register().await();
@@ -149,7 +169,7 @@ final class UdpProxyServer implements Forwarder {
                 p.release();
                 return;
             }
-            s.fromClient(p.content());
+            s.fromClient(fit(p.content()));
         }
 
         @Override
@@ -210,6 +230,8 @@ final class UdpProxyServer implements Forwarder {
                 .group(ch.eventLoop())
                 .channel(t.datagramChannel())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, SIZE)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_SIZE))
                 .handler(new Upstream(s))
                 .register();   // on this loop: done when it returns
             s.up = reg.channel();
@@ -344,8 +366,8 @@ final class UdpProxyServer implements Forwarder {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof DatagramPacket p) s.toClient(p.content());
-            else if (msg instanceof ByteBuf b) s.toClient(b);
+            if (msg instanceof DatagramPacket p) s.toClient(fit(p.content()));
+            else if (msg instanceof ByteBuf b) s.toClient(fit(b));
             else ReferenceCountUtil.release(msg);
         }
 
@@ -358,6 +380,18 @@ final class UdpProxyServer implements Forwarder {
             if (cause instanceof PortUnreachableException) s.unreachable(cause);
             else s.error("upstream side", cause);
         }
+    }
+
+    /**
+     * The datagram in a buffer of its own size: a read buffer has room for 64 KiB, and holding that for each
+     * small datagram waiting to be sent would make memory grow with the count, not the bytes.
+     */
+    private static ByteBuf fit(ByteBuf b) {
+        int n = b.readableBytes();
+        if (b.capacity() - n < 1024) return b;
+        ByteBuf c = b.alloc().directBuffer(n, n).writeBytes(b);
+        b.release();
+        return c;
     }
 
     @Override

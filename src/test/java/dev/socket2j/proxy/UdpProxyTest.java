@@ -101,7 +101,7 @@ class UdpProxyTest {
 
     private static byte[] roundTrip(DatagramSocket s, byte[] payload) throws IOException {
         s.send(new DatagramPacket(payload, payload.length));
-        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+        DatagramPacket p = new DatagramPacket(new byte[65536], 65536);
         s.receive(p);
         byte[] got = new byte[p.getLength()];
         System.arraycopy(p.getData(), 0, got, 0, got.length);
@@ -217,6 +217,21 @@ class UdpProxyTest {
         s.setSoTimeout(10_000);
         byte[] p = "v6 to v4".getBytes(StandardCharsets.US_ASCII);
         assertArrayEquals(p, roundTrip(s, p));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"socket2j", "nio"})
+    void forwardsLargeDatagramsWhole(String transport) throws Exception {
+        DatagramChannel backend = echo(0);
+        UdpProxyServer proxy = proxy(((InetSocketAddress) backend.getLocalAddress()).getPort(), "--transport", transport);
+        DatagramSocket s = client(proxy.localAddress());
+        Random rnd = new Random(5);
+        for (int size : new int[] {2048, 2049, 9000, 32768, 65507}) {   // 65,507: the IPv4 maximum
+            byte[] p = new byte[size];
+            rnd.nextBytes(p);
+            assertArrayEquals(p, roundTrip(s, p), size + " bytes");
+        }
+        assertEquals(0, proxy.stats().drops.sum());
     }
 
     @Test
