@@ -19,29 +19,49 @@ import java.util.List;
  * @param status whether to draw the live status line
  * @param seconds demo: how long to push traffic
  * @param connections demo: how many client connections
+ * @param udp forward UDP datagrams instead of TCP connections
+ * @param idleTimeout UDP: a session with no datagram either way for this long is closed
+ * @param maxSessions UDP: at most this many sessions (client addresses) at once; datagrams of further
+ *        clients are dropped and counted
  */
 record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upstream, ProxyTransport transport,
                    int threads, Duration connectTimeout, List<OptionSetting> listenOpts,
-                   List<OptionSetting> upstreamOpts, boolean status, double seconds, int connections) {
+                   List<OptionSetting> upstreamOpts, boolean status, double seconds, int connections,
+                   boolean udp, Duration idleTimeout, int maxSessions) {
+
+    static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    static final int DEFAULT_MAX_SESSIONS = 10_000;
 
     static final String USAGE = """
         usage: socket2j-proxy                       run the demo (backend + proxy + client on loopback)
                socket2j-proxy demo [flags]
                socket2j-proxy --listen [HOST:]PORT --upstream HOST:PORT [flags]
+               socket2j-proxy --udp --listen [HOST:]PORT --upstream HOST:PORT [flags]
                socket2j-proxy --list-options        print the option names --listen-opt/--upstream-opt take
         flags:
           --transport NAME           socket2j (default when present) or nio
           --threads N                event loops, each with its own SO_REUSEPORT listener (default: cores)
-          --connect-timeout DUR      upstream connect timeout, e.g. 3s, 500ms (default 5s)
+          --connect-timeout DUR      upstream connect timeout, e.g. 3s, 500ms (default 5s; TCP only)
           --listen-opt NAME=VALUE    socket option on the listener and each accepted connection (repeatable)
           --upstream-opt NAME=VALUE  socket option on each upstream connection, before connect (repeatable)
+          --udp, --protocol udp      forward UDP datagrams (default --protocol tcp); see below
+          --idle-timeout DUR         UDP: close a session after this long without a datagram (default 60s)
+          --max-sessions N           UDP: sessions at once; new clients beyond it are dropped (default 10000)
           --no-status                no live status line (default: on when stderr is a terminal)
           --status                   live status line even when stderr is not a terminal
           --seconds S                demo: seconds of traffic (default 3)
           --connections N            demo: client connections (default 8)
         option names: the option table's names lowercased (so_keepalive, ip_tos, tcp_congestion, ...) and
         socket2's getter names (tcp_keepalive_time, reuse_port, ...); values as the option's codec parses them
-        (true/false, 30s, 0x10, reno, ...). Exit status: 0 ok, 1 runtime failure, 2 bad command line.""";
+        (true/false, 30s, 0x10, reno, ...). Exit status: 0 ok, 1 runtime failure, 2 bad command line.
+        UDP: each client address (IP:port) gets a session with its own upstream socket connected to --upstream
+        (--upstream-opt applies to it; --listen-opt to the listening sockets, one per loop, SO_REUSEPORT when
+        --threads > 1); replies go back to the client from the listening socket, one datagram for one, never
+        merged or split. A datagram that finds the socket it must leave by backed up (send buffer full and
+        512 KiB waiting in Netty) is dropped and counted, never queued without bound. An ICMP port unreachable
+        from upstream is counted and reported once per session, and the session is kept (the backend may come
+        back) until it idles out.
+        The demo is TCP only.""";
 
     /** Parses the arguments; a mistake becomes a {@link UsageException} with a message for the user. */
     static ProxyConfig parse(String... args) throws UsageException {
@@ -54,6 +74,10 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
         Boolean status = null;
         double seconds = 3;
         int connections = 8;
+        String protocol = "tcp";
+        Duration idleTimeout = null;
+        Integer maxSessions = null;
+        boolean connectTimeoutGiven = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -64,7 +88,11 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
                 case "--upstream" -> upstream = address(a, value(args, ++i, a), false);
                 case "--transport" -> transport = ProxyTransport.byName(value(args, ++i, a));
                 case "--threads" -> threads = intIn(a, value(args, ++i, a), 1, 1024);
-                case "--connect-timeout" -> connectTimeout = duration(a, value(args, ++i, a));
+                case "--connect-timeout" -> { connectTimeout = duration(a, value(args, ++i, a)); connectTimeoutGiven = true; }
+                case "--udp" -> protocol = "udp";
+                case "--protocol" -> protocol = protocol(a, value(args, ++i, a));
+                case "--idle-timeout" -> idleTimeout = duration(a, value(args, ++i, a));
+                case "--max-sessions" -> maxSessions = intIn(a, value(args, ++i, a), 1, 1_000_000);
                 case "--listen-opt" -> listenOpts.add(OptionSetting.parse(a, value(args, ++i, a)));
                 case "--upstream-opt" -> upstreamOpts.add(OptionSetting.parse(a, value(args, ++i, a)));
                 case "--status" -> status = true;
@@ -83,15 +111,29 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
         } else if (upstream != null) {
             throw new UsageException("demo starts its own backend: --upstream does not apply");
         }
+        boolean udp = protocol.equals("udp");
+        if (udp && mode.equals("demo")) throw new UsageException("the demo is TCP only: --udp needs --listen and --upstream");
+        if (udp && connectTimeoutGiven) throw new UsageException("--connect-timeout applies to TCP only (UDP has no connect handshake)");
+        if (!udp && idleTimeout != null) throw new UsageException("--idle-timeout applies to --udp only");
+        if (!udp && maxSessions != null) throw new UsageException("--max-sessions applies to --udp only");
         if (listen == null) listen = new InetSocketAddress("127.0.0.1", 0);
         if (transport == null) transport = ProxyTransport.defaultTransport();
         boolean live = status != null ? status : System.console() != null && !mode.equals("demo");
         return new ProxyConfig(mode, listen, upstream, transport, threads, connectTimeout, List.copyOf(listenOpts),
-            List.copyOf(upstreamOpts), live, seconds, connections);
+            List.copyOf(upstreamOpts), live, seconds, connections, udp,
+            idleTimeout != null ? idleTimeout : DEFAULT_IDLE_TIMEOUT,
+            maxSessions != null ? maxSessions : DEFAULT_MAX_SESSIONS);
     }
 
     private static ProxyConfig help(String mode) {
-        return new ProxyConfig(mode, null, null, null, 0, Duration.ZERO, List.of(), List.of(), false, 0, 0);
+        return new ProxyConfig(mode, null, null, null, 0, Duration.ZERO, List.of(), List.of(), false, 0, 0,
+            false, Duration.ZERO, 0);
+    }
+
+    private static String protocol(String flag, String text) throws UsageException {
+        String p = text.toLowerCase(java.util.Locale.ROOT);
+        if (!p.equals("tcp") && !p.equals("udp")) throw new UsageException(flag + " expects tcp or udp, got '" + text + "'");
+        return p;
     }
 
     private static String value(String[] args, int i, String flag) throws UsageException {

@@ -9,8 +9,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code socket2j-proxy}: a TCP forwarding proxy on a Netty transport, every socket option of the table
- * settable per side from the command line. With no arguments it runs {@link ProxyDemo}.
+ * {@code socket2j-proxy}: a TCP or UDP forwarding proxy on a Netty transport, every socket option of the
+ * table settable per side from the command line. With no arguments it runs {@link ProxyDemo}.
  */
 public final class ProxyMain {
     private ProxyMain() {}
@@ -60,9 +60,12 @@ public final class ProxyMain {
     private static int serve(ProxyConfig config, PrintStream out, PrintStream err)
         throws IOException, InterruptedException {
         StatusLine status = new StatusLine(err, config.status());
-        ProxyServer server = ProxyServer.start(config, status::report);
-        out.println("socket2j-proxy: " + hostPort(server.localAddress()) + " -> " + hostPort(config.upstream()) + " on "
-            + config.transport().name() + ", " + config.threads() + " event loop(s) with SO_REUSEPORT"
+        Forwarder server = Forwarder.start(config, status::report);
+        out.println("socket2j-proxy: " + (config.udp() ? "udp " : "") + hostPort(server.localAddress()) + " -> "
+            + hostPort(config.upstream()) + " on " + config.transport().name() + ", " + config.threads()
+            + " event loop(s)" + (config.udp() && config.threads() == 1 ? "" : " with SO_REUSEPORT")
+            + (config.udp() ? ", idle timeout " + config.idleTimeout().toMillis() + " ms, at most "
+                + config.maxSessions() + " sessions" : "")
             + (config.listenOpts().isEmpty() ? "" : ", listen " + config.listenOpts())
             + (config.upstreamOpts().isEmpty() ? "" : ", upstream " + config.upstreamOpts()));
         CountDownLatch stopped = new CountDownLatch(1);

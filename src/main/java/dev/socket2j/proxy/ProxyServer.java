@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * address with SO_REUSEPORT (the kernel spreads connections over them), and an upstream connection made on
  * the accepting loop for every accepted one.
  */
-final class ProxyServer implements AutoCloseable {
+final class ProxyServer implements Forwarder {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final ProxyConfig config;
@@ -115,8 +115,8 @@ final class ProxyServer implements AutoCloseable {
         }
     }
 
-    InetSocketAddress localAddress() { return bound; }
-    ProxyStats stats() { return stats; }
+    @Override public InetSocketAddress localAddress() { return bound; }
+    @Override public ProxyStats stats() { return stats; }
     EventLoopGroup group() { return group; }
 
     /** The connections open now, oldest first is not guaranteed. */

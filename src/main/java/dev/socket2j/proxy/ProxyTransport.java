@@ -6,13 +6,16 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannel;
 import dev.socket2j.netty.Socket2ChannelOption;
+import dev.socket2j.netty.Socket2DatagramChannel;
 import dev.socket2j.netty.Socket2IoHandler;
 import dev.socket2j.netty.Socket2ServerSocketChannel;
 import dev.socket2j.netty.Socket2SocketChannel;
@@ -32,15 +35,19 @@ import java.util.function.Supplier;
  * @param socketChannel the client channel class
  * @param serverChannel the listening channel class
  * @param reusePort the {@code ChannelOption} this transport takes for SO_REUSEPORT
+ * @param datagramChannel the UDP channel class ({@code --udp})
  */
 record ProxyTransport(String name, Supplier<IoHandlerFactory> factory, Class<? extends SocketChannel> socketChannel,
-                      Class<? extends ServerSocketChannel> serverChannel, ChannelOption<Boolean> reusePort) {
+                      Class<? extends ServerSocketChannel> serverChannel, ChannelOption<Boolean> reusePort,
+                      Class<? extends DatagramChannel> datagramChannel) {
 
     static final ProxyTransport NIO = new ProxyTransport("nio", NioIoHandler::newFactory, NioSocketChannel.class,
-        NioServerSocketChannel.class, NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT));
+        NioServerSocketChannel.class, NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT),
+        NioDatagramChannel.class);
 
     static final ProxyTransport SOCKET2J = new ProxyTransport("socket2j", Socket2IoHandler::newFactory,
-        Socket2SocketChannel.class, Socket2ServerSocketChannel.class, Socket2ChannelOption.SO_REUSEPORT);
+        Socket2SocketChannel.class, Socket2ServerSocketChannel.class, Socket2ChannelOption.SO_REUSEPORT,
+        Socket2DatagramChannel.class);
 
     /** Every transport, the preferred one first. */
     static List<ProxyTransport> available() { return List.of(SOCKET2J, NIO); }
