@@ -70,7 +70,7 @@ final class IovBatch implements ChannelOutboundBuffer.MessageProcessor {
                 if (bb.isDirect()) {
                     put(MemorySegment.ofBuffer(bb).address(), n);
                 } else {
-                    copy(bb.array(), bb.arrayOffset() + bb.position(), n);
+                    copy(MemorySegment.ofBuffer(bb), n);  // read-only heap buffers have no array() to hand out
                 }
                 if (full) return;
             }
@@ -90,12 +90,30 @@ final class IovBatch implements ChannelOutboundBuffer.MessageProcessor {
     }
 
     private void copy(byte[] array, int offset, int len) {
+        int n = room(len);
+        if (n == 0) return;
+        MemorySegment.copy(array, offset, s.copy, JAVA_BYTE, copied, n);
+        copied(n, len);
+    }
+
+    private void copy(MemorySegment heap, int len) {
+        int n = room(len);
+        if (n == 0) return;
+        MemorySegment.copy(heap, 0, s.copy, copied, n);
+        copied(n, len);
+    }
+
+    /** How much of {@code len} heap bytes the copy area takes now (0: the batch is full). */
+    private int room(int len) {
         int n = Math.min(len, LoopScratch.COPY_SIZE - copied);
         if (n == 0 || count == C.IOV_MAX) {
             full = true;
-            return;
+            return 0;
         }
-        MemorySegment.copy(array, offset, s.copy, JAVA_BYTE, copied, n);
+        return n;
+    }
+
+    private void copied(int n, int len) {
         put(s.copy.address() + copied, n);
         copied += n;
         if (n < len) full = true;
