@@ -33,6 +33,9 @@ public final class Epoll {
     private static final MethodHandle TIMERFD_SETTIME = Libc.bind("timerfd_settime", Libc.ERRNO_CRITICAL,
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
+    /** epoll_event.data: 4-byte aligned in the packed x86_64 struct. One instance: a layout made per call costs a lookup. */
+    public static final java.lang.foreign.ValueLayout.OfLong EPOLL_DATA = JAVA_LONG.withByteAlignment(4);
+
     /** {@code struct itimerspec}: interval then value, two timespecs. */
     public static final long ITIMERSPEC_SIZE = 32;
     public static final int TFD_TIMER_ABSTIME = 1;
@@ -47,7 +50,7 @@ public final class Epoll {
     public static int ctl(MemorySegment cs, int epfd, int op, int fd, int events, long data, MemorySegment event) {
         if (op != C.EPOLL_CTL_DEL) {
             event.set(JAVA_INT, Layouts.EPOLL_EVENTS, events);
-            event.set(JAVA_LONG.withByteAlignment(4), Layouts.EPOLL_DATA, data);
+            event.set(EPOLL_DATA, Layouts.EPOLL_DATA, data);
         }
         try {
             int rc = (int) EPOLL_CTL.invokeExact(cs, epfd, op, fd, event);

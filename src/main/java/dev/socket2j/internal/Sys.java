@@ -344,4 +344,22 @@ public final class Sys {
     public static long sendfileNb(MemorySegment cs, int outFd, int inFd, MemorySegment offsetPtr, long count) {
         try { return (long) SENDFILE_NB.invokeExact(cs, outFd, inFd, offsetPtr, count); } catch (Throwable t) { throw Libc.unexpected(t); }
     }
+
+    // ---------------------------------------------------------------- raw-address variants (hot path)
+    // The buffer as a plain address (a pooled ByteBuf's memoryAddress()): no MemorySegment is made per call.
+    // Pointers travel in integer registers on the 64-bit Linux ABIs, so a JAVA_LONG parameter carries one.
+
+    private static final FunctionDescriptor RW_ADDR = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    static final MethodHandle READ_ADDR_NB = Libc.bind("read", EC, RW_ADDR);
+    static final MethodHandle WRITE_ADDR_NB = Libc.bind("write", EC, RW_ADDR);
+
+    /** read(2) into {@code len} bytes at native address {@code addr}; raw result, errno in {@code cs} on -1. */
+    public static long readAddrNb(MemorySegment cs, int fd, long addr, long len) {
+        try { return (long) READ_ADDR_NB.invokeExact(cs, fd, addr, len); } catch (Throwable t) { throw Libc.unexpected(t); }
+    }
+
+    /** write(2) of {@code len} bytes at native address {@code addr}; raw result, errno in {@code cs} on -1. */
+    public static long writeAddrNb(MemorySegment cs, int fd, long addr, long len) {
+        try { return (long) WRITE_ADDR_NB.invokeExact(cs, fd, addr, len); } catch (Throwable t) { throw Libc.unexpected(t); }
+    }
 }

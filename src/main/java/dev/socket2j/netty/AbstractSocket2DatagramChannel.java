@@ -22,10 +22,9 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -172,29 +171,15 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
         MsgSlots m = slots();
         ByteBuf data = contentOf(msg);
         SocketAddress to = recipientOf(msg);
-        ByteBuffer[] bufs = data.nioBuffers(data.readerIndex(), data.readableBytes());
-        if (bufs.length > C.IOV_MAX) throw new IOException("datagram in more than IOV_MAX pieces");
-        int copied = 0;
-        for (int i = 0; i < bufs.length; i++) {
-            ByteBuffer bb = bufs[i];
-            int len = bb.remaining();
-            long address;
-            if (bb.isDirect()) {
-                address = MemorySegment.ofBuffer(bb).address();
-            } else {
-                if (copied + len > LoopScratch.COPY_SIZE) throw new IOException("datagram larger than " + LoopScratch.COPY_SIZE);
-                MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, s.copy, copied, len);
-                address = s.copy.address() + copied;
-                copied += len;
-            }
-            s.iov.set(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_BASE, address);
-            s.iov.set(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN, len);
+        IovBatch batch = s.batch.reset(Long.MAX_VALUE);
+        batch.add(data, data.readerIndex(), data.readableBytes());
+        if (batch.full) {
+            throw new IOException("datagram in more than IOV_MAX pieces or larger than " + LoopScratch.COPY_SIZE + " bytes of heap memory");
         }
-        m.setIov(0, s.iov, bufs.length);
+        m.setIov(0, s.iov, batch.count);
         m.setName(0, to == null ? null : toKernel(to));
         m.setControl(0, controlOf(msg, to));
         long n = Sys.sendmsgNb(s.capture, fd, m.hdrs, C.MSG_NOSIGNAL);
-        java.lang.ref.Reference.reachabilityFence(bufs);
         if (n >= 0) return true;
         int errno = errno(s);
         if (errno == Errno.EAGAIN || errno == Errno.EINTR) return false;
@@ -207,20 +192,16 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
         MsgSlots m = slots();
         int[] count = {0};
         int[] copied = {0};
-        List<ByteBuffer> keep = new ArrayList<>(Math.min(in.size(), BATCH));
         in.forEachFlushedMessage(msg -> {
             int i = count[0];
             if (i == BATCH) return false;
             ByteBuf data = contentOf(msg);
-            if (data.nioBufferCount() != 1) return false;  // gathering datagrams go alone
-            ByteBuffer bb = data.internalNioBuffer(data.readerIndex(), data.readableBytes());
-            int len = bb.remaining();
-            long address;
-            if (bb.isDirect()) {
-                address = MemorySegment.ofBuffer(bb).address();
-            } else {
+            int len = data.readableBytes();
+            long address = IovBatch.address(data, data.readerIndex(), len);
+            if (address == 0) {
+                if (!data.hasArray()) return false;  // gathering datagrams go alone
                 if (copied[0] + len > LoopScratch.COPY_SIZE) return false;
-                MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, s.copy, copied[0], len);
+                MemorySegment.copy(data.array(), data.arrayOffset() + data.readerIndex(), s.copy, JAVA_BYTE, copied[0], len);
                 address = s.copy.address() + copied[0];
                 copied[0] += len;
             }
@@ -234,13 +215,11 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
                 return false;  // the batch ends before it; it fails on its own turn
             }
             m.setData(i, address, len);
-            keep.add(bb);
             count[0] = i + 1;
             return true;
         });
         if (count[0] <= 1) return writeOne(in.current()) ? 1 : 0;
         int n = Sys.sendmmsgNb(s.capture, fd, m.hdrs, count[0], C.MSG_NOSIGNAL);
-        java.lang.ref.Reference.reachabilityFence(keep);
         if (n >= 0) return n;
         int errno = errno(s);
         if (errno == Errno.EAGAIN || errno == Errno.EINTR) return 0;
@@ -254,11 +233,10 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
         LoopScratch s = scratch();
         MsgSlots m = slots();
         int writable = buf.writableBytes();
-        boolean direct = buf.nioBufferCount() == 1 && buf.isDirect();
-        long address;
+        long address = IovBatch.address(buf, buf.writerIndex(), writable);
+        boolean direct = address != 0;
         int cap;
         if (direct) {
-            address = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), writable)).address();
             cap = writable;
         } else {
             address = s.copy.address();
@@ -290,11 +268,10 @@ abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
                           ChannelPipeline pipeline) throws IOException {
         LoopScratch s = scratch();
         MsgSlots m = slots();
-        boolean direct = buf.nioBufferCount() == 1 && buf.isDirect();
+        long address = IovBatch.address(buf, buf.writerIndex(), buf.writableBytes());
+        boolean direct = address != 0;
         int k = Math.max(1, Math.min(slotsWanted, direct ? BATCH : Math.min(BATCH, LoopScratch.COPY_SIZE / payload)));
-        long base = direct
-            ? MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), buf.writableBytes())).address()
-            : s.copy.address();
+        long base = direct ? address : s.copy.address();
         for (int i = 0; i < k; i++) {
             m.setData(i, base + (long) i * payload, payload);
             m.prepareRecv(i);

@@ -5,7 +5,6 @@ import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
-import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -203,61 +202,17 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
 
     private int writeGathering(ChannelOutboundBuffer in) throws Exception {
         LoopScratch s = scratch();
-        ByteBuffer[] buffers = in.nioBuffers(C.IOV_MAX, maxBytesPerGatheringWrite);
-        int count = in.nioBufferCount();
+        IovBatch batch = s.batch.reset(maxBytesPerGatheringWrite);
+        in.forEachFlushedMessage(batch);
+        int count = batch.count;
+        long total = batch.total;
         if (count == 0) {
             in.removeBytes(0);  // only empty buffers
             return 0;
         }
-        if (count == 1) {
-            // one region, heap or direct: a critical write(2) takes either without a copy
-            ByteBuffer bb = buffers[0];
-            int len = bb.remaining();
-            long n = Sys.writeNb(s.capture, fd, MemorySegment.ofBuffer(bb), len);
-            if (n < 0) return writeFailed("write(2)");
-            bb.position(bb.position() + (int) n);  // the outbound buffer caches it, as NIO's write would move it
-            in.removeBytes(n);
-            return n == len ? 1 : SNDBUF_FULL;
-        }
-        MemorySegment iov = s.iov;
-        long total = 0;
-        int copied = 0;
-        int used = 0;
-        for (int i = 0; i < count; i++) {
-            ByteBuffer bb = buffers[i];
-            int len = bb.remaining();
-            if (len == 0) continue;
-            long address;
-            if (bb.isDirect()) {
-                address = MemorySegment.ofBuffer(bb).address();
-            } else {
-                // heap memory has no stable address for an iovec: copy once into the loop's native area
-                int room = LoopScratch.COPY_SIZE - copied;
-                if (room == 0) break;
-                len = Math.min(len, room);
-                MemorySegment.copy(MemorySegment.ofBuffer(bb), 0, s.copy, copied, len);
-                address = s.copy.address() + copied;
-                copied += len;
-            }
-            long base = used * Layouts.IOVEC_SIZE;
-            iov.set(JAVA_LONG, base + Layouts.IOV_BASE, address);
-            iov.set(JAVA_LONG, base + Layouts.IOV_LEN, len);
-            used++;
-            total += len;
-            if (len < bb.remaining()) break;
-        }
-        long n = Sys.writevNb(s.capture, fd, iov, used);
-        java.lang.ref.Reference.reachabilityFence(buffers);
-        if (n < 0) return writeFailed("writev(2)");
-        // The outbound buffer caches these ByteBuffers between flushes and, like NIO's gathering write, expects
-        // their positions to have moved by what was written.
-        long left = n;
-        for (int i = 0; i < count && left > 0; i++) {
-            ByteBuffer bb = buffers[i];
-            int step = (int) Math.min(bb.remaining(), left);
-            bb.position(bb.position() + step);
-            left -= step;
-        }
+        long n = count == 1 ? Sys.writeAddrNb(s.capture, fd, batch.firstAddress(), total)
+            : Sys.writevNb(s.capture, fd, s.iov, count);
+        if (n < 0) return writeFailed(count == 1 ? "write(2)" : "writev(2)");
         in.removeBytes(n);
         adjustMaxBytesPerGatheringWrite(total, n);
         return n == total ? 1 : SNDBUF_FULL;
@@ -327,7 +282,10 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         h.attemptedBytesRead(writable);
         LoopScratch s = scratch();
         long n;
-        if (buf.nioBufferCount() == 1) {
+        long address = IovBatch.address(buf, buf.writerIndex(), writable);
+        if (address != 0) {
+            n = Sys.readAddrNb(s.capture, fd, address, writable);
+        } else if (buf.nioBufferCount() == 1) {
             MemorySegment seg = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), writable));
             n = Sys.readNb(s.capture, fd, seg, writable);
         } else {

@@ -29,6 +29,8 @@ final class LoopScratch {
     final MemorySegment addr = arena.allocate(Layouts.SOCKADDR_STORAGE_SIZE, 8);
     final MemorySegment addrLen = arena.allocate(8, 8);
     final MemorySegment offset = arena.allocate(8, 8);
+    /** Gathers the flushed messages into {@link #iov} for one writev(2). */
+    final IovBatch batch = new IovBatch(this);
 
     LoopScratch(int maxEvents) {
         this.maxEvents = maxEvents;

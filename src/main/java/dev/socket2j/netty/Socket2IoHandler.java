@@ -168,7 +168,7 @@ public final class Socket2IoHandler implements IoHandler {
         for (int i = 0; i < n; i++) {
             long base = i * Layouts.EPOLL_EVENT_SIZE;
             int ev = events.get(JAVA_INT, base + Layouts.EPOLL_EVENTS);
-            long id = events.get(JAVA_LONG.withByteAlignment(4), base + Layouts.EPOLL_DATA);
+            long id = events.get(Epoll.EPOLL_DATA, base + Layouts.EPOLL_DATA);
             if (id == WAKEUP_ID) {
                 drain(eventFd);
             } else if (id == TIMER_ID) {
