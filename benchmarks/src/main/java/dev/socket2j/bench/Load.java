@@ -327,8 +327,8 @@ public final class Load {
             System.out.println("SKIPPED " + name + " no datagram channel in this transport yet");
             return;
         }
-        if (!mode.equals("plain") && !t.name().equals("epoll")) {
-            // Netty's NIO and io_uring datagram channels have no recvmmsg or GSO; socket2j's API for them is pending.
+        if (!mode.equals("plain") && !t.name().equals("epoll") && !t.name().equals("socket2j")) {
+            // Netty's NIO and io_uring datagram channels have no recvmmsg or GSO.
             System.out.println("SKIPPED " + name + " " + mode + " datagrams not wired for " + t.name() + " in this benchmark");
             return;
         }

@@ -18,25 +18,41 @@ final class Results {
      * @param chart whether the chart shows it
      */
     record Row(String group, String name, String unit, boolean higherBetter, boolean chart,
-               Map<String, Double> values, String[] ref) {
+               Map<String, Double> values, Map<String, List<Double>> samples, String[] ref) {
         Double get(String transport) { return values.get(transport); }
     }
 
     final Map<String, Row> rows = new LinkedHashMap<>();
-    final List<String> notes = new ArrayList<>();
+    final java.util.Set<String> notes = new java.util.LinkedHashSet<>();   // rounds repeat them
 
     Row row(String key, String group, String name, String unit, boolean higherBetter, boolean chart) {
-        return rows.computeIfAbsent(key, k -> new Row(group, name, unit, higherBetter, chart, new LinkedHashMap<>(), new String[2]));
+        return rows.computeIfAbsent(key, k -> new Row(group, name, unit, higherBetter, chart, new LinkedHashMap<>(), new LinkedHashMap<>(),
+            new String[2]));
     }
 
+    /** One round's value; the row shows the median of the rounds (the machine's noise hits single runs hard). */
     void put(String key, String transport, double v) {
         Row r = rows.get(key);
-        if (r != null) r.values().put(transport, v);
+        if (r == null || Double.isNaN(v)) return;
+        List<Double> all = r.samples().computeIfAbsent(transport, t -> new ArrayList<>());
+        all.add(v);
+        r.values().put(transport, median(all));
     }
 
     void ref(String key, double v, String tool) {
         Row r = rows.get(key);
-        if (r != null) { r.ref()[0] = Double.toString(v); r.ref()[1] = tool; }
+        if (r == null || Double.isNaN(v)) return;
+        List<Double> all = r.samples().computeIfAbsent("C", t -> new ArrayList<>());
+        all.add(v);
+        r.ref()[0] = Double.toString(median(all));
+        r.ref()[1] = tool;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     static Double refValue(Row r) { return r.ref()[0] == null ? null : Double.parseDouble(r.ref()[0]); }

@@ -30,11 +30,12 @@ import java.util.regex.Pattern;
  * Usage: {@code Runner quick|full <results dir> <pipeline.lua>}.
  */
 public final class Runner {
-    record Profile(String name, double warm, double measure, int wrkSeconds, int refSeconds, int jmhWarmups,
+    /** {@code rounds}: every load scenario, HTTP run and C reference is repeated; the table shows medians. */
+    record Profile(String name, int rounds, double warm, double measure, int wrkSeconds, int refSeconds, int jmhWarmups,
                    int jmhIterations, int jmhMillis) {}
 
-    static final Profile QUICK = new Profile("quick", 1, 2, 3, 2, 1, 2, 700);
-    static final Profile FULL = new Profile("full", 3, 10, 10, 10, 3, 5, 2000);
+    static final Profile QUICK = new Profile("quick", 1, 1, 2, 3, 2, 1, 2, 700);
+    static final Profile FULL = new Profile("full", 3, 3, 8, 8, 8, 3, 5, 2000);
 
     private final Profile p;
     private final Results res = new Results();
@@ -57,10 +58,14 @@ public final class Runner {
         List<String> transports = Transport.available(why);
         for (String w : why) r.res.notes.add("transport not run: " + w);
         long t0 = System.nanoTime();
-        // Scenario by scenario, each transport in turn, so a change in the machine's load hits all of them alike.
-        for (String scenario : Load.SCENARIOS) for (String t : transports) r.load(t, scenario);
-        for (String t : transports) r.http(t);
-        r.references();
+        // Scenario by scenario, each transport in turn, so a change in the machine's load hits all of them alike;
+        // whole rounds repeat that, and the table keeps each value's median.
+        for (int round = 1; round <= p.rounds(); round++) {
+            if (p.rounds() > 1) System.out.println("round " + round + " of " + p.rounds());
+            for (String scenario : Load.SCENARIOS) for (String t : transports) r.load(t, scenario);
+            for (String t : transports) r.http(t);
+            r.references();
+        }
         r.jmh();
         Files.createDirectories(dir);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmm"));
@@ -95,8 +100,8 @@ public final class Runner {
         res.row("alloc.echo.server", al, "echo server loop, 50 conn", "B/msg", false, false);
         res.row("alloc.echo.client", al, "echo client loop, 50 conn", "B/msg", false, false);
         res.row("alloc.udp", al, "UDP receive loop, 64 B", "B/dgram", false, false);
-        res.notes.add("UDP batched and GSO rows: only Netty epoll has both (MAX_DATAGRAM_PAYLOAD_SIZE for recvmmsg, "
-            + "SegmentedDatagramPacket for GSO); socket2j's slot waits for its datagram channel (issue 6).");
+        res.notes.add("UDP batched and GSO rows: socket2j and Netty epoll only (MAX_DATAGRAM_PAYLOAD_SIZE for recvmmsg, "
+            + "SegmentedDatagramPacket for GSO); Netty's NIO and io_uring datagram channels have neither.");
     }
 
     // ------------------------------------------------------------------ child processes
@@ -186,7 +191,7 @@ public final class Runner {
                 try { while (br.readLine() != null) { /* drain */ } } catch (IOException ignored) { /* ended */ }
             });
             String url = "http://127.0.0.1:" + ready.substring(6).trim() + "/";
-            wrk(url, 1, false);   // warm-up
+            wrk(url, Math.max(2, p.wrkSeconds() / 2), false);   // warm-up: the JIT compiles the HTTP codec
             res.put("http", t, wrk(url, p.wrkSeconds(), false));
             res.put("http.pipe", t, wrk(url, p.wrkSeconds(), true));
         } finally {
@@ -330,6 +335,10 @@ public final class Runner {
         b.append("Machine: ").append(machine()).append("  \n");
         b.append("JDK: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
             .append("; Netty 4.2.18.Final; run took ").append(String.format(Locale.ROOT, "%.0f s", seconds)).append(".  \n");
+        if (p.rounds() > 1) {
+            b.append("Each load, HTTP and C value is the median of ").append(p.rounds())
+                .append(" rounds (transports interleaved within each round).  \n");
+        }
         b.append("Transports run: ").append(String.join(", ", transports)).append(". Server and client use the same transport, ")
             .append("one event loop each (wrk/sockperf/iperf3 are the clients where named). ")
             .append("Ratios: socket2j's advantage, > 1 means socket2j is better (for latencies and costs the inverse ratio).\n\n");
