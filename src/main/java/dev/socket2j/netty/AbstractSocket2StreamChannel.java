@@ -40,7 +40,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
     private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
         + StringUtil.simpleClassName(DefaultFileRegion.class) + ')';
     /** A write that met a full socket buffer; subtracting it makes the spin count negative. */
-    private static final int SNDBUF_FULL = Integer.MAX_VALUE;
+    static final int SNDBUF_FULL = Integer.MAX_VALUE;
 
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
@@ -190,6 +190,14 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         if (msg instanceof FileRegion region) {
             return writeFileRegion(in, region);
         }
+        return writeOther(in, msg);
+    }
+
+    /**
+     * Writes a message other than a buffer or file region that {@link #filterOutboundMessage} let through:
+     * 1 if written (and removed), {@link #SNDBUF_FULL} if the socket buffer is full.
+     */
+    int writeOther(ChannelOutboundBuffer in, Object msg) throws Exception {
         throw new Error("unexpected message: " + msg);
     }
 

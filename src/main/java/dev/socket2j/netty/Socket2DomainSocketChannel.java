@@ -129,16 +129,13 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
             + " (expected: ByteBuf, FileRegion, FileDescriptor)");
     }
 
+    /** A {@link FileDescriptor} anywhere in the flush, before, between or after buffers, in its order. */
     @Override
-    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        while (in.current() instanceof FileDescriptor d) {
-            if (!sendFd(d.intValue())) {
-                setFlag(C.EPOLLOUT);
-                return;
-            }
-            in.remove();
-        }
-        super.doWrite(in);
+    int writeOther(ChannelOutboundBuffer in, Object msg) throws Exception {
+        if (!(msg instanceof FileDescriptor d)) return super.writeOther(in, msg);
+        if (!sendFd(d.intValue())) return SNDBUF_FULL;
+        in.remove();
+        return 1;
     }
 
     /** sendmsg(2) of one byte with the descriptor in SCM_RIGHTS: true if sent, false for EAGAIN. */

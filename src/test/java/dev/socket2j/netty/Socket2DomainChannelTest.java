@@ -26,6 +26,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -97,6 +98,34 @@ class Socket2DomainChannelTest {
         } finally {
             pair[0].close();
             pair[1].close();
+            cc.close().sync();
+            sc.close().sync();
+        }
+    }
+
+    @Test
+    void descriptorsFlushedBetweenBuffersAreAllSentInOrder() throws Exception {
+        DomainSocketAddress at = Socket2DatagramTestPermutation.newDomainSocketAddress();
+        BlockingQueue<Object> got = new LinkedBlockingQueue<>();
+        Channel sc = server(at, got, true);
+        Socket2DomainSocketChannel cc = client(at);
+        Socket[] a = Socket.pair(Domain.UNIX, Type.STREAM, null), b = Socket.pair(Domain.UNIX, Type.STREAM, null);
+        try {
+            assertInstanceOf(Channel.class, take(got));
+            cc.write(Unpooled.copiedBuffer(new byte[] {1, 2}));
+            cc.write(new FileDescriptor(a[0].rawFd()));
+            cc.write(Unpooled.copiedBuffer(new byte[] {3}));
+            cc.writeAndFlush(new FileDescriptor(b[0].rawFd())).sync();
+            // the bytes are dropped in FILE_DESCRIPTORS mode; the descriptors arrive in the order written
+            for (Socket[] pair : List.of(a, b)) {
+                FileDescriptor received = assertInstanceOf(FileDescriptor.class, take(got));
+                dev.socket2j.SockRef.of(received.intValue()).send(new byte[] {7});
+                byte[] buf = new byte[1];
+                assertEquals(1, pair[1].recv(buf), "the descriptor is the pair written at that place");
+                received.close();
+            }
+        } finally {
+            for (Socket s : List.of(a[0], a[1], b[0], b[1])) s.close();
             cc.close().sync();
             sc.close().sync();
         }
