@@ -44,7 +44,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *   <li>Reads: one {@code recvmsg(2)} per datagram; with {@link Socket2ChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}
  *       set and a {@code RecvByteBufAllocator} whose buffers hold several such payloads, one {@code recvmmsg(2)}
  *       fills them all. Datagrams that came with control messages arrive as {@link Socket2DatagramPacket}; with
- *       {@code UDP_GRO} on (Linux 5.0), a coalesced receive arrives as a {@link SegmentedDatagramPacket} carrying
+ *       {@code UDP_GRO} on (Linux 5.0), a coalesced receive arrives as a {@link Socket2SegmentedDatagramPacket} (a
+ *       {@link SegmentedDatagramPacket} that keeps the receive's other ancillary data) carrying
  *       the segment size.</li>
  *   <li>Writes: {@code sendmsg(2)}, or {@code sendmmsg(2)} when several datagrams are flushed together. A
  *       {@link SegmentedDatagramPacket} is sent with a {@code UDP_SEGMENT} control message (GSO, Linux 4.18): the
@@ -153,7 +154,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
             if (m instanceof ControlMessage.UdpGro g) gro = g.segmentSize();
         }
         if (gro > 0 && data.readableBytes() > gro) {
-            return new SegmentedDatagramPacket(data, gro, recipient, (InetSocketAddress) sender);
+            return new Socket2SegmentedDatagramPacket(data, gro, recipient, (InetSocketAddress) sender, control);
         }
         return new Socket2DatagramPacket(data, recipient, (InetSocketAddress) sender, control);
     }

@@ -6,11 +6,8 @@ import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * A {@link DatagramPacket} with the ancillary data ({@code cmsg(3)}) that travelled with it. Handlers written for
@@ -21,7 +18,8 @@ import java.util.OptionalInt;
  * {@code IP_RECVTTL}/{@code IPV6_RECVHOPLIMIT} ({@link #hopLimit()}), {@code IP_PKTINFO}/{@code IPV6_RECVPKTINFO}
  * ({@link #destination()}, {@link #interfaceIndex()}), {@code IP_RECVORIGDSTADDR}/{@code IPV6_RECVORIGDSTADDR}
  * ({@link #originalDestination()}), {@code SO_TIMESTAMPNS} ({@link #timestamp()}); set them as
- * {@link Socket2ChannelOption}s. The typed messages themselves are in {@link #controlMessages()}.
+ * {@link Socket2ChannelOption}s. The typed messages themselves are in {@link #controlMessages()}. A GRO-coalesced
+ * receive arrives as a {@link Socket2SegmentedDatagramPacket} with the same accessors.
  *
  * <p><b>Sent</b>: {@link #withTrafficClass(int)} sets the TOS (IPv4) or traffic class (IPv6) of this datagram alone;
  * {@link #withSource(InetAddress)} picks its source address through {@code IP_PKTINFO}/{@code IPV6_PKTINFO} (the
@@ -29,7 +27,7 @@ import java.util.OptionalInt;
  * The channel encodes them for the destination's family; any other {@link ControlMessage} given to the constructor
  * is sent as it is.
  */
-public final class Socket2DatagramPacket extends DatagramPacket {
+public final class Socket2DatagramPacket extends DatagramPacket implements DatagramAncillary {
     private final List<ControlMessage> control;
     private final int trafficClass;
     private final InetAddress source;
@@ -70,6 +68,7 @@ public final class Socket2DatagramPacket extends DatagramPacket {
     }
 
     /** Every control message received with (or to be sent with) this packet. */
+    @Override
     public List<ControlMessage> controlMessages() { return control; }
 
     /** The traffic class to send with; -1 for the socket's. */
@@ -77,59 +76,6 @@ public final class Socket2DatagramPacket extends DatagramPacket {
 
     /** The source address to send from; {@code null} for the kernel's choice. */
     public InetAddress sendSource() { return source; }
-
-    /** Received TOS byte (IPv4 {@code IP_TOS}) or traffic class (IPv6 {@code IPV6_TCLASS}). */
-    public OptionalInt trafficClass() {
-        for (ControlMessage m : control) {
-            if (m instanceof ControlMessage.IpTos t) return OptionalInt.of(t.tos());
-            if (m instanceof ControlMessage.Ipv6TClass t) return OptionalInt.of(t.tclass());
-        }
-        return OptionalInt.empty();
-    }
-
-    /** Received TTL (IPv4) or hop limit (IPv6). */
-    public OptionalInt hopLimit() {
-        for (ControlMessage m : control) {
-            if (m instanceof ControlMessage.IpTtl t) return OptionalInt.of(t.ttl());
-            if (m instanceof ControlMessage.Ipv6HopLimit h) return OptionalInt.of(h.hopLimit());
-        }
-        return OptionalInt.empty();
-    }
-
-    /** The header's destination address, from PKTINFO (a multicast or broadcast group, or one local address). */
-    public Optional<InetAddress> destination() {
-        for (ControlMessage m : control) {
-            if (m instanceof ControlMessage.IpPktInfo p) return Optional.of(p.addr());
-            if (m instanceof ControlMessage.Ipv6PktInfo p) return Optional.of(p.addr());
-        }
-        return Optional.empty();
-    }
-
-    /** The index of the interface the datagram arrived on, from PKTINFO. */
-    public OptionalInt interfaceIndex() {
-        for (ControlMessage m : control) {
-            if (m instanceof ControlMessage.IpPktInfo p) return OptionalInt.of(p.ifindex());
-            if (m instanceof ControlMessage.Ipv6PktInfo p) return OptionalInt.of(p.ifindex());
-        }
-        return OptionalInt.empty();
-    }
-
-    /** The destination before any redirect (TPROXY, NAT), from {@code IP_RECVORIGDSTADDR}. */
-    public Optional<InetSocketAddress> originalDestination() {
-        for (ControlMessage m : control) {
-            if (m instanceof ControlMessage.IpOrigDstAddr a) return a.addr().asSocket();
-            if (m instanceof ControlMessage.Ipv6OrigDstAddr a) return a.addr().asSocket();
-        }
-        return Optional.empty();
-    }
-
-    /** The kernel's receive time stamp ({@code SO_TIMESTAMPNS}, CLOCK_REALTIME). */
-    public Optional<Instant> timestamp() {
-        for (ControlMessage m : control) {
-            if (m instanceof ControlMessage.TimestampNs t) return Optional.of(t.instant());
-        }
-        return Optional.empty();
-    }
 
     @Override public Socket2DatagramPacket copy() { return replace(content().copy()); }
     @Override public Socket2DatagramPacket duplicate() { return replace(content().duplicate()); }

@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.ControlMessage;
 import dev.socket2j.Domain;
 import dev.socket2j.SockOpt;
 import dev.socket2j.Socket;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -108,11 +110,13 @@ class Socket2DatagramChannelTest {
     }
 
     @Test
-    void groCoalescedReceiveArrivesAsSegmentedPacketWithSegmentSize() throws Exception {
+    void groCoalescedReceiveArrivesAsSegmentedPacketWithSegmentSizeAndAncillaryData() throws Exception {
         Assumptions.assumeTrue(kernelHas(SockOpt.UDP_GRO), "UDP_GRO (Linux 5.0) not supported");
         BlockingQueue<Object> got = new LinkedBlockingQueue<>();
         Channel rx = receiver(SocketProtocolFamily.INET, new InetSocketAddress(LO4, 0), got, new Bootstrap()
             .option(Socket2ChannelOption.UDP_GRO, true)
+            .option(Socket2ChannelOption.of(SockOpt.IP_PKTINFO), true)
+            .option(Socket2ChannelOption.of(SockOpt.IP_RECVTTL), true)
             .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536)));
         Channel tx = sender(SocketProtocolFamily.INET, new InetSocketAddress(LO4, 0));
         try {
@@ -129,6 +133,11 @@ class Socket2DatagramChannelTest {
                     segmented = true;
                     assertEquals(1200, s.segmentSize());
                     assertEquals(tx.localAddress(), s.sender());
+                    // the other items of the same receive are kept with it
+                    Socket2SegmentedDatagramPacket a = assertInstanceOf(Socket2SegmentedDatagramPacket.class, s);
+                    assertEquals(Optional.of(LO4), a.destination(), "IP_PKTINFO of the coalesced receive");
+                    assertTrue(a.hopLimit().isPresent(), "IP_TTL of the coalesced receive");
+                    assertTrue(a.controlMessages().stream().anyMatch(m -> m instanceof ControlMessage.UdpGro));
                 }
                 p.release();
             }
