@@ -6,6 +6,7 @@ import dev.socket2j.internal.Sys;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.AsynchronousCloseException;
@@ -28,7 +29,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <p>Limits: {@code shutdown} does not wake a blocking {@code connect} on a Unix stream socket waiting for
  * room in a full listener's queue, nor a blocking Unix datagram send waiting for a full receiver; such a call
  * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then. {@link Thread#interrupt()} does
- * not wake any blocking call. A {@code Socket} that is never closed keeps its descriptor until the process ends.
+ * not wake any blocking call. A {@code Socket} that becomes unreachable without being closed has its descriptor
+ * closed by a {@link Cleaner} after the garbage collector finds it, as the JDK's own sockets do: a safety net for
+ * leaks, not a substitute for {@code close} (when that happens is up to the collector).
  * Because the wake-up is a {@code shutdown}, closing while calls are in flight also ends the connection for
  * duplicates made with {@link #tryClone()}; closing an idle socket affects only its own descriptor.
  */
@@ -43,12 +46,50 @@ public final class Socket extends BaseSocket implements Closeable {
         }
     }
 
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final java.util.concurrent.atomic.AtomicLong COLLECTED_UNCLOSED = new java.util.concurrent.atomic.AtomicLong();
+
     private final int fd;
     /** {@link #CLOSED} bit, and the number of calls in flight in the low bits. */
     @SuppressWarnings("unused") private volatile long state;
+    private final Closer closer;
+    private final Cleaner.Cleanable cleanable;
 
     Socket(int fd) {
         this.fd = fd;
+        this.closer = new Closer(fd);
+        this.cleanable = CLEANER.register(this, closer);
+    }
+
+    /**
+     * Closes the descriptor of a Socket collected while still open. It holds no reference to the Socket; once the
+     * Socket has set its CLOSED bit (close or intoFd), closing is someone else's job and this does nothing.
+     */
+    private static final class Closer implements Runnable {
+        private final int fd;
+        private volatile boolean disarmed;
+
+        Closer(int fd) { this.fd = fd; }
+
+        @Override
+        public void run() {
+            if (disarmed) return;
+            COLLECTED_UNCLOSED.incrementAndGet();
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    /**
+     * How many sockets of this process were found unreachable while still open, so that the garbage collector's
+     * cleaner closed their descriptors: a leak count for tests and monitoring. It should stay 0 in a program
+     * that closes what it opens.
+     */
+    public static long collectedUnclosed() { return COLLECTED_UNCLOSED.get(); }
+
+    /** The CLOSED bit is set: the collector must no longer close the descriptor; unregister from the cleaner. */
+    private void disarm() {
+        closer.disarmed = true;
+        cleanable.clean();
     }
 
     /**
@@ -146,6 +187,7 @@ public final class Socket extends BaseSocket implements Closeable {
             // with calls in flight, close holds a reference of its own while it wakes them, so the last of
             // them cannot close the descriptor (and let its number be reused) before shutdown has run
         } while (!STATE.compareAndSet(this, s, s == 0 ? CLOSED : (s | CLOSED) + 1));
+        disarm();
         if (s == 0) {
             Sys.close(fd);
             return;
@@ -170,6 +212,7 @@ public final class Socket extends BaseSocket implements Closeable {
             if (isClosed()) throw new ClosedChannelException();
             throw new IllegalStateException("calls in flight on this socket");
         }
+        disarm();
         return fd;
     }
 }

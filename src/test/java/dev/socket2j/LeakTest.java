@@ -29,12 +29,52 @@ class LeakTest {
         void run(int i) throws Exception;
     }
 
-    /** Runs a short warm-up (class loading may open jars), then {@code CYCLES} cycles, and compares counts. */
+    /**
+     * Runs a short warm-up (class loading may open jars), lets the collector close what earlier tests dropped, then
+     * runs {@code CYCLES} cycles and compares counts. A socket the cycles dropped unclosed is a leak even if the
+     * collector's cleaner closed it meanwhile: {@link Socket#collectedUnclosed()} must not move either.
+     */
     private static void noLeak(String what, Cycle cycle) throws Exception {
         for (int i = 0; i < 20; i++) cycle.run(i);
-        long before = TestSockets.fdCount();
+        TestSockets.collectDroppedSockets();
+        long before = TestSockets.fdCount(), collected = Socket.collectedUnclosed();
         for (int i = 0; i < CYCLES; i++) cycle.run(i);
+        TestSockets.collectDroppedSockets();
         assertEquals(before, TestSockets.fdCount(), what + ": descriptors leaked over " + CYCLES + " cycles");
+        assertEquals(collected, Socket.collectedUnclosed(), what + ": sockets dropped without close");
+    }
+
+    @Test
+    void droppedSocketIsClosedByTheCollector() throws Exception {
+        TestSockets.collectDroppedSockets();
+        long before = TestSockets.fdCount(), collected = Socket.collectedUnclosed();
+        for (int i = 0; i < 100; i++) Socket.open(Domain.IPV4, Type.STREAM);   // dropped on purpose
+        assertEquals(before + 100, TestSockets.fdCount());
+        for (int i = 0; i < 200 && TestSockets.fdCount() != before; i++) {
+            System.gc();
+            Thread.sleep(25);
+        }
+        assertEquals(before, TestSockets.fdCount(), "the cleaner closed every dropped socket");
+        assertEquals(collected + 100, Socket.collectedUnclosed());
+    }
+
+    @Test
+    void collectorLeavesClosedAndReleasedDescriptorsAlone() throws Exception {
+        Socket closed = Socket.open(Domain.IPV4, Type.STREAM);
+        closed.close();
+        // likely the same number as the closed one: the collector must not close it when `closed` goes
+        Socket reused = Socket.open(Domain.IPV4, Type.STREAM);
+        int released = Socket.open(Domain.IPV4, Type.DGRAM).intoFd();
+        closed = null;
+        long collected = Socket.collectedUnclosed();
+        TestSockets.collectDroppedSockets();
+        assertEquals(collected, Socket.collectedUnclosed());
+        try (Socket again = Socket.fromFd(released)) {
+            assertEquals(Type.DGRAM, again.type(), "a descriptor given up with intoFd stays open");
+            assertEquals(Type.STREAM, reused.type());
+        } finally {
+            reused.close();
+        }
     }
 
     private static void openClose(Domain d, Type t) throws Exception {

@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Shared helpers for the core tests: loopback addresses, socket pairs, poll, descriptor counts. */
-final class TestSockets {
+public final class TestSockets {
     private TestSockets() {}
 
     static final byte[] DATA = "hello world".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -106,8 +106,33 @@ final class TestSockets {
         assertTrue((poll(s, C.POLLIN, 30_000) & C.POLLIN) != 0, "socket not readable within 30 s");
     }
 
+    /**
+     * Runs the collector until the sockets dropped so far have been closed by {@link Socket}'s cleaner: stops when
+     * {@link Socket#collectedUnclosed()} has stood still for a few collections (at most about 3 s).
+     */
+    public static void collectDroppedSockets() throws InterruptedException {
+        long last = -1;
+        int still = 0;
+        for (int i = 0; i < 100 && still < 4; i++) {
+            System.gc();
+            Thread.sleep(30);
+            long now = Socket.collectedUnclosed();
+            still = now == last ? still + 1 : 0;
+            last = now;
+        }
+    }
+
+    /**
+     * The number of open descriptors once sockets that earlier code dropped unclosed have been collected (their
+     * cleaner closes them at a time of the collector's choosing, which would otherwise move a test's count).
+     */
+    public static long settledFdCount() throws IOException, InterruptedException {
+        collectDroppedSockets();
+        return fdCount();
+    }
+
     /** Number of open descriptors of this process. */
-    static long fdCount() throws IOException {
+    public static long fdCount() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }

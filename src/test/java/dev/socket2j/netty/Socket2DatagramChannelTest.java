@@ -245,7 +245,7 @@ class Socket2DatagramChannelTest {
     void tenThousandDatagramsThroughRecvmmsgArriveOnceEachAndLeakNothing() throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, Socket2IoHandler.newFactory());
         try {
-            long fdsBefore = openFds();
+            long fdsBefore = dev.socket2j.TestSockets.settledFdCount();
             int total = 10_000, window = 512, payload = 256;
             BitSet seen = new BitSet(total);
             AtomicInteger received = new AtomicInteger();

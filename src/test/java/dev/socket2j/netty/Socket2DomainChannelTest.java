@@ -83,7 +83,7 @@ class Socket2DomainChannelTest {
         Socket[] pair = Socket.pair(Domain.UNIX, Type.STREAM, null);
         try {
             assertInstanceOf(Channel.class, take(got));
-            long fdsBefore = openFds();
+            long fdsBefore = dev.socket2j.TestSockets.settledFdCount();
             cc.writeAndFlush(new FileDescriptor(pair[0].rawFd())).sync();
             FileDescriptor received = assertInstanceOf(FileDescriptor.class, take(got));
             assertNotEquals(pair[0].rawFd(), received.intValue(), "a new descriptor for the same socket");

@@ -76,7 +76,7 @@ class Socket2TransportTest {
             }
         })) {
             cycle(lb, 20, childrenClosed);  // warm up: classes, loop threads, pools
-            long before = openFds();
+            long before = dev.socket2j.TestSockets.settledFdCount();
             cycle(lb, 1000, childrenClosed);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             long after = openFds();
@@ -104,7 +104,7 @@ class Socket2TransportTest {
         try (Loopback warm = new Loopback(new Echo())) {
             warm.connect().close().sync();  // classes and pools first, so that only our descriptors count
         }
-        long before = openFds();
+        long before = dev.socket2j.TestSockets.settledFdCount();
         Loopback lb = new Loopback(new Echo());
         Socket2SocketChannel ch = lb.connect();
         lb.group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();

@@ -1,5 +1,6 @@
 package dev.socket2j.netty.testsuite;
 
+import dev.socket2j.netty.Socket2;
 import dev.socket2j.netty.Socket2IoHandler;
 import dev.socket2j.netty.Socket2ServerSocketChannel;
 import dev.socket2j.netty.Socket2SocketChannel;
@@ -15,8 +16,6 @@ import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
 import io.netty.testsuite.transport.socket.SocketTestPermutation;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,15 +29,6 @@ public final class Socket2SocketTestPermutation extends SocketTestPermutation {
     public static final EventLoopGroup SOCKET2_GROUP = new MultiThreadIoEventLoopGroup(
         NUM_THREADS, new DefaultThreadFactory("testsuite-socket2j", true), Socket2IoHandler.newFactory());
 
-    private static final int FASTOPEN = fastOpenMode();
-
-    private static int fastOpenMode() {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
-        } catch (Exception e) {
-            return 0;
-        }
-    }
 
     /** Without the Fast Open variants. */
     @Override
@@ -62,7 +52,7 @@ public final class Socket2SocketTestPermutation extends SocketTestPermutation {
     public List<BootstrapFactory<ServerBootstrap>> serverSocket() {
         List<BootstrapFactory<ServerBootstrap>> list = new ArrayList<>();
         list.add(() -> new ServerBootstrap().group(SOCKET2_GROUP).channel(Socket2ServerSocketChannel.class));
-        if ((FASTOPEN & 2) != 0) {
+        if (Socket2.isTcpFastOpenServerSideAvailable()) {
             list.add(() -> new ServerBootstrap().group(SOCKET2_GROUP).channel(Socket2ServerSocketChannel.class)
                 .option(ChannelOption.TCP_FASTOPEN, 5));
         }
@@ -81,7 +71,7 @@ public final class Socket2SocketTestPermutation extends SocketTestPermutation {
     @Override
     public List<BootstrapFactory<Bootstrap>> clientSocketWithFastOpen() {
         List<BootstrapFactory<Bootstrap>> list = clientSocket();
-        if ((FASTOPEN & 1) != 0) {
+        if (Socket2.isTcpFastOpenClientSideAvailable()) {
             list.add(list.size() - 1, () -> new Bootstrap().group(SOCKET2_GROUP).channel(Socket2SocketChannel.class)
                 .option(ChannelOption.TCP_FASTOPEN_CONNECT, true));
         }
