@@ -15,6 +15,7 @@ import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -169,7 +170,11 @@ final class UdpProxyServer implements Forwarder {
                 p.release();
                 return;
             }
-            s.fromClient(fit(p.content()));
+            if (isCoalesced(p)) {
+                for (ByteBuf d = nextSegment(p); d != null; d = nextSegment(p)) s.fromClient(d);
+            } else {
+                s.fromClient(fit(p.content()));
+            }
         }
 
         @Override
@@ -366,8 +371,13 @@ final class UdpProxyServer implements Forwarder {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof DatagramPacket p) s.toClient(fit(p.content()));
-            else if (msg instanceof ByteBuf b) s.toClient(fit(b));
+            if (msg instanceof DatagramPacket p && isCoalesced(p)) {
+                for (ByteBuf d = nextSegment(p); d != null; d = nextSegment(p)) s.toClient(d);
+            } else if (msg instanceof DatagramPacket p) {
+                s.toClient(fit(p.content()));
+            } else if (msg instanceof ByteBuf b) {
+                s.toClient(fit(b));
+            }
             else ReferenceCountUtil.release(msg);
         }
 
@@ -386,6 +396,28 @@ final class UdpProxyServer implements Forwarder {
      * The datagram in a buffer of its own size: a read buffer has room for 64 KiB, and holding that for each
      * small datagram waiting to be sent would make memory grow with the count, not the bytes.
      */
+    /**
+     * A GRO receive ({@code udp_gro} set on either side): several datagrams of one sender in one buffer. The proxy
+     * keeps datagram boundaries, so each segment is forwarded as a datagram of its own.
+     */
+    private static boolean isCoalesced(DatagramPacket p) {
+        return p instanceof SegmentedDatagramPacket s && s.segmentSize() > 0
+            && p.content().readableBytes() > s.segmentSize();
+    }
+
+    /**
+     * The next segment of a coalesced packet as a slice that holds its own reference (the last segment may be
+     * shorter), or {@code null} when all have been taken, when the packet's own reference is released.
+     */
+    private static ByteBuf nextSegment(DatagramPacket p) {
+        ByteBuf data = p.content();
+        if (!data.isReadable()) {
+            data.release();
+            return null;
+        }
+        return data.readRetainedSlice(Math.min(((SegmentedDatagramPacket) p).segmentSize(), data.readableBytes()));
+    }
+
     private static ByteBuf fit(ByteBuf b) {
         int n = b.readableBytes();
         if (b.capacity() - n < 1024) return b;

@@ -1,6 +1,11 @@
 package dev.socket2j.proxy;
 
+import dev.socket2j.Domain;
+import dev.socket2j.Received;
+import dev.socket2j.SockAddr;
 import dev.socket2j.SockOpt;
+import dev.socket2j.Socket;
+import dev.socket2j.Type;
 import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -25,10 +30,12 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -232,6 +239,66 @@ class UdpProxyTest {
             assertArrayEquals(p, roundTrip(s, p), size + " bytes");
         }
         assertEquals(0, proxy.stats().drops.sum());
+    }
+
+    /**
+     * GSO senders on both sides and {@code udp_gro} on both of the proxy's sockets: loopback hands each 10-segment
+     * send to the proxy as one coalesced receive, which the proxy must forward as 10 datagrams, not one.
+     */
+    @Test
+    void coalescedGroReceivesAreForwardedAsTheirSeparateDatagrams() throws Exception {
+        Assumptions.assumeTrue(kernelHasGsoAndGro(), "UDP_SEGMENT (Linux 4.18) and UDP_GRO (Linux 5.0) needed");
+        int seg = 100, n = 10;
+        Socket backend = gsoSocket(seg);
+        UdpProxyServer proxy = proxy(backend.localAddr().asSocket().orElseThrow().getPort(),
+            "--listen-opt", "udp_gro=1", "--upstream-opt", "udp_gro=1");
+        // the backend collects the 10 datagrams it gets and sends them back in one GSO send
+        Future<Integer> echoed = pool.submit(() -> {
+            byte[] all = new byte[seg * n], one = new byte[65536];
+            SockAddr from = null;
+            for (int i = 0; i < n; i++) {
+                Received r = backend.recvFrom(one);
+                assertEquals(seg, r.bytes(), "datagram " + i + " reached the backend on its own");
+                System.arraycopy(one, 0, all, i * seg, seg);
+                from = r.address();
+            }
+            return backend.sendTo(all, from);
+        });
+        Socket client = gsoSocket(seg);
+        client.connect(proxy.localAddress());
+        byte[] burst = new byte[seg * n];
+        for (int i = 0; i < burst.length; i++) burst[i] = (byte) (i / seg);
+        assertEquals(burst.length, client.send(burst), "one GSO send of " + n + " segments");
+        assertEquals(burst.length, echoed.get(15, TimeUnit.SECONDS));
+        boolean[] seen = new boolean[n];
+        byte[] one = new byte[65536];
+        for (int i = 0; i < n; i++) {
+            int got = client.recv(one);
+            assertEquals(seg, got, "reply " + i + " is one datagram of the segment size");
+            assertFalse(seen[one[0]], "segment " + one[0] + " once");
+            seen[one[0]] = true;
+            for (int j = 0; j < seg; j++) assertEquals(one[0], one[j]);
+        }
+        assertEquals(0, proxy.stats().drops.sum());
+    }
+
+    private Socket gsoSocket(int segmentSize) throws IOException {
+        Socket s = Socket.open(Domain.IPV4, Type.DGRAM);
+        cleanup.add(s);
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        s.setOption(SockOpt.UDP_SEGMENT, segmentSize);
+        s.setReadTimeout(Optional.of(Duration.ofSeconds(10)));
+        return s;
+    }
+
+    private static boolean kernelHasGsoAndGro() {
+        try (Socket s = Socket.open(Domain.IPV4, Type.DGRAM)) {
+            s.getOption(SockOpt.UDP_SEGMENT);
+            s.getOption(SockOpt.UDP_GRO);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test
