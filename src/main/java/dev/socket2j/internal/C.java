@@ -98,6 +98,8 @@ public final class C {
     public static final int IOV_MAX = 1024, UIO_MAXIOV = 1024, SUN_PATH_LEN = 108;
     /** Linux caps one sendfile(2) at this many bytes (MAX_RW_COUNT). */
     public static final long SENDFILE_MAX = 0x7ffff000L;
+    /** splice(2) flags: move pages rather than copy where the kernel can; never block on the pipe. */
+    public static final int SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2;
 
     // -- epoll, eventfd, timerfd
     public static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10,

@@ -69,6 +69,9 @@ public final class Sys {
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle IF_NAMETOINDEX = Libc.bind("if_nametoindex", E, FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle DUP3 = Libc.bind("dup3", E, ints(3));
+    static final MethodHandle PIPE2 = Libc.bind("pipe2", E, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle SPLICE_NB = Libc.bind("splice", EC,
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     static final MethodHandle OPEN = Libc.bind("open", E, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     static final MethodHandle GETPID = Libc.bind("getpid", Libc.PLAIN, FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle GETUID = Libc.bind("getuid", Libc.PLAIN, FunctionDescriptor.of(JAVA_INT));
@@ -172,6 +175,23 @@ public final class Sys {
     /** close(2) whose failure is of no use to the caller (cleanup paths). */
     public static void closeQuietly(int fd) {
         try { int ignored = (int) CLOSE.invokeExact(cs(), fd); } catch (Throwable t) { throw Libc.unexpected(t); }
+    }
+
+    /** pipe2(2): fills {@code fds} (8 bytes) with the read end, then the write end. */
+    public static void pipe2(MemorySegment fds, int flags) throws IOException {
+        MemorySegment cs = cs();
+        try { Errors.check("pipe2(2)", (int) PIPE2.invokeExact(cs, fds, flags), cs); }
+        catch (IOException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+    }
+
+    /**
+     * splice(2) of up to {@code len} bytes from {@code in} to {@code out}, one of which must be a pipe; an offset
+     * pointer ({@code loff_t}, updated by the kernel) or NULL for each side. Raw result, errno in {@code cs} on -1.
+     */
+    public static long spliceNb(MemorySegment cs, int in, MemorySegment offIn, int out, MemorySegment offOut, long len,
+                                int flags) {
+        try { return (long) SPLICE_NB.invokeExact(cs, in, offIn, out, offOut, len, flags); }
+        catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     public static int fcntl(int fd, int cmd, int arg) throws IOException {

@@ -22,12 +22,16 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -47,6 +51,17 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
     private final Runnable flushTask = () -> ((AbstractSocket2Unsafe) unsafe()).flush0();
     /** Adapted like NIO's: grows while the kernel takes everything offered, shrinks when it takes less. */
     private long maxBytesPerGatheringWrite = 1 << 20;
+
+    // splice(2) state, event loop only (see Splice)
+    /** This channel as a source: queued spliceTo requests, served by its reads in order. */
+    private ArrayDeque<Splice.In> spliceQueue;
+    /** This channel as a target: the pipe sources fill, created on first use, and the bytes still in it. */
+    private int pipeIn = -1, pipeOut = -1;
+    long splicePending;
+    /** Sources that stopped reading until this target's pipe is empty. */
+    private ArrayList<AbstractSocket2StreamChannel> drainWaiters;
+    /** Splice steps per EPOLLIN before yielding to the loop's other channels. */
+    private static final int MAX_SPLICE_STEPS = 16;
 
     AbstractSocket2StreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
         super(parent, socket, ipv6, active, active ? C.EPOLLRDHUP : 0);
@@ -147,14 +162,165 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         } finally {
             inputShutdown = true;
             outputShutdown = true;
+            if (spliceQueue != null || pipeIn >= 0 || drainWaiters != null) {
+                // the pipe may be in use by a source on the loop: release it there (linger closes elsewhere)
+                try {
+                    if (eventLoop().inEventLoop()) releaseSplice(); else eventLoop().execute(this::releaseSplice);
+                } catch (RuntimeException loopGone) {
+                    releaseSplice();
+                }
+            }
         }
+    }
+
+    // ---------------------------------------------------------------- splice(2)
+
+    /** {@link #spliceTo(Channel, int, ChannelPromise)} with a new promise. */
+    public final ChannelFuture spliceTo(Channel target, int len) { return spliceTo(target, len, newPromise()); }
+
+    /**
+     * Moves {@code len} bytes read from this channel's socket to {@code target}'s socket with {@code splice(2)}
+     * (through a pipe, Linux 2.6.17), never copying them into user space: the core of a zero-copy proxy, as Netty
+     * epoll's {@code spliceTo}. {@link Integer#MAX_VALUE} splices until end of stream. Queued splices are served in
+     * order before ordinary reads; bytes already read into the pipeline are not spliced. This channel keeps reading
+     * for the splice even with auto-read off, and pauses while the target has not written out what it was given,
+     * so a slow target holds at most one pipe of data.
+     *
+     * <p>The promise succeeds once the target has written the last byte (for {@code Integer.MAX_VALUE}: at end of
+     * stream); it fails with {@link java.io.EOFException} if the stream ends first, with
+     * {@link ClosedChannelException} if either channel closes, or with the errno of a failed {@code splice(2)}.
+     *
+     * @param target a socket2j stream channel (TCP or Unix domain) on this channel's event loop
+     * @throws IllegalArgumentException for a negative {@code len}, a target that is this channel, not a socket2j
+     *     stream channel, or on another event loop
+     * @throws IllegalStateException if this channel is not registered
+     */
+    public final ChannelFuture spliceTo(Channel target, int len, ChannelPromise promise) {
+        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
+        if (!(target instanceof AbstractSocket2StreamChannel t) || target == this) {
+            throw new IllegalArgumentException("splice target must be another socket2j stream channel: " + target);
+        }
+        if (t.eventLoop() != eventLoop()) {
+            throw new IllegalArgumentException("splice target must be registered on this channel's event loop");
+        }
+        queueSplice(new Splice.ToChannel(this, t, len, promise));
+        return promise;
+    }
+
+    /** {@link #spliceTo(FileDescriptor, long, int, ChannelPromise)} with a new promise. */
+    public final ChannelFuture spliceTo(FileDescriptor file, long offset, int len) {
+        return spliceTo(file, offset, len, newPromise());
+    }
+
+    /**
+     * Moves {@code len} bytes read from this channel's socket into {@code file} at {@code offset} with
+     * {@code splice(2)}, through a pipe of the request's own; the file's own position is not used or moved.
+     * {@code file} is not closed. Completes and fails as {@link #spliceTo(Channel, int, ChannelPromise)};
+     * {@code EBADF} if the file was not opened for writing, {@code EINVAL} if it was opened with
+     * {@code O_APPEND}.
+     *
+     * @throws IllegalArgumentException for a negative {@code len} or {@code offset}
+     * @throws IllegalStateException if this channel is not registered
+     */
+    public final ChannelFuture spliceTo(FileDescriptor file, long offset, int len, ChannelPromise promise) {
+        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
+        if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
+        java.util.Objects.requireNonNull(file, "file");
+        queueSplice(new Splice.ToFile(this, file, offset, len, promise));
+        return promise;
+    }
+
+    private void queueSplice(Splice.In task) {
+        EventLoop loop = eventLoop();
+        Runnable add = () -> {
+            if (!isOpen() || isInputShutdown()) {
+                task.abandon(new ClosedChannelException());
+                return;
+            }
+            if (spliceQueue == null) spliceQueue = new ArrayDeque<>();
+            spliceQueue.add(task);
+            setFlag(C.EPOLLIN);
+        };
+        if (loop.inEventLoop()) add.run(); else loop.execute(add);
+    }
+
+    private boolean hasSplices() { return spliceQueue != null && !spliceQueue.isEmpty(); }
+
+    /** Runs queued splices: true once none is left (ordinary reads may go on), false to wait for the next event. */
+    private boolean serveSplices() {
+        for (int i = 0; i < MAX_SPLICE_STEPS; i++) {
+            Splice.In task = spliceQueue.peek();
+            if (task == null) return true;
+            switch (task.step()) {
+                case DONE -> spliceQueue.poll();
+                case MORE -> { }
+                case AGAIN -> { return false; }
+                case BLOCKED -> {
+                    clearFlag(C.EPOLLIN);   // drained() sets it again
+                    return false;
+                }
+            }
+        }
+        return false;   // more to do: level-triggered EPOLLIN brings us back after the other channels
+    }
+
+    /** The write end of this target's pipe, created on first use. */
+    int splicePipe() throws IOException {
+        if (pipeOut < 0) {
+            int[] p = Splice.pipe(scratch());
+            pipeIn = p[0];
+            pipeOut = p[1];
+        }
+        return pipeOut;
+    }
+
+    void waitForDrain(AbstractSocket2StreamChannel source) {
+        if (drainWaiters == null) drainWaiters = new ArrayList<>(2);
+        if (!drainWaiters.contains(source)) drainWaiters.add(source);
+    }
+
+    /** This target's pipe is empty (or gone): its sources read again. */
+    private void drained() {
+        ArrayList<AbstractSocket2StreamChannel> w = drainWaiters;
+        if (w == null || w.isEmpty()) return;
+        // only for a splice: an ordinary read with auto-read off must not start here
+        for (AbstractSocket2StreamChannel source : w) if (source.isOpen() && source.hasSplices()) source.setFlag(C.EPOLLIN);
+        w.clear();
+    }
+
+    /** Writes queued splice bytes from this target's pipe into its socket. */
+    private int writeSpliced(ChannelOutboundBuffer in, Splice.Out out) throws Exception {
+        LoopScratch s = scratch();
+        long n = Sys.spliceNb(s.capture, pipeIn, MemorySegment.NULL, fd, MemorySegment.NULL, out.remaining, Splice.FLAGS);
+        if (n < 0) return writeFailed("splice(2)");
+        out.remaining -= (int) n;
+        splicePending -= n;
+        if (n > 0) in.progress(n);
+        if (out.remaining > 0) return SNDBUF_FULL;
+        in.remove();
+        if (splicePending == 0) drained();
+        return 1;
+    }
+
+    /** On close: queued splices fail, the pipe is closed, waiting sources are released; on the loop. */
+    private void releaseSplice() {
+        ArrayDeque<Splice.In> q = spliceQueue;
+        if (q != null) {
+            for (Splice.In t; (t = q.poll()) != null; ) t.abandon(new ClosedChannelException());
+        }
+        if (pipeIn >= 0) {
+            Sys.closeQuietly(pipeIn);
+            Sys.closeQuietly(pipeOut);
+            pipeIn = pipeOut = -1;
+        }
+        drained();
     }
 
     // ---------------------------------------------------------------- write
 
     @Override
     protected Object filterOutboundMessage(Object msg) {
-        if (msg instanceof ByteBuf || msg instanceof FileRegion) return msg;
+        if (msg instanceof ByteBuf || msg instanceof FileRegion || msg instanceof Splice.Out) return msg;
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg) + EXPECTED_TYPES);
     }
 
@@ -198,6 +364,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
      * 1 if written (and removed), {@link #SNDBUF_FULL} if the socket buffer is full.
      */
     int writeOther(ChannelOutboundBuffer in, Object msg) throws Exception {
+        if (msg instanceof Splice.Out out) return writeSpliced(in, out);
         throw new Error("unexpected message: " + msg);
     }
 
@@ -340,6 +507,13 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
                 clearFlag(C.EPOLLIN);
                 return;
             }
+            if (hasSplices()) {
+                if (!serveSplices()) return;
+                if (shouldStopReading(config)) {   // the splices were all that was asked of this read
+                    clearFlag(C.EPOLLIN);
+                    return;
+                }
+            }
             RecvByteBufAllocator.Handle h = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             ByteBufAllocator allocator = config.getAllocator();
@@ -370,7 +544,7 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
             } catch (Throwable t) {
                 handleReadException(pipeline, buf, t, allDataRead, h);
             } finally {
-                if (shouldStopReading(config)) clearFlag(C.EPOLLIN);
+                if (shouldStopReading(config) && !hasSplices()) clearFlag(C.EPOLLIN);
             }
         }
 

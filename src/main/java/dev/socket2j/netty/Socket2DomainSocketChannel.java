@@ -124,7 +124,8 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
 
     @Override
     protected Object filterOutboundMessage(Object msg) {
-        if (msg instanceof ByteBuf || msg instanceof FileRegion || msg instanceof FileDescriptor) return msg;
+        if (msg instanceof ByteBuf || msg instanceof FileRegion || msg instanceof FileDescriptor
+            || msg instanceof Splice.Out) return msg;
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
             + " (expected: ByteBuf, FileRegion, FileDescriptor)");
     }

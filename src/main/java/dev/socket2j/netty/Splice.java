@@ -1,0 +1,243 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Sys;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.unix.FileDescriptor;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.ClosedChannelException;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@code splice(2)} between stream channels, the bytes never entering user space: a source channel's reads move
+ * data from its socket into a pipe, and the target drains the pipe into its socket as an ordinary queued write
+ * ({@link Out}), so the target's write order, spin count and {@code EPOLLOUT} handling apply unchanged. The pipe
+ * belongs to the target (several sources splicing into one target stay in order). A source stops reading while
+ * its target's pipe still holds bytes, so a slow target holds at most one pipe's worth (64 KiB by default) and
+ * never makes memory grow. Everything here runs on the channels' shared event loop.
+ */
+final class Splice {
+    private Splice() {}
+
+    static final int FLAGS = C.SPLICE_F_MOVE | C.SPLICE_F_NONBLOCK;
+    /** Bytes asked of one splice into a pipe: the default pipe capacity (16 pages). */
+    static final int CHUNK = 64 * 1024;
+
+    /** What one step of a queued splice did. */
+    enum Step {
+        /** Finished (its promise is or will be completed): take it off the queue. */
+        DONE,
+        /** Moved bytes and may move more now. */
+        MORE,
+        /** The source socket is empty: wait for EPOLLIN. */
+        AGAIN,
+        /** The target has not drained its pipe yet: stop reading until it has. */
+        BLOCKED
+    }
+
+    /** Creates a non-blocking pipe: {@code [read end, write end]}. */
+    static int[] pipe(LoopScratch s) throws IOException {
+        Sys.pipe2(s.word, C.O_NONBLOCK | C.O_CLOEXEC);
+        return new int[] {s.word.get(JAVA_INT, 0), s.word.get(JAVA_INT, 4)};
+    }
+
+    /** One queued {@code spliceTo} of a source channel. */
+    abstract static class In {
+        final AbstractSocket2StreamChannel source;
+        final ChannelPromise promise;
+        /** Bytes still to move; {@link Integer#MAX_VALUE} means until end of stream. */
+        int len;
+
+        In(AbstractSocket2StreamChannel source, int len, ChannelPromise promise) {
+            this.source = source;
+            this.len = len;
+            this.promise = promise;
+        }
+
+        abstract Step step();
+
+        /** The source was closed or reached its end with this still queued; releases what it holds. */
+        abstract void abandon(Throwable cause);
+
+        /** splice(2) from the source socket into {@code pipeOut}: bytes moved, 0 at end of stream, -1 for EAGAIN. */
+        final long fromSocket(int pipeOut) throws IOException {
+            LoopScratch s = source.scratch();
+            long n = Sys.spliceNb(s.capture, source.fd, MemorySegment.NULL, pipeOut, MemorySegment.NULL,
+                Math.min(len, CHUNK), FLAGS);
+            if (n >= 0) return n;
+            int errno = AbstractSocket2Channel.errno(s);
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return -1;
+            throw Errors.of("splice(2)", errno);
+        }
+
+        final boolean forever() { return len == Integer.MAX_VALUE; }
+
+        /** At end of stream: {@code Integer.MAX_VALUE} has done its job; a count not reached is an error. */
+        final void endOfStream(ChannelFuture lastOut) {
+            if (forever()) {
+                if (lastOut == null) {
+                    promise.trySuccess();
+                } else {
+                    lastOut.addListener(f -> {
+                        if (f.isSuccess()) promise.trySuccess(); else promise.tryFailure(f.cause());
+                    });
+                }
+            } else {
+                promise.tryFailure(new EOFException("end of stream with " + len + " bytes still to splice"));
+            }
+        }
+    }
+
+    /** Splices into a target channel through its pipe. */
+    static final class ToChannel extends In implements ChannelFutureListener {
+        private final AbstractSocket2StreamChannel target;
+        /** The last write queued on the target, for completing a splice that ends with the stream. */
+        private ChannelFuture lastOut;
+
+        ToChannel(AbstractSocket2StreamChannel source, AbstractSocket2StreamChannel target, int len,
+                  ChannelPromise promise) {
+            super(source, len, promise);
+            this.target = target;
+        }
+
+        /** An intermediate write failed (the target closed or its socket refused): the splice fails. */
+        @Override
+        public void operationComplete(ChannelFuture f) {
+            if (!f.isSuccess()) promise.tryFailure(f.cause());
+        }
+
+        @Override
+        Step step() {
+            if (promise.isDone()) return Step.DONE;   // cancelled, or failed by a write on the target
+            if (len == 0) {
+                promise.trySuccess();
+                return Step.DONE;
+            }
+            if (!target.isOpen()) {
+                promise.tryFailure(new ClosedChannelException());
+                return Step.DONE;
+            }
+            if (target.splicePending > 0) {
+                target.waitForDrain(source);
+                return Step.BLOCKED;
+            }
+            try {
+                long n = fromSocket(target.splicePipe());
+                if (n < 0) return Step.AGAIN;
+                if (n == 0) {
+                    endOfStream(lastOut);
+                    return Step.DONE;
+                }
+                if (!forever()) len -= (int) n;
+                ChannelPromise out = len == 0 ? promise : target.newPromise().addListener(this);
+                target.splicePending += n;
+                target.unsafe().write(new Out(target, (int) n), out);
+                target.unsafe().flush();
+                lastOut = out;
+                return len == 0 ? Step.DONE : Step.MORE;
+            } catch (Throwable t) {
+                promise.tryFailure(t);
+                return Step.DONE;
+            }
+        }
+
+        @Override
+        void abandon(Throwable cause) { promise.tryFailure(cause); }
+    }
+
+    /** Splices into a file (or any descriptor) at an offset, through a pipe of its own. */
+    static final class ToFile extends In {
+        private final FileDescriptor file;
+        private long offset;
+        private int[] pipe;
+
+        ToFile(AbstractSocket2StreamChannel source, FileDescriptor file, long offset, int len, ChannelPromise promise) {
+            super(source, len, promise);
+            this.file = file;
+            this.offset = offset;
+        }
+
+        @Override
+        Step step() {
+            if (promise.isDone()) {
+                closePipe();
+                return Step.DONE;
+            }
+            try {
+                if (len == 0) {
+                    promise.trySuccess();
+                    closePipe();
+                    return Step.DONE;
+                }
+                if (pipe == null) pipe = pipe(source.scratch());
+                long n = fromSocket(pipe[1]);
+                if (n < 0) return Step.AGAIN;
+                if (n == 0) {
+                    endOfStream(null);
+                    closePipe();
+                    return Step.DONE;
+                }
+                drainToFile(n);
+                if (!forever()) len -= (int) n;
+                return Step.MORE;
+            } catch (Throwable t) {
+                promise.tryFailure(t);
+                closePipe();
+                return Step.DONE;
+            }
+        }
+
+        /** A regular file takes what the pipe holds without waiting (its writes do not return EAGAIN). */
+        private void drainToFile(long n) throws IOException {
+            LoopScratch s = source.scratch();
+            while (n > 0) {
+                s.offset.set(JAVA_LONG, 0, offset);
+                long w = Sys.spliceNb(s.capture, pipe[0], MemorySegment.NULL, file.intValue(), s.offset, n, FLAGS);
+                if (w < 0) {
+                    int errno = AbstractSocket2Channel.errno(s);
+                    if (errno == Errno.EINTR) continue;
+                    // EAGAIN here: the descriptor is not a regular file but something that can be full
+                    throw Errors.of("splice(2)", errno);
+                }
+                offset = s.offset.get(JAVA_LONG, 0);
+                n -= w;
+            }
+        }
+
+        private void closePipe() {
+            if (pipe == null) return;
+            Sys.closeQuietly(pipe[0]);
+            Sys.closeQuietly(pipe[1]);
+            pipe = null;
+        }
+
+        @Override
+        void abandon(Throwable cause) {
+            promise.tryFailure(cause);
+            closePipe();
+        }
+    }
+
+    /** Bytes a source moved into the target's pipe, queued as a write on the target. */
+    static final class Out {
+        final AbstractSocket2StreamChannel target;
+        int remaining;
+
+        Out(AbstractSocket2StreamChannel target, int len) {
+            this.target = target;
+            this.remaining = len;
+        }
+
+        @Override
+        public String toString() { return "splice(" + remaining + " bytes)"; }
+    }
+}
