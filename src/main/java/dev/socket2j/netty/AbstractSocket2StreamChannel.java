@@ -189,6 +189,8 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
      * <p>The promise succeeds once the target has written the last byte (for {@code Integer.MAX_VALUE}: at end of
      * stream); it fails with {@link java.io.EOFException} if the stream ends first, with
      * {@link ClosedChannelException} if either channel closes, or with the errno of a failed {@code splice(2)}.
+     * A {@link io.netty.channel.ChannelProgressivePromise} is told the bytes delivered so far as they reach the
+     * target (total -1 for {@code Integer.MAX_VALUE}): the splice's byte count, which no handler sees.
      *
      * @param target a socket2j stream channel (TCP or Unix domain) on this channel's event loop
      * @throws IllegalArgumentException for a negative {@code len}, a target that is this channel, not a socket2j

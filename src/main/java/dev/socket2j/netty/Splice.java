@@ -6,6 +6,7 @@ import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.unix.FileDescriptor;
 
@@ -54,12 +55,16 @@ final class Splice {
     abstract static class In {
         final AbstractSocket2StreamChannel source;
         final ChannelPromise promise;
-        /** Bytes still to move; {@link Integer#MAX_VALUE} means until end of stream. */
+        /** Bytes still to splice in; {@link Integer#MAX_VALUE} means until end of stream. */
         int len;
+        private final int total;
+        /** Bytes delivered to the target so far (for a {@link ChannelProgressivePromise}). */
+        private long moved;
 
         In(AbstractSocket2StreamChannel source, int len, ChannelPromise promise) {
             this.source = source;
             this.len = len;
+            this.total = len;
             this.promise = promise;
         }
 
@@ -79,29 +84,29 @@ final class Splice {
             throw Errors.of("splice(2)", errno);
         }
 
-        final boolean forever() { return len == Integer.MAX_VALUE; }
+        final boolean forever() { return total == Integer.MAX_VALUE; }
 
-        /** At end of stream: {@code Integer.MAX_VALUE} has done its job; a count not reached is an error. */
-        final void endOfStream(ChannelFuture lastOut) {
-            if (forever()) {
-                if (lastOut == null) {
-                    promise.trySuccess();
-                } else {
-                    lastOut.addListener(f -> {
-                        if (f.isSuccess()) promise.trySuccess(); else promise.tryFailure(f.cause());
-                    });
-                }
-            } else {
-                promise.tryFailure(new EOFException("end of stream with " + len + " bytes still to splice"));
-            }
+        /** {@code n} more bytes reached the target: progress for a progressive promise (total -1 when unbounded). */
+        final void delivered(long n) {
+            moved += n;
+            if (promise instanceof ChannelProgressivePromise p) p.tryProgress(moved, forever() ? -1 : total);
+        }
+
+        /** End of stream before the count: an error for a count, the normal end for {@code Integer.MAX_VALUE}. */
+        final boolean endOfStreamIsFailure() {
+            if (forever()) return false;
+            promise.tryFailure(new EOFException("end of stream with " + len + " of " + total + " bytes still to splice"));
+            return true;
         }
     }
 
     /** Splices into a target channel through its pipe. */
-    static final class ToChannel extends In implements ChannelFutureListener {
+    static final class ToChannel extends In {
         private final AbstractSocket2StreamChannel target;
-        /** The last write queued on the target, for completing a splice that ends with the stream. */
-        private ChannelFuture lastOut;
+        /** Bytes handed to the target that it has not written yet. */
+        private long inFlight;
+        /** Nothing more will be spliced in (count reached, or end of stream). */
+        private boolean allIn;
 
         ToChannel(AbstractSocket2StreamChannel source, AbstractSocket2StreamChannel target, int len,
                   ChannelPromise promise) {
@@ -109,19 +114,10 @@ final class Splice {
             this.target = target;
         }
 
-        /** An intermediate write failed (the target closed or its socket refused): the splice fails. */
-        @Override
-        public void operationComplete(ChannelFuture f) {
-            if (!f.isSuccess()) promise.tryFailure(f.cause());
-        }
-
         @Override
         Step step() {
             if (promise.isDone()) return Step.DONE;   // cancelled, or failed by a write on the target
-            if (len == 0) {
-                promise.trySuccess();
-                return Step.DONE;
-            }
+            if (len == 0) return finishedIn();
             if (!target.isOpen()) {
                 promise.tryFailure(new ClosedChannelException());
                 return Step.DONE;
@@ -133,21 +129,31 @@ final class Splice {
             try {
                 long n = fromSocket(target.splicePipe());
                 if (n < 0) return Step.AGAIN;
-                if (n == 0) {
-                    endOfStream(lastOut);
-                    return Step.DONE;
-                }
+                if (n == 0) return endOfStreamIsFailure() ? Step.DONE : finishedIn();
                 if (!forever()) len -= (int) n;
-                ChannelPromise out = len == 0 ? promise : target.newPromise().addListener(this);
+                inFlight += n;
                 target.splicePending += n;
-                target.unsafe().write(new Out(target, (int) n), out);
+                Out out = new Out(target, this, (int) n);
+                target.unsafe().write(out, target.newPromise().addListener(out));
                 target.unsafe().flush();
-                lastOut = out;
-                return len == 0 ? Step.DONE : Step.MORE;
+                return len == 0 ? finishedIn() : Step.MORE;
             } catch (Throwable t) {
                 promise.tryFailure(t);
                 return Step.DONE;
             }
+        }
+
+        private Step finishedIn() {
+            allIn = true;
+            if (inFlight == 0) promise.trySuccess();
+            return Step.DONE;
+        }
+
+        /** The target wrote an {@link Out} of {@code n} bytes. */
+        void written(int n) {
+            inFlight -= n;
+            delivered(n);
+            if (allIn && inFlight == 0) promise.trySuccess();
         }
 
         @Override
@@ -182,12 +188,13 @@ final class Splice {
                 long n = fromSocket(pipe[1]);
                 if (n < 0) return Step.AGAIN;
                 if (n == 0) {
-                    endOfStream(null);
+                    if (!endOfStreamIsFailure()) promise.trySuccess();
                     closePipe();
                     return Step.DONE;
                 }
                 drainToFile(n);
                 if (!forever()) len -= (int) n;
+                delivered(n);
                 return Step.MORE;
             } catch (Throwable t) {
                 promise.tryFailure(t);
@@ -227,14 +234,24 @@ final class Splice {
         }
     }
 
-    /** Bytes a source moved into the target's pipe, queued as a write on the target. */
-    static final class Out {
+    /** Bytes a source moved into the target's pipe, queued as a write on the target; its promise's listener. */
+    static final class Out implements ChannelFutureListener {
         final AbstractSocket2StreamChannel target;
+        private final ToChannel splice;
+        private final int len;
         int remaining;
 
-        Out(AbstractSocket2StreamChannel target, int len) {
+        Out(AbstractSocket2StreamChannel target, ToChannel splice, int len) {
             this.target = target;
+            this.splice = splice;
+            this.len = len;
             this.remaining = len;
+        }
+
+        /** Written: the splice progresses; failed (the target closed or its socket refused): the splice fails. */
+        @Override
+        public void operationComplete(ChannelFuture f) {
+            if (f.isSuccess()) splice.written(len); else splice.promise.tryFailure(f.cause());
         }
 
         @Override

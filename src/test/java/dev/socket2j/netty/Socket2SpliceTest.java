@@ -12,6 +12,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -34,6 +37,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -91,6 +95,7 @@ class Socket2SpliceTest {
         CompletableFuture<Void> eof = new CompletableFuture<>();
         Channel backend = collector(sink, eof);
         CompletableFuture<ChannelFuture> spliced = new CompletableFuture<>();
+        AtomicLong progress = new AtomicLong(), progressTotal = new AtomicLong();
         Channel proxy = new ServerBootstrap().group(LOOP).channel(Socket2ServerSocketChannel.class)
             .childOption(ChannelOption.AUTO_READ, false)
             .childHandler(new ChannelInitializer<Socket2SocketChannel>() {
@@ -99,8 +104,17 @@ class Socket2SpliceTest {
                         .handler(new ChannelInboundHandlerAdapter()).connect(backend.localAddress())
                         .addListener((ChannelFuture f) -> {
                             Socket2SocketChannel up = (Socket2SocketChannel) f.channel();
-                            ChannelFuture done = in.spliceTo(up, Integer.MAX_VALUE);
-                            done.addListener(d -> up.shutdownOutput());   // pass the half-close on
+                            ChannelProgressivePromise p = in.newProgressivePromise();
+                            p.addListener(new ChannelProgressiveFutureListener() {
+                                @Override public void operationProgressed(ChannelProgressiveFuture f, long done, long total) {
+                                    progress.set(done);
+                                    progressTotal.set(total);
+                                }
+                                @Override public void operationComplete(ChannelProgressiveFuture f) {
+                                    up.shutdownOutput();   // pass the half-close on
+                                }
+                            });
+                            ChannelFuture done = in.spliceTo(up, Integer.MAX_VALUE, p);
                             spliced.complete(done);
                         });
                 }
@@ -122,6 +136,8 @@ class Socket2SpliceTest {
             synchronized (sink) { got = sink.toByteArray(); }
             assertEquals(data.length, got.length);
             assertEquals(crc(data), crc(got), "bytes arrive unchanged and in order");
+            assertEquals(data.length, progress.get(), "a progressive promise counts the spliced bytes");
+            assertEquals(-1, progressTotal.get(), "of an unbounded splice");
             c.close().sync();
         } finally {
             proxy.close().sync();
