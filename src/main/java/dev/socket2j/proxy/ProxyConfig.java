@@ -23,11 +23,12 @@ import java.util.List;
  * @param idleTimeout UDP: a session with no datagram either way for this long is closed
  * @param maxSessions UDP: at most this many sessions (client addresses) at once; datagrams of further
  *        clients are dropped and counted
+ * @param splice TCP on socket2j: forward with splice(2), the bytes never entering the JVM
  */
 record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upstream, ProxyTransport transport,
                    int threads, Duration connectTimeout, List<OptionSetting> listenOpts,
                    List<OptionSetting> upstreamOpts, boolean status, double seconds, int connections,
-                   boolean udp, Duration idleTimeout, int maxSessions) {
+                   boolean udp, Duration idleTimeout, int maxSessions, boolean splice) {
 
     static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     static final int DEFAULT_MAX_SESSIONS = 10_000;
@@ -42,6 +43,7 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
           --transport NAME           socket2j (default when present) or nio
           --threads N                event loops, each with its own SO_REUSEPORT listener (default: cores)
           --connect-timeout DUR      upstream connect timeout, e.g. 3s, 500ms (default 5s; TCP only)
+          --splice                   TCP on socket2j: zero-copy forwarding with splice(2) (bytes stay in the kernel)
           --listen-opt NAME=VALUE    socket option on the listener and each accepted connection (repeatable)
           --upstream-opt NAME=VALUE  socket option on each upstream connection, before connect (repeatable)
           --udp, --protocol udp      forward UDP datagrams (default --protocol tcp); see below
@@ -77,7 +79,7 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
         String protocol = "tcp";
         Duration idleTimeout = null;
         Integer maxSessions = null;
-        boolean connectTimeoutGiven = false;
+        boolean connectTimeoutGiven = false, splice = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -90,6 +92,7 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
                 case "--threads" -> threads = intIn(a, value(args, ++i, a), 1, 1024);
                 case "--connect-timeout" -> { connectTimeout = duration(a, value(args, ++i, a)); connectTimeoutGiven = true; }
                 case "--udp" -> protocol = "udp";
+                case "--splice" -> splice = true;
                 case "--protocol" -> protocol = protocol(a, value(args, ++i, a));
                 case "--idle-timeout" -> idleTimeout = duration(a, value(args, ++i, a));
                 case "--max-sessions" -> maxSessions = intIn(a, value(args, ++i, a), 1, 1_000_000);
@@ -118,16 +121,20 @@ record ProxyConfig(String mode, InetSocketAddress listen, InetSocketAddress upst
         if (!udp && maxSessions != null) throw new UsageException("--max-sessions applies to --udp only");
         if (listen == null) listen = new InetSocketAddress("127.0.0.1", 0);
         if (transport == null) transport = ProxyTransport.defaultTransport();
+        if (splice && udp) throw new UsageException("--splice applies to TCP only");
+        if (splice && transport != ProxyTransport.SOCKET2J) {
+            throw new UsageException("--splice needs --transport socket2j (splice(2) is a socket2j channel method)");
+        }
         boolean live = status != null ? status : System.console() != null && !mode.equals("demo");
         return new ProxyConfig(mode, listen, upstream, transport, threads, connectTimeout, List.copyOf(listenOpts),
             List.copyOf(upstreamOpts), live, seconds, connections, udp,
             idleTimeout != null ? idleTimeout : DEFAULT_IDLE_TIMEOUT,
-            maxSessions != null ? maxSessions : DEFAULT_MAX_SESSIONS);
+            maxSessions != null ? maxSessions : DEFAULT_MAX_SESSIONS, splice);
     }
 
     private static ProxyConfig help(String mode) {
         return new ProxyConfig(mode, null, null, null, 0, Duration.ZERO, List.of(), List.of(), false, 0, 0,
-            false, Duration.ZERO, 0);
+            false, Duration.ZERO, 0, false);
     }
 
     private static String protocol(String flag, String text) throws UsageException {

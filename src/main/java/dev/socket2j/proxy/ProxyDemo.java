@@ -63,7 +63,7 @@ final class ProxyDemo {
             InetSocketAddress backendAddr = (InetSocketAddress) backend.localAddress();
             ProxyConfig config = new ProxyConfig("run", new InetSocketAddress("127.0.0.1", 0), backendAddr, t,
                 given.threads(), given.connectTimeout(), listenOpts, upstreamOpts, false, given.seconds(),
-                given.connections(), false, given.idleTimeout(), given.maxSessions());
+                given.connections(), false, given.idleTimeout(), given.maxSessions(), given.splice());
             ProxyMain.StatusLine status = new ProxyMain.StatusLine(err, given.status());
             proxy = ProxyServer.start(config, status::report);
             out.println("  backend " + ProxyMain.hostPort(backendAddr) + "  <-  proxy "

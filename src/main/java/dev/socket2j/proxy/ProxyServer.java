@@ -1,6 +1,7 @@
 package dev.socket2j.proxy;
 
 import dev.socket2j.SockRef;
+import dev.socket2j.netty.Socket2SocketChannel;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -150,7 +151,9 @@ final class ProxyServer implements Forwarder {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override protected void initChannel(Channel up) {
-                        up.pipeline().addLast(new Relay(conn, in, stats.downstreamBytes));
+                        // splicing: nothing may be read into the pipeline before the splice is queued
+                        if (config.splice()) up.config().setAutoRead(false);
+                        else up.pipeline().addLast(new Relay(conn, in, stats.downstreamBytes));
                     }
                 });
             ChannelFuture reg = b.register();   // on this loop: done when it returns, or failed
@@ -174,6 +177,12 @@ final class ProxyServer implements Forwarder {
             cf.addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess() && !in.isActive()) {
                     up.close();
+                } else if (f.isSuccess() && config.splice()) {
+                    List<Object> replay = new ArrayList<>(early);
+                    early.clear();
+                    in.pipeline().remove(this);
+                    Splicing.start(conn, (Socket2SocketChannel) in, (Socket2SocketChannel) f.channel(), replay,
+                        eofWhileConnecting);
                 } else if (f.isSuccess()) {
                     // Replay what arrived while connecting (a transport may read on EPOLLRDHUP with auto-read off).
                     List<Object> replay = new ArrayList<>(early);
