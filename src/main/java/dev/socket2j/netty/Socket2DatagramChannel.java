@@ -118,6 +118,25 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
 
     @Override public Socket2DatagramChannelConfig config() { return config; }
 
+    /**
+     * Whether this kernel sends a {@link SegmentedDatagramPacket} with {@code UDP_SEGMENT} (GSO, Linux 4.18), as
+     * {@code EpollDatagramChannel.isSegmentedDatagramPacketSupported()} tells; checked once.
+     */
+    public static boolean isSegmentedDatagramPacketSupported() { return GsoProbe.SUPPORTED; }
+
+    private static final class GsoProbe {
+        static final boolean SUPPORTED = probe();
+
+        private static boolean probe() {
+            try (dev.socket2j.Socket s = dev.socket2j.Socket.open(dev.socket2j.Domain.IPV4, dev.socket2j.Type.DGRAM)) {
+                s.getOption(dev.socket2j.SockOpt.UDP_SEGMENT);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
     @Override public InetSocketAddress localAddress() { return (InetSocketAddress) super.localAddress(); }
 
     @Override public InetSocketAddress remoteAddress() { return (InetSocketAddress) super.remoteAddress(); }

@@ -5,8 +5,10 @@ import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Sys;
+import dev.socket2j.TcpInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -64,6 +66,20 @@ public final class Socket2SocketChannel extends AbstractSocket2StreamChannel imp
     @Override public InetSocketAddress remoteAddress() { return (InetSocketAddress) super.remoteAddress(); }
 
     @Override boolean allowHalfClosure() { return config.isAllowHalfClosure(); }
+
+    /**
+     * {@code TCP_INFO} of this connection now (RTT, congestion window, retransmits, bytes acked, ...), as
+     * {@code EpollSocketChannel.tcpInfo()} gives it; fields this kernel does not fill are absent.
+     *
+     * @throws ChannelException with the errno if the kernel refuses (e.g. {@code EBADF} once closed)
+     */
+    public TcpInfo tcpInfo() {
+        try {
+            return socket().tcpInfo();
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+    }
 
     @Override
     boolean doConnect0(SocketAddress remoteAddress) throws Exception {

@@ -85,6 +85,11 @@ class Socket2DatagramChannelTest {
     }
 
     @Test
+    void segmentedPacketSupportMatchesTheKernel() {
+        assertEquals(kernelHas(SockOpt.UDP_SEGMENT), Socket2DatagramChannel.isSegmentedDatagramPacketSupported());
+    }
+
+    @Test
     void segmentedPacketIsSentWithGsoAndArrivesAsSeparateDatagrams() throws Exception {
         Assumptions.assumeTrue(kernelHas(SockOpt.UDP_SEGMENT), "UDP_SEGMENT (GSO, Linux 4.18) not supported");
         BlockingQueue<Object> got = new LinkedBlockingQueue<>();

@@ -55,6 +55,20 @@ class Socket2TransportTest {
     }
 
     @Test
+    void tcpInfoOfALiveConnectionIsEstablishedAndAClosedOneIsRefused() throws Exception {
+        try (Loopback lb = new Loopback(new Echo())) {
+            Socket2SocketChannel ch = lb.connect();
+            dev.socket2j.TcpInfo info = ch.tcpInfo();
+            assertEquals(1 /* TCP_ESTABLISHED */, info.state().orElseThrow());
+            assertTrue(info.rtt().isPresent(), "the kernel reports an RTT");
+            ch.close().sync();
+            io.netty.channel.ChannelException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.netty.channel.ChannelException.class, ch::tcpInfo);
+            assertTrue(e.getCause() instanceof java.io.IOException, e.toString());
+        }
+    }
+
+    @Test
     void socketOfAChannelIsTheKernelSocket() throws Exception {
         try (Loopback lb = new Loopback(new Echo())) {
             Socket2SocketChannel ch = lb.connect();
