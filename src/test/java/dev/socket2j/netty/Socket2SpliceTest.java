@@ -38,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -80,6 +82,31 @@ class Socket2SpliceTest {
             }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
+    /**
+     * A proxy on {@link #LOOP}: each accepted connection (auto-read off, {@code init} run on it) connects to
+     * {@code backend} from its own loop, and {@code connected} gets both channels to splice.
+     */
+    private static Channel spliceProxy(Channel backend, Consumer<Socket2SocketChannel> init,
+                                       BiConsumer<Socket2SocketChannel, Socket2SocketChannel> connected)
+            throws InterruptedException {
+        return new ServerBootstrap().group(LOOP).channel(Socket2ServerSocketChannel.class)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childHandler(new ChannelInitializer<Socket2SocketChannel>() {
+                @Override protected void initChannel(Socket2SocketChannel in) {
+                    init.accept(in);
+                    new Bootstrap().group(in.eventLoop()).channel(Socket2SocketChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter()).connect(backend.localAddress())
+                        .addListener((ChannelFuture f) -> connected.accept(in, (Socket2SocketChannel) f.channel()));
+                }
+            }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    private static byte[] received(ByteArrayOutputStream sink) {
+        synchronized (sink) {
+            return sink.toByteArray();
+        }
+    }
+
     private static Channel client(InetSocketAddress to) throws InterruptedException {
         return new Bootstrap().group(PEERS).channel(Socket2SocketChannel.class)
             .handler(new ChannelInboundHandlerAdapter()).connect(to).sync().channel();
@@ -96,29 +123,19 @@ class Socket2SpliceTest {
         Channel backend = collector(sink, eof);
         CompletableFuture<ChannelFuture> spliced = new CompletableFuture<>();
         AtomicLong progress = new AtomicLong(), progressTotal = new AtomicLong();
-        Channel proxy = new ServerBootstrap().group(LOOP).channel(Socket2ServerSocketChannel.class)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childHandler(new ChannelInitializer<Socket2SocketChannel>() {
-                @Override protected void initChannel(Socket2SocketChannel in) {
-                    new Bootstrap().group(in.eventLoop()).channel(Socket2SocketChannel.class)
-                        .handler(new ChannelInboundHandlerAdapter()).connect(backend.localAddress())
-                        .addListener((ChannelFuture f) -> {
-                            Socket2SocketChannel up = (Socket2SocketChannel) f.channel();
-                            ChannelProgressivePromise p = in.newProgressivePromise();
-                            p.addListener(new ChannelProgressiveFutureListener() {
-                                @Override public void operationProgressed(ChannelProgressiveFuture f, long done, long total) {
-                                    progress.set(done);
-                                    progressTotal.set(total);
-                                }
-                                @Override public void operationComplete(ChannelProgressiveFuture f) {
-                                    up.shutdownOutput();   // pass the half-close on
-                                }
-                            });
-                            ChannelFuture done = in.spliceTo(up, Integer.MAX_VALUE, p);
-                            spliced.complete(done);
-                        });
+        Channel proxy = spliceProxy(backend, in -> { }, (in, up) -> {
+            ChannelProgressivePromise p = in.newProgressivePromise();
+            p.addListener(new ChannelProgressiveFutureListener() {
+                @Override public void operationProgressed(ChannelProgressiveFuture f, long done, long total) {
+                    progress.set(done);
+                    progressTotal.set(total);
                 }
-            }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                @Override public void operationComplete(ChannelProgressiveFuture f) {
+                    up.shutdownOutput();   // pass the half-close on
+                }
+            });
+            spliced.complete(in.spliceTo(up, Integer.MAX_VALUE, p));
+        });
         try {
             byte[] data = new byte[16 << 20];
             new Random(7).nextBytes(data);
@@ -132,8 +149,7 @@ class Socket2SpliceTest {
             assertTrue(done.await(30, TimeUnit.SECONDS), "splice completes at end of stream");
             assertTrue(done.isSuccess(), () -> "splice failed: " + done.cause());
             eof.get(30, TimeUnit.SECONDS);
-            byte[] got;
-            synchronized (sink) { got = sink.toByteArray(); }
+            byte[] got = received(sink);
             assertEquals(data.length, got.length);
             assertEquals(crc(data), crc(got), "bytes arrive unchanged and in order");
             assertEquals(data.length, progress.get(), "a progressive promise counts the spliced bytes");
@@ -152,26 +168,17 @@ class Socket2SpliceTest {
         Channel backend = collector(sink, new CompletableFuture<>());
         BlockingQueue<Object> afterwards = new LinkedBlockingQueue<>();
         CompletableFuture<ChannelFuture> spliced = new CompletableFuture<>();
-        Channel proxy = new ServerBootstrap().group(LOOP).channel(Socket2ServerSocketChannel.class)
-            .childHandler(new ChannelInitializer<Socket2SocketChannel>() {
-                @Override protected void initChannel(Socket2SocketChannel in) {
-                    in.config().setAutoRead(false);
-                    in.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                        @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                            ByteBuf b = (ByteBuf) msg;
-                            for (int i = 0; i < b.readableBytes(); i++) afterwards.add(b.getByte(b.readerIndex() + i));
-                            ReferenceCountUtil.release(msg);
-                        }
-                    });
-                    new Bootstrap().group(in.eventLoop()).channel(Socket2SocketChannel.class)
-                        .handler(new ChannelInboundHandlerAdapter()).connect(backend.localAddress())
-                        .addListener((ChannelFuture f) -> {
-                            ChannelFuture done = in.spliceTo(f.channel(), 1000);
-                            done.addListener(d -> in.config().setAutoRead(true));
-                            spliced.complete(done);
-                        });
-                }
-            }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        Channel proxy = spliceProxy(backend, in -> in.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                for (int i = 0; i < b.readableBytes(); i++) afterwards.add(b.getByte(b.readerIndex() + i));
+                ReferenceCountUtil.release(msg);
+            }
+        }), (in, up) -> {
+            ChannelFuture done = in.spliceTo(up, 1000);
+            done.addListener(d -> in.config().setAutoRead(true));
+            spliced.complete(done);
+        });
         try {
             Channel c = client((InetSocketAddress) proxy.localAddress());
             byte[] data = new byte[1500];
@@ -185,8 +192,7 @@ class Socket2SpliceTest {
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (sink.size() < 1000 && System.nanoTime() < deadline) Thread.sleep(10);
-            byte[] got;
-            synchronized (sink) { got = sink.toByteArray(); }
+            byte[] got = received(sink);
             byte[] ones = new byte[1000];
             Arrays.fill(ones, (byte) 1);
             assertArrayEquals(ones, got, "exactly the first 1000 bytes were spliced");
@@ -277,18 +283,10 @@ class Socket2SpliceTest {
             }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         CompletableFuture<ChannelFuture> spliced = new CompletableFuture<>();
         CompletableFuture<Channel> upstream = new CompletableFuture<>();
-        Channel proxy = new ServerBootstrap().group(LOOP).channel(Socket2ServerSocketChannel.class)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childHandler(new ChannelInitializer<Socket2SocketChannel>() {
-                @Override protected void initChannel(Socket2SocketChannel in) {
-                    new Bootstrap().group(in.eventLoop()).channel(Socket2SocketChannel.class)
-                        .handler(new ChannelInboundHandlerAdapter()).connect(backend.localAddress())
-                        .addListener((ChannelFuture f) -> {
-                            upstream.complete(f.channel());
-                            spliced.complete(in.spliceTo(f.channel(), Integer.MAX_VALUE));
-                        });
-                }
-            }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        Channel proxy = spliceProxy(backend, in -> { }, (in, up) -> {
+            upstream.complete(up);
+            spliced.complete(in.spliceTo(up, Integer.MAX_VALUE));
+        });
         try {
             Channel c = client((InetSocketAddress) proxy.localAddress());
             c.writeAndFlush(Unpooled.wrappedBuffer(new byte[8 << 20]));   // more than the sockets on the way hold
