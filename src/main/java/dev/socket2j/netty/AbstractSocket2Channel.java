@@ -30,8 +30,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * What every socket2j channel shares: the owned {@link Socket}, its epoll registration (level-triggered, as Netty
  * 4.2's epoll transport), the interest mask, connect with {@code CONNECT_TIMEOUT_MILLIS}, and close.
+ *
+ * <p>This class and its abstract subclasses are public, as Netty's {@code AbstractEpollChannel} is, so that their
+ * public methods ({@link #socket()}, {@code spliceTo}, ...) can also be called through reflection; their
+ * constructors are package-private: only this package's channels extend them.
  */
-abstract class AbstractSocket2Channel extends AbstractChannel implements UnixChannel {
+public abstract class AbstractSocket2Channel extends AbstractChannel implements UnixChannel {
     final Socket socket;
     final int fd;
     final boolean ipv6;

@@ -32,7 +32,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * slices of one buffer when a maximum payload size is configured; {@code sendmsg(2)} per datagram, or
  * {@code sendmmsg(2)} when several are flushed together. Each datagram's control messages travel with it.
  */
-abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
+public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Channel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(true, 16);
     /** Datagrams per sendmmsg/recvmmsg call. */
     static final int BATCH = 64;

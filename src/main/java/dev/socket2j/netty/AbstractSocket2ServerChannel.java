@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * level-triggered EPOLLIN would otherwise fire again at once and spin the loop. Connections wait in the kernel's
  * queue meanwhile; none is accepted and dropped.
  */
-abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channel {
+public abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channel {
     private static final long MIN_BACKOFF_MS = 10, MAX_BACKOFF_MS = 1000;
 
     private long backoffMs;

@@ -39,7 +39,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * A connected byte stream on epoll: reads through the {@link RecvByteBufAllocator}, gathering {@code writev(2)}
  * writes bounded by the write spin count, {@code sendfile(2)} for {@link DefaultFileRegion}s, and half-closure.
  */
-abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel implements DuplexChannel {
+public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel implements DuplexChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
         + StringUtil.simpleClassName(DefaultFileRegion.class) + ')';
@@ -193,6 +193,9 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
      * target (total -1 for {@code Integer.MAX_VALUE}): the splice's byte count, which no handler sees.
      *
      * @param target a socket2j stream channel (TCP or Unix domain) on this channel's event loop
+     * <p>A splice on a channel that is not connected fails with {@link java.nio.channels.NotYetConnectedException};
+     * one of 0 bytes succeeds at once.
+     *
      * @throws IllegalArgumentException for a negative {@code len}, a target that is this channel, not a socket2j
      *     stream channel, or on another event loop
      * @throws IllegalStateException if this channel is not registered
@@ -237,6 +240,15 @@ abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channel imple
         Runnable add = () -> {
             if (!isOpen() || isInputShutdown()) {
                 task.abandon(new ClosedChannelException());
+                return;
+            }
+            if (task.len == 0) {
+                task.abandon(null);   // nothing to move: done
+                return;
+            }
+            // not connected: nothing to read, and asking for EPOLLIN would only bring EPOLLHUP back at once
+            if (!isActive()) {
+                task.abandon(new java.nio.channels.NotYetConnectedException());
                 return;
             }
             if (spliceQueue == null) spliceQueue = new ArrayDeque<>();

@@ -23,15 +23,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * data from its socket into a pipe, and the target drains the pipe into its socket as an ordinary queued write
  * ({@link Out}), so the target's write order, spin count and {@code EPOLLOUT} handling apply unchanged. The pipe
  * belongs to the target (several sources splicing into one target stay in order). A source stops reading while
- * its target's pipe still holds bytes, so a slow target holds at most one pipe's worth (64 KiB by default) and
- * never makes memory grow. Everything here runs on the channels' shared event loop.
+ * its target's pipe still holds bytes, so a slow target holds at most one pipe's worth (1 MiB, or the kernel's
+ * 64 KiB default where a larger pipe is refused) and never makes memory grow. Everything here runs on the channels' shared event loop.
  */
 final class Splice {
     private Splice() {}
 
     static final int FLAGS = C.SPLICE_F_MOVE | C.SPLICE_F_NONBLOCK;
-    /** Bytes asked of one splice into a pipe: the default pipe capacity (16 pages). */
-    static final int CHUNK = 64 * 1024;
+    /** Pipe capacity asked for (F_SETPIPE_SZ, Linux 2.6.35; at most fs.pipe-max-size, 1 MiB by default). */
+    static final int PIPE_SIZE = 1 << 20;
+    /** Bytes asked of one splice into a pipe: what a pipe of {@link #PIPE_SIZE} holds. */
+    static final int CHUNK = PIPE_SIZE;
+    private static final int F_SETPIPE_SZ = 1031;
 
     /** What one step of a queued splice did. */
     enum Step {
@@ -45,10 +48,20 @@ final class Splice {
         BLOCKED
     }
 
-    /** Creates a non-blocking pipe: {@code [read end, write end]}. */
+    /**
+     * Creates a non-blocking pipe, {@code [read end, write end]}, grown to {@link #PIPE_SIZE} so one splice moves
+     * up to that much (the default 64 KiB costs many more calls); where the kernel refuses (EPERM over the
+     * limit for an unprivileged user) the pipe keeps its default size and splices simply move less each.
+     */
     static int[] pipe(LoopScratch s) throws IOException {
         Sys.pipe2(s.word, C.O_NONBLOCK | C.O_CLOEXEC);
-        return new int[] {s.word.get(JAVA_INT, 0), s.word.get(JAVA_INT, 4)};
+        int[] p = {s.word.get(JAVA_INT, 0), s.word.get(JAVA_INT, 4)};
+        try {
+            Sys.fcntl(p[1], F_SETPIPE_SZ, PIPE_SIZE);
+        } catch (IOException refused) {
+            // default capacity: correct, only slower
+        }
+        return p;
     }
 
     /** One queued {@code spliceTo} of a source channel. */
@@ -70,8 +83,15 @@ final class Splice {
 
         abstract Step step();
 
-        /** The source was closed or reached its end with this still queued; releases what it holds. */
+        /**
+         * Ends this splice without (more) stepping: fails it with {@code cause}, or succeeds it if {@code null};
+         * releases what it holds.
+         */
         abstract void abandon(Throwable cause);
+
+        final void end(Throwable cause) {
+            if (cause == null) promise.trySuccess(); else promise.tryFailure(cause);
+        }
 
         /** splice(2) from the source socket into {@code pipeOut}: bytes moved, 0 at end of stream, -1 for EAGAIN. */
         final long fromSocket(int pipeOut) throws IOException {
@@ -157,7 +177,7 @@ final class Splice {
         }
 
         @Override
-        void abandon(Throwable cause) { promise.tryFailure(cause); }
+        void abandon(Throwable cause) { end(cause); }
     }
 
     /** Splices into a file (or any descriptor) at an offset, through a pipe of its own. */
@@ -229,7 +249,7 @@ final class Splice {
 
         @Override
         void abandon(Throwable cause) {
-            promise.tryFailure(cause);
+            end(cause);
             closePipe();
         }
     }

@@ -245,6 +245,23 @@ class Socket2SpliceTest {
         }
     }
 
+    /** Scripting tools and DI containers call methods reflectively: the inherited public ones must be reachable. */
+    @Test
+    void inheritedPublicMethodsWorkThroughReflection() throws Exception {
+        Socket2SocketChannel a = (Socket2SocketChannel) new Bootstrap().group(LOOP).channel(Socket2SocketChannel.class)
+            .handler(new ChannelInboundHandlerAdapter()).register().sync().channel();
+        try {
+            Object ref = Socket2SocketChannel.class.getMethod("socket").invoke(a);
+            assertEquals(a.fd().intValue(), ((dev.socket2j.SockRef) ref).rawFd());
+            Object f = Socket2SocketChannel.class.getMethod("spliceTo", FileDescriptor.class, long.class, int.class)
+                .invoke(a, new FileDescriptor(1), 0L, 0);
+            assertTrue(((ChannelFuture) f).await(10, TimeUnit.SECONDS));
+            assertTrue(((ChannelFuture) f).isSuccess(), "a splice of 0 bytes is done at once");
+        } finally {
+            a.close().sync();
+        }
+    }
+
     @Test
     void refusesBadArgumentsBeforeAnySyscall() throws Exception {
         Socket2SocketChannel a = (Socket2SocketChannel) new Bootstrap().group(LOOP).channel(Socket2SocketChannel.class)
@@ -261,6 +278,9 @@ class Socket2SpliceTest {
             nio.unsafe().closeForcibly();
             assertThrows(IllegalArgumentException.class, () -> a.spliceTo(new FileDescriptor(1), -1, 10));
             assertThrows(IllegalStateException.class, () -> unregistered.spliceTo(a, 10), "not registered");
+            ChannelFuture unconnected = a.spliceTo(new FileDescriptor(1), 0, 10);
+            assertTrue(unconnected.await(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.nio.channels.NotYetConnectedException.class, unconnected.cause());
             a.close().sync();
             ChannelFuture closed = a.spliceTo(new FileDescriptor(1), 0, 10);
             assertTrue(closed.await(10, TimeUnit.SECONDS));

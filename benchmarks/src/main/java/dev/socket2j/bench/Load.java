@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Usage: {@code Load <transport> <warmupSeconds> <measureSeconds> [scenario...]}
  */
 public final class Load {
-    static final List<String> SCENARIOS = List.of("pingpong", "echo1", "echo50", "echo500", "bulk", "udp64",
-        "udp1200", "udp64batched", "udp1200gso");
+    static final List<String> SCENARIOS = List.of("pingpong", "echo1", "echo50", "echo500", "bulk", "proxy",
+        "proxysplice", "udp64", "udp1200", "udp64batched", "udp1200gso");
     static final int MSG = 64;
     static final int WINDOW = 16;   // messages in flight per connection in the pipelined echo
 
@@ -60,6 +60,8 @@ public final class Load {
                     case "echo50" -> l.echo(50);
                     case "echo500" -> l.echo(500);
                     case "bulk" -> l.bulk();
+                    case "proxy" -> l.proxy(false);
+                    case "proxysplice" -> l.proxy(true);
                     case "udp64" -> l.udp(64, "plain");
                     case "udp1200" -> l.udp(1200, "plain");
                     case "udp64batched" -> l.udp(64, "batched");
@@ -282,6 +284,105 @@ public final class Load {
             result("bulk", "gbit_per_s", (b1 - b0) * 8 / ((t1 - t0) / 1e9) / 1e9);
         } finally {
             shutdown(cg, sg);
+        }
+    }
+
+    // ------------------------------------------------------------------ proxy
+
+    /** Copies what one side reads to the other, pausing the reader while the other side is not writable. */
+    static final class Forward extends ChannelInboundHandlerAdapter {
+        private final Channel to;
+
+        Forward(Channel to) { this.to = to; }
+
+        @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            to.write(msg, to.voidPromise());
+            if (!to.isWritable()) {
+                to.flush();
+                if (!to.isWritable()) ctx.channel().config().setAutoRead(false);
+            }
+        }
+        @Override public void channelReadComplete(ChannelHandlerContext ctx) { to.flush(); }
+        @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) { ctx.close(); to.close(); }
+    }
+
+    /** On the upstream side: it drained, so the inbound side may read again. */
+    static final class Resume extends ChannelInboundHandlerAdapter {
+        private final Channel from;
+
+        Resume(Channel from) { this.from = from; }
+
+        @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) from.config().setAutoRead(true);
+        }
+        @Override public void channelRead(ChannelHandlerContext ctx, Object msg) { ReferenceCountUtil.release(msg); }
+    }
+
+    /** Starts an unbounded splice from {@code in} to {@code up} with the transport's own spliceTo. */
+    private void splice(Channel in, Channel up) throws Exception {
+        switch (t.name()) {
+            case "epoll" -> ((io.netty.channel.epoll.EpollSocketChannel) in)
+                .spliceTo((io.netty.channel.epoll.EpollSocketChannel) up, Integer.MAX_VALUE);
+            // looked up by name, like the transport itself: this project also builds against older libraries
+            case "socket2j" -> in.getClass().getMethod("spliceTo", Channel.class, int.class)
+                .invoke(in, up, Integer.MAX_VALUE);
+            default -> throw new IllegalStateException("no splice in " + t.name());
+        }
+    }
+
+    /**
+     * Bulk through a proxy on a loop of its own: client → proxy → sink, 1 MiB writes, Gbit/s at the sink. The
+     * proxy copies through its pipeline (ByteBufs, as a Netty proxy does) or, with {@code spliced}, moves the
+     * bytes with {@code splice(2)} (the transports that have {@code spliceTo}: socket2j and epoll).
+     */
+    void proxy(boolean spliced) throws Exception {
+        String name = spliced ? "proxysplice" : "proxy";
+        if (spliced && !t.name().equals("socket2j") && !t.name().equals("epoll")) {
+            System.out.println("SKIPPED " + name + " " + t.name() + " has no spliceTo");
+            return;
+        }
+        EventLoopGroup sg = t.group(1, "srv"), pg = t.group(1, "proxy"), cg = t.group(1, "cli");
+        try {
+            Sink sink = new Sink();
+            Channel backend = server(sg, sink);
+            WriteBufferWaterMark marks = new WriteBufferWaterMark(1 << 20, 4 << 20);
+            Channel proxy = new ServerBootstrap().group(pg).channel(t.server())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override protected void initChannel(Channel in) {
+                        new Bootstrap().group(in.eventLoop()).channel(t.socket())
+                            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+                            .handler(new Resume(in)).connect(backend.localAddress())
+                            .addListener((io.netty.channel.ChannelFuture f) -> {
+                                if (!f.isSuccess()) {
+                                    in.close();
+                                    return;
+                                }
+                                if (spliced) splice(in, f.channel()); else in.pipeline().addLast(new Forward(f.channel()));
+                                in.config().setAutoRead(true);
+                            });
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            AtomicBoolean running = new AtomicBoolean(true);
+            ByteBuf mib = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1 << 20).writeZero(1 << 20));
+            Channel c = client(cg, new ChannelInboundHandlerAdapter() {
+                void push(ChannelHandlerContext ctx) {
+                    while (running.get() && ctx.channel().isWritable()) ctx.write(mib.duplicate(), ctx.voidPromise());
+                    ctx.flush();
+                }
+                @Override public void channelActive(ChannelHandlerContext ctx) { push(ctx); }
+                @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) { push(ctx); }
+                @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) { ctx.close(); }
+            }).connect(proxy.localAddress()).sync().channel();
+            Thread.sleep((long) (warm * 1000));
+            long b0 = sink.bytes.sum(), t0 = System.nanoTime();
+            Thread.sleep((long) (measure * 1000));
+            long b1 = sink.bytes.sum(), t1 = System.nanoTime();
+            running.set(false);
+            c.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+            result(name, "gbit_per_s", (b1 - b0) * 8 / ((t1 - t0) / 1e9) / 1e9);
+        } finally {
+            shutdown(cg, pg, sg);
         }
     }
 

@@ -89,6 +89,8 @@ public final class Runner {
             res.row("echo" + c + ".mb", tcp, "pipelined echo, " + c + " conn", "MB/s", true, false);
         }
         res.row("bulk", tcp, "bulk 1 MiB writes", "Gbit/s", true, true);
+        res.row("proxy", tcp, "bulk through a proxy, copied (ByteBufs)", "Gbit/s", true, true);
+        res.row("proxy.splice", tcp, "bulk through a proxy, spliceTo", "Gbit/s", true, true);
         res.row("http", http, "hello world", "req/s", true, true);
         res.row("http.pipe", http, "hello world, 16 pipelined", "req/s", true, true);
         res.row("udp64", udp, "64 B datagrams, plain", "dgrams/s", true, true);
@@ -100,6 +102,8 @@ public final class Runner {
         res.row("alloc.echo.server", al, "echo server loop, 50 conn", "B/msg", false, false);
         res.row("alloc.echo.client", al, "echo client loop, 50 conn", "B/msg", false, false);
         res.row("alloc.udp", al, "UDP receive loop, 64 B", "B/dgram", false, false);
+        res.notes.add("Proxy rows: client → proxy (its own loop) → sink, 1 MiB writes; the splice row is socket2j's and "
+            + "Netty epoll's spliceTo (splice(2) through a pipe, the bytes never enter the JVM); NIO and io_uring have none.");
         res.notes.add("UDP batched and GSO rows: socket2j and Netty epoll only (MAX_DATAGRAM_PAYLOAD_SIZE for recvmmsg, "
             + "SegmentedDatagramPacket for GSO); Netty's NIO and io_uring datagram channels have neither.");
     }
@@ -160,6 +164,8 @@ public final class Runner {
                 case "echo_c50/server_alloc_b_per_msg" -> "alloc.echo.server";
                 case "echo_c50/client_alloc_b_per_msg" -> "alloc.echo.client";
                 case "bulk/gbit_per_s" -> "bulk";
+                case "proxy/gbit_per_s" -> "proxy";
+                case "proxysplice/gbit_per_s" -> "proxy.splice";
                 case "udp64/dgrams_per_s" -> "udp64";
                 case "udp1200/dgrams_per_s" -> "udp1200";
                 case "udp64/rx_alloc_b_per_dgram" -> "alloc.udp";
