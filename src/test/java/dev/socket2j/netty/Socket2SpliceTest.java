@@ -161,6 +161,47 @@ class Socket2SpliceTest {
         }
     }
 
+    /** From a Unix-domain connection into a TCP one: splice(2) takes any pair of stream sockets. */
+    @Test
+    void domainSocketSplicesIntoTcp() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        CompletableFuture<Void> eof = new CompletableFuture<>();
+        Channel backend = collector(sink, eof);
+        CompletableFuture<ChannelFuture> spliced = new CompletableFuture<>();
+        io.netty.channel.unix.DomainSocketAddress at =
+            dev.socket2j.netty.testsuite.Socket2DatagramTestPermutation.newDomainSocketAddress();
+        Channel proxy = new ServerBootstrap().group(LOOP).channel(Socket2ServerDomainSocketChannel.class)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childHandler(new ChannelInitializer<Socket2DomainSocketChannel>() {
+                @Override protected void initChannel(Socket2DomainSocketChannel in) {
+                    new Bootstrap().group(in.eventLoop()).channel(Socket2SocketChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter()).connect(backend.localAddress())
+                        .addListener((ChannelFuture f) -> {
+                            ChannelFuture done = in.spliceTo(f.channel(), Integer.MAX_VALUE);
+                            done.addListener(d -> ((Socket2SocketChannel) f.channel()).shutdownOutput());
+                            spliced.complete(done);
+                        });
+                }
+            }).bind(at).sync().channel();
+        try {
+            byte[] data = new byte[1 << 20];
+            new Random(11).nextBytes(data);
+            Socket2DomainSocketChannel c = (Socket2DomainSocketChannel) new Bootstrap().group(PEERS)
+                .channel(Socket2DomainSocketChannel.class).handler(new ChannelInboundHandlerAdapter())
+                .connect(at).sync().channel();
+            c.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
+            c.shutdownOutput().sync();
+            ChannelFuture done = spliced.get(30, TimeUnit.SECONDS);
+            assertTrue(done.await(30, TimeUnit.SECONDS) && done.isSuccess(), () -> "splice: " + done.cause());
+            eof.get(30, TimeUnit.SECONDS);
+            assertEquals(crc(data), crc(received(sink)));
+            c.close().sync();
+        } finally {
+            proxy.close().sync();
+            backend.close().sync();
+        }
+    }
+
     /** A splice of N bytes moves exactly N; what follows is read into the pipeline as usual. */
     @Test
     void finiteSpliceMovesItsBytesAndTheRestIsReadNormally() throws Exception {
