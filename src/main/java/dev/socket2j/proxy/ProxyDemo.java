@@ -50,7 +50,7 @@ final class ProxyDemo {
         List<OptionSetting> upstreamOpts = given.upstreamOpts().isEmpty() ? usable(DEMO_UPSTREAM, notes) : given.upstreamOpts();
         ProxyTransport t = given.transport();
         out.printf("socket2j-proxy demo: transport %s, %d event loop(s), %d connections, %.1f s of traffic%n",
-            t.name(), given.threads(), given.connections(), given.seconds());
+            t.name() + (given.splice() ? " with splice(2)" : ""), given.threads(), given.connections(), given.seconds());
         for (String n : notes) out.println("  note: " + n);
 
         EventLoopGroup backendGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("backend", true),

@@ -62,7 +62,8 @@ public final class ProxyMain {
         StatusLine status = new StatusLine(err, config.status());
         Forwarder server = Forwarder.start(config, status::report);
         out.println("socket2j-proxy: " + (config.udp() ? "udp " : "") + hostPort(server.localAddress()) + " -> "
-            + hostPort(config.upstream()) + " on " + config.transport().name() + ", " + config.threads()
+            + hostPort(config.upstream()) + " on " + config.transport().name()
+            + (config.splice() ? " with splice(2)" : "") + ", " + config.threads()
             + " event loop(s)" + (config.udp() && config.threads() == 1 ? "" : " with SO_REUSEPORT")
             + (config.udp() ? ", idle timeout " + config.idleTimeout().toMillis() + " ms, at most "
                 + config.maxSessions() + " sessions" : "")
