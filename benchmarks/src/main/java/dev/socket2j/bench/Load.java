@@ -260,31 +260,36 @@ public final class Load {
         EventLoopGroup sg = t.group(1, "srv"), cg = t.group(1, "cli");
         try {
             Sink sink = new Sink();
-            Channel srv = new ServerBootstrap().group(sg).channel(t.server())
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override protected void initChannel(Channel ch) { ch.pipeline().addLast(sink); }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            AtomicBoolean running = new AtomicBoolean(true);
-            ByteBuf mib = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1 << 20).writeZero(1 << 20));
-            Channel c = client(cg, new ChannelInboundHandlerAdapter() {
-                void push(ChannelHandlerContext ctx) {
-                    while (running.get() && ctx.channel().isWritable()) ctx.write(mib.duplicate(), ctx.voidPromise());
-                    ctx.flush();
-                }
-                @Override public void channelActive(ChannelHandlerContext ctx) { push(ctx); }
-                @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) { push(ctx); }
-                @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) { ctx.close(); }
-            }).connect(srv.localAddress()).sync().channel();
-            Thread.sleep((long) (warm * 1000));
-            long b0 = sink.bytes.sum(), t0 = System.nanoTime();
-            Thread.sleep((long) (measure * 1000));
-            long b1 = sink.bytes.sum(), t1 = System.nanoTime();
-            running.set(false);
-            c.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
-            result("bulk", "gbit_per_s", (b1 - b0) * 8 / ((t1 - t0) / 1e9) / 1e9);
+            Channel srv = server(sg, sink);
+            pushMiB("bulk", cg, srv.localAddress(), sink);
         } finally {
             shutdown(cg, sg);
         }
+    }
+
+    /**
+     * Connects to {@code to} from {@code cg} and writes 1 MiB buffers while the channel is writable; after the
+     * warm-up, reports the Gbit/s that reach {@code sink} during the measurement.
+     */
+    private void pushMiB(String scenario, EventLoopGroup cg, java.net.SocketAddress to, Sink sink) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        ByteBuf mib = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1 << 20).writeZero(1 << 20));
+        Channel c = client(cg, new ChannelInboundHandlerAdapter() {
+            void push(ChannelHandlerContext ctx) {
+                while (running.get() && ctx.channel().isWritable()) ctx.write(mib.duplicate(), ctx.voidPromise());
+                ctx.flush();
+            }
+            @Override public void channelActive(ChannelHandlerContext ctx) { push(ctx); }
+            @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) { push(ctx); }
+            @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) { ctx.close(); }
+        }).connect(to).sync().channel();
+        Thread.sleep((long) (warm * 1000));
+        long b0 = sink.bytes.sum(), t0 = System.nanoTime();
+        Thread.sleep((long) (measure * 1000));
+        long b1 = sink.bytes.sum(), t1 = System.nanoTime();
+        running.set(false);
+        c.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        result(scenario, "gbit_per_s", (b1 - b0) * 8 / ((t1 - t0) / 1e9) / 1e9);
     }
 
     // ------------------------------------------------------------------ proxy
@@ -363,24 +368,7 @@ public final class Load {
                             });
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            AtomicBoolean running = new AtomicBoolean(true);
-            ByteBuf mib = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1 << 20).writeZero(1 << 20));
-            Channel c = client(cg, new ChannelInboundHandlerAdapter() {
-                void push(ChannelHandlerContext ctx) {
-                    while (running.get() && ctx.channel().isWritable()) ctx.write(mib.duplicate(), ctx.voidPromise());
-                    ctx.flush();
-                }
-                @Override public void channelActive(ChannelHandlerContext ctx) { push(ctx); }
-                @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) { push(ctx); }
-                @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) { ctx.close(); }
-            }).connect(proxy.localAddress()).sync().channel();
-            Thread.sleep((long) (warm * 1000));
-            long b0 = sink.bytes.sum(), t0 = System.nanoTime();
-            Thread.sleep((long) (measure * 1000));
-            long b1 = sink.bytes.sum(), t1 = System.nanoTime();
-            running.set(false);
-            c.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
-            result(name, "gbit_per_s", (b1 - b0) * 8 / ((t1 - t0) / 1e9) / 1e9);
+            pushMiB(name, cg, proxy.localAddress(), sink);
         } finally {
             shutdown(cg, pg, sg);
         }
