@@ -100,6 +100,8 @@ public final class C {
     public static final long SENDFILE_MAX = 0x7ffff000L;
     /** splice(2) flags: move pages rather than copy where the kernel can; never block on the pipe. */
     public static final int SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2;
+    /** fcntl(2) command that sets a pipe's capacity (Linux 2.6.35). */
+    public static final int F_SETPIPE_SZ = 1031;
 
     // -- epoll, eventfd, timerfd
     public static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10,

@@ -115,10 +115,22 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
 
     // ---------------------------------------------------------------- write
 
-    /** The payload and destination of an outbound message. */
-    abstract ByteBuf contentOf(Object msg);
+    /** The payload of an outbound message ({@link #filterOutboundMessage} let only these kinds through). */
+    static ByteBuf contentOf(Object msg) {
+        return msg instanceof ByteBuf b ? b : (ByteBuf) ((AddressedEnvelope<?, ?>) msg).content();
+    }
 
-    abstract SocketAddress recipientOf(Object msg);
+    /**
+     * The destination to pass to the kernel: {@code null} when the socket is connected and the message goes to the
+     * connected peer (or names none).
+     *
+     * @throws java.nio.channels.NotYetConnectedException for a message without a recipient on an unconnected socket
+     */
+    SocketAddress recipientOf(Object msg) {
+        SocketAddress to = msg instanceof AddressedEnvelope<?, ?> e ? e.recipient() : null;
+        if (to == null && !connected) throw new java.nio.channels.NotYetConnectedException();
+        return connected && to != null && to.equals(remote) ? null : to;
+    }
 
     private void takePendingError() {
         try {
@@ -405,9 +417,4 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
 
     @Override
     protected AbstractSocket2Unsafe newUnsafe() { return new DatagramUnsafe(); }
-
-    /** A message's destination as a kernel address, or {@code null} for an envelope without one. */
-    static SocketAddress envelopeRecipient(Object msg) {
-        return msg instanceof AddressedEnvelope<?, ?> e ? e.recipient() : null;
-    }
 }

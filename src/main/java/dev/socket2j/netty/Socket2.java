@@ -3,10 +3,6 @@ package dev.socket2j.netty;
 import dev.socket2j.internal.Epoll;
 import dev.socket2j.internal.Sys;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /**
  * Whether the socket2j transport can run here, in the shape of Netty's {@code Epoll} and {@code IoUring} classes,
  * so a bootstrap can choose: {@code Socket2.isAvailable() ? Socket2IoHandler.newFactory() : NioIoHandler.newFactory()}.
@@ -56,19 +52,11 @@ public final class Socket2 {
      * Whether clients may send data in the SYN ({@code net.ipv4.tcp_fastopen} has bit 1 set, the kernel's default),
      * so {@code ChannelOption.TCP_FASTOPEN_CONNECT} has an effect. Read from {@code /proc} on each call.
      */
-    public static boolean isTcpFastOpenClientSideAvailable() { return (tcpFastOpenSysctl() & 1) != 0; }
+    public static boolean isTcpFastOpenClientSideAvailable() { return (Sockets.readFastOpenMode() & 1) != 0; }
 
     /**
      * Whether listeners may accept data in the SYN ({@code net.ipv4.tcp_fastopen} has bit 2 set), so a server's
      * {@code ChannelOption.TCP_FASTOPEN} queue length has an effect. Read from {@code /proc} on each call.
      */
-    public static boolean isTcpFastOpenServerSideAvailable() { return (tcpFastOpenSysctl() & 2) != 0; }
-
-    private static int tcpFastOpenSysctl() {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
-        } catch (IOException | NumberFormatException | SecurityException e) {
-            return 0;   // unreadable (no /proc in a sandbox): report what cannot be shown to work as unavailable
-        }
-    }
+    public static boolean isTcpFastOpenServerSideAvailable() { return (Sockets.readFastOpenMode() & 2) != 0; }
 }

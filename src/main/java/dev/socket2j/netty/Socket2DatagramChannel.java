@@ -196,18 +196,6 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
     }
 
     @Override
-    ByteBuf contentOf(Object msg) {
-        return msg instanceof ByteBuf b ? b : (ByteBuf) ((AddressedEnvelope<?, ?>) msg).content();
-    }
-
-    @Override
-    SocketAddress recipientOf(Object msg) {
-        SocketAddress to = envelopeRecipient(msg);
-        if (to == null && !connected) throw new java.nio.channels.NotYetConnectedException();
-        return connected && to != null && to.equals(remote) ? null : to;
-    }
-
-    @Override
     List<ControlMessage> controlOf(Object msg, SocketAddress recipient) {
         if (msg instanceof SegmentedDatagramPacket p) return List.of(new ControlMessage.UdpSegment(p.segmentSize()));
         if (!(msg instanceof Socket2DatagramPacket p)) return List.of();

@@ -73,18 +73,6 @@ public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramC
     }
 
     @Override
-    ByteBuf contentOf(Object msg) {
-        return msg instanceof ByteBuf b ? b : (ByteBuf) ((AddressedEnvelope<?, ?>) msg).content();
-    }
-
-    @Override
-    SocketAddress recipientOf(Object msg) {
-        SocketAddress to = envelopeRecipient(msg);
-        if (to == null && !connected) throw new java.nio.channels.NotYetConnectedException();
-        return connected && to != null && to.equals(remote) ? null : to;
-    }
-
-    @Override
     protected void doClose() throws Exception {
         DomainSocketAddress l = (DomainSocketAddress) local;
         try {

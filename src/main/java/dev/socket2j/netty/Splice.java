@@ -34,7 +34,6 @@ final class Splice {
     static final int PIPE_SIZE = 1 << 20;
     /** Bytes asked of one splice into a pipe: what a pipe of {@link #PIPE_SIZE} holds. */
     static final int CHUNK = PIPE_SIZE;
-    private static final int F_SETPIPE_SZ = 1031;
 
     /** What one step of a queued splice did. */
     enum Step {
@@ -57,7 +56,7 @@ final class Splice {
         Sys.pipe2(s.word, C.O_NONBLOCK | C.O_CLOEXEC);
         int[] p = {s.word.get(JAVA_INT, 0), s.word.get(JAVA_INT, 4)};
         try {
-            Sys.fcntl(p[1], F_SETPIPE_SZ, PIPE_SIZE);
+            Sys.fcntl(p[1], C.F_SETPIPE_SZ, PIPE_SIZE);
         } catch (IOException refused) {
             // default capacity: correct, only slower
         }
