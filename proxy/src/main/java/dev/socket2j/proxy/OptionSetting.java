@@ -4,6 +4,7 @@ import dev.socket2j.BaseSocket;
 import dev.socket2j.SockOpt;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 
 /**
  * One {@code name=value} from the command line, resolved against the option table and parsed by the
@@ -34,7 +35,31 @@ record OptionSetting(SockOpt<?> opt, Object value, String text) {
                 + " (" + opt.codec().type().getSimpleName() + "): " + e.getMessage());
         }
         if (value == null) throw new UsageException(flag + ": bad value '" + text + "' for " + SockOptNames.nameOf(opt));
+        String refused = encodeRefusal(opt, value);
+        if (refused != null) {
+            throw new UsageException(flag + ": bad value '" + text + "' for " + SockOptNames.nameOf(opt) + ": " + refused);
+        }
         return new OptionSetting(opt, value, text);
+    }
+
+    /**
+     * Runs the codec's encoder on {@code value} into scratch memory: the checks {@code setsockopt} would make in
+     * Java (a name longer than the kernel's buffer, a duration out of the option's range) run now, before any
+     * socket exists. Returns the encoder's complaint, or {@code null}.
+     */
+    private static String encodeRefusal(SockOpt<?> opt, Object value) {
+        try (Arena arena = Arena.ofConfined()) {
+            encode(opt, value, arena);
+            return null;
+        } catch (IllegalArgumentException | ClassCastException e) {
+            return e.getMessage();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void encode(SockOpt<T> opt, Object value, Arena arena) {
+        T v = (T) value;
+        opt.codec().encode(v, arena.allocate(Math.max(1, opt.codec().encodedSize(v)), 8));
     }
 
     /** Writes the option on {@code socket}; the kernel's refusal comes back with the errno. */

@@ -45,6 +45,8 @@ final class ProxyDemo {
     private ProxyDemo() {}
 
     static int run(ProxyConfig given, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        // Options the user gave are tried at start as in a proxy run: a refusal stops the demo before any traffic.
+        Forwarder.probeUpstreamOptions(given.upstreamOpts(), new InetSocketAddress("127.0.0.1", 1), false);
         List<String> notes = new ArrayList<>();
         List<OptionSetting> listenOpts = given.listenOpts().isEmpty() ? usable(DEMO_LISTEN, notes) : given.listenOpts();
         List<OptionSetting> upstreamOpts = given.upstreamOpts().isEmpty() ? usable(DEMO_UPSTREAM, notes) : given.upstreamOpts();

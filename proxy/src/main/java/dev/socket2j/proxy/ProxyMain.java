@@ -26,24 +26,33 @@ public final class ProxyMain {
         try {
             config = ProxyConfig.parse(args);
         } catch (UsageException e) {
-            err.println("socket2j-proxy: " + e.getMessage());
-            err.println("run 'socket2j-proxy --help' for usage");
+            err.println("socket2j-proxy: " + oneLine(e.getMessage()) + " (see --help)");
             return 2;
         }
         try {
             return switch (config.mode()) {
-                case "help" -> { out.println(ProxyConfig.USAGE); yield 0; }
+                case "help" -> { out.println(ProxyCommand.usage()); yield 0; }
                 case "list-options" -> { listOptions(out); yield 0; }
                 case "demo" -> ProxyDemo.run(config, out, err);
                 default -> serve(config, out, err);
             };
         } catch (IOException e) {
-            err.println("socket2j-proxy: " + e.getMessage());
+            err.println("socket2j-proxy: " + oneLine(e.getMessage()));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        } catch (RuntimeException e) {
+            // A refusal that is not an IOException (a ChannelException from Netty, an option a transport cannot
+            // reach): still one line, never a stack trace.
+            err.println("socket2j-proxy: " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString()));
+            return 1;
         }
+    }
+
+    /** The message on one line: a user sees one line per mistake. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     private static void listOptions(PrintStream out) {

@@ -88,6 +88,9 @@ final class ProxyServer implements Forwarder {
             ChannelFuture reg = b.register().await();
             if (!reg.isSuccess()) throw asIo("listen on " + at, reg.cause());
             listeners.add(reg.channel());
+            // Behind ServerBootstrap's acceptor, which the registration queued on the loop before this task: the
+            // acceptor pauses accepting for a second on an accept error, then passes the error on to this handler.
+            reg.channel().eventLoop().submit(() -> reg.channel().pipeline().addLast(new ListenerErrors(report))).await();
             apply(config.listenOpts(), reg.channel(), "listening socket");
             ChannelFuture f = reg.channel().bind(at).await();
             if (!f.isSuccess()) throw asIo("listen on " + at, f.cause());
@@ -106,13 +109,46 @@ final class ProxyServer implements Forwarder {
     /** Applies options through a borrowed reference to the channel's socket; names the option that failed. */
     static void apply(List<OptionSetting> opts, Channel ch, String side) throws IOException {
         if (opts.isEmpty()) return;
-        SockRef ref = ProxyTransport.sockRef(ch);
+        SockRef ref;
+        try {
+            ref = ProxyTransport.sockRef(ch);
+        } catch (RuntimeException e) {
+            throw new IOException(side + ": " + e.getMessage(), e);
+        }
         for (OptionSetting o : opts) {
             try {
                 o.applyTo(ref);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 throw new IOException(side + ": cannot set " + o + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Ends an accept error's trip through a listener's pipeline: without it, {@code accept4(2) EMFILE} reaches
+     * Netty's tail-of-pipeline warning, whose logging may itself need descriptors (time-zone data) and fail. One
+     * line per {@link #QUIET_NANOS} at most, with the count of errors since the last line.
+     */
+    static final class ListenerErrors extends ChannelInboundHandlerAdapter {
+        static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
+        private final Consumer<String> report;
+        private long lastReport = System.nanoTime() - QUIET_NANOS;
+        private long suppressed;
+
+        ListenerErrors(Consumer<String> report) { this.report = report; }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            long now = System.nanoTime();
+            if (now - lastReport < QUIET_NANOS) {
+                suppressed++;
+                return;
+            }
+            String more = suppressed == 0 ? "" : " (and " + suppressed + " more since the last report)";
+            report.accept("listener " + ctx.channel().localAddress() + ": " + Connection.message(cause) + more
+                + "; accepting pauses for a second");
+            lastReport = now;
+            suppressed = 0;
         }
     }
 

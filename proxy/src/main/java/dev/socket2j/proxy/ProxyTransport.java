@@ -23,7 +23,6 @@ import dev.socket2j.netty.Socket2SocketChannel;
 import java.lang.reflect.Method;
 import java.net.StandardSocketOptions;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -53,13 +52,6 @@ record ProxyTransport(String name, Supplier<IoHandlerFactory> factory, Class<? e
     static List<ProxyTransport> available() { return List.of(SOCKET2J, NIO); }
 
     static ProxyTransport defaultTransport() { return available().getFirst(); }
-
-    static ProxyTransport byName(String name) throws UsageException {
-        String n = name.toLowerCase(Locale.ROOT);
-        for (ProxyTransport t : available()) if (t.name.equals(n)) return t;
-        throw new UsageException("--transport: unknown transport '" + name + "' (have: "
-            + String.join(", ", available().stream().map(ProxyTransport::name).toList()) + ")");
-    }
 
     /**
      * A borrowed reference to the channel's socket, for reading and writing any option of the table.
