@@ -100,6 +100,13 @@ final class ProxyServer implements Forwarder {
         bound = (InetSocketAddress) listeners.getFirst().localAddress();
     }
 
+    /** The innermost cause: Netty wraps a socket(2) refusal (EMFILE) in a ChannelException of a reflective call. */
+    static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return c;
+    }
+
     private static IOException asIo(String what, Throwable cause) {
         Throwable c = cause;
         while (c.getCause() != null && !(c instanceof IOException) && c.getCause() != c) c = c.getCause();
@@ -196,7 +203,7 @@ final class ProxyServer implements Forwarder {
             Channel up = reg.channel();
             conn.upstream(up);
             if (reg.cause() != null) {
-                conn.error("upstream socket", reg.cause());
+                conn.error("upstream socket", rootCause(reg.cause()));   // the errno, not "Unable to create Channel"
                 in.close();
                 return;
             }
