@@ -114,7 +114,6 @@ final class ProxyCommand {
     static CommandLine parser(ProxyCommand command) {
         CommandLine cl = new CommandLine(command);
         cl.setOverwrittenOptionsAllowed(true);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }
 
