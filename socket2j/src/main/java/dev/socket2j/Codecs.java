@@ -6,9 +6,11 @@ import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -53,6 +55,10 @@ public final class Codecs {
     private static final int LINGER_SIZE = (int) Layouts.LINGER.byteSize(), TIMEVAL_SIZE = (int) Layouts.TIMEVAL.byteSize(),
         MREQN_SIZE = (int) Layouts.IP_MREQN.byteSize(), MREQS_SIZE = (int) Layouts.IP_MREQ_SOURCE.byteSize(),
         MREQ6_SIZE = (int) Layouts.IPV6_MREQ.byteSize(), FPROG_SIZE = (int) Layouts.SOCK_FPROG.byteSize();
+    private static final long GSR_INTERFACE = Layouts.off(Layouts.GROUP_SOURCE_REQ, "gsr_interface"),
+        GSR_GROUP = Layouts.off(Layouts.GROUP_SOURCE_REQ, "gsr_group"),
+        GSR_SOURCE = Layouts.off(Layouts.GROUP_SOURCE_REQ, "gsr_source");
+    private static final int GSR_SIZE = (int) Layouts.GROUP_SOURCE_REQ.byteSize();
 
     /** A C {@code int} read as {@code value != 0}, written as 0/1. */
     public static final Codec<Boolean> BOOL = new Codec<>() {
@@ -168,7 +174,7 @@ public final class Codecs {
                 return 4;
             }
             @Override public Duration decode(MemorySegment buf, int len) { return Duration.ofSeconds(readInt(buf, len)); }
-            @Override public Duration parse(String text) { return parseDuration(text); }
+            @Override public Duration parse(String text) { return valid(this, parseDuration(text)); }
             @Override public String format(Duration d) { return formatDuration(d); }
             @Override public String toString() { return "seconds[" + minSeconds + ".." + maxSeconds + "]"; }
         };
@@ -192,7 +198,7 @@ public final class Codecs {
             return buf.get(JAVA_INT, L_ONOFF) == 0 ? Optional.empty()
                 : Optional.of(Duration.ofSeconds(buf.get(JAVA_INT, L_LINGER)));
         }
-        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public Optional<Duration> parse(String text) { return valid(this, parseOptional(text, Codecs::parseDuration)); }
         @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
     };
 
@@ -228,7 +234,7 @@ public final class Codecs {
             long sec = buf.get(JAVA_LONG, TV_SEC), usec = buf.get(JAVA_LONG, TV_USEC);
             return sec == 0 && usec == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(sec, usec * 1000));
         }
-        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public Optional<Duration> parse(String text) { return valid(this, parseOptional(text, Codecs::parseDuration)); }
         @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
     };
 
@@ -256,7 +262,7 @@ public final class Codecs {
             long ms = Integer.toUnsignedLong(readInt(buf, len));
             return ms == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
         }
-        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public Optional<Duration> parse(String text) { return valid(this, parseOptional(text, Codecs::parseDuration)); }
         @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
     };
 
@@ -288,7 +294,7 @@ public final class Codecs {
                 MemorySegment.copy(buf, JAVA_BYTE, 0, b, 0, n);
                 return new String(b, StandardCharsets.US_ASCII);
             }
-            @Override public String parse(String text) { return text.trim(); }
+            @Override public String parse(String text) { return valid(this, text.trim()); }
             @Override public String toString() { return "name[" + (bufSize - 1) + "]"; }
         };
     }
@@ -383,6 +389,22 @@ public final class Codecs {
         return new Membership.V6(a6, p.length > 1 ? Math.toIntExact(parseLong(p[1])) : 0);
     });
 
+    /** {@code struct group_source_req}: the interface index, then group and source as {@code sockaddr_storage}. */
+    public static final Codec<GroupSource> GROUP_SOURCE_REQ = writeOnly(GroupSource.class, GSR_SIZE, (v, buf) -> {
+        buf.asSlice(0, GSR_SIZE).fill((byte) 0);
+        buf.set(JAVA_INT, GSR_INTERFACE, v.ifindex());
+        v.group().copyTo(buf.asSlice(GSR_GROUP, Layouts.SOCKADDR_STORAGE_SIZE));
+        v.source().copyTo(buf.asSlice(GSR_SOURCE, Layouts.SOCKADDR_STORAGE_SIZE));
+        return GSR_SIZE;
+    }, text -> {
+        // "group,source[,ifindex]"
+        String[] p = split(text, 3);
+        if (p.length < 2) throw new IllegalArgumentException("expected group,source[,ifindex]: " + text);
+        int ifindex = p.length > 2 ? Math.toIntExact(parseLong(p[2])) : 0;
+        return new GroupSource(ifindex, SockAddr.of(new InetSocketAddress(parseInet(p[0]), 0)),
+            SockAddr.of(new InetSocketAddress(parseInet(p[1]), 0)));
+    });
+
     /** The maximum length of a classic BPF program ({@code BPF_MAXINSNS}). */
     public static final int BPF_MAXINSNS = 4096;
 
@@ -416,12 +438,13 @@ public final class Codecs {
         }
         @Override public SockFilter[] parse(String text) {
             // "code,jt,jf,k;code,jt,jf,k;..." as tcpdump -ddd prints the numbers
-            return Arrays.stream(text.trim().split(";")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> {
+            SockFilter[] prog = Arrays.stream(text.trim().split(";")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> {
                 String[] p = s.split("[,\\s]+");
                 if (p.length != 4) throw new IllegalArgumentException("expected code,jt,jf,k: " + s);
                 return new SockFilter((int) parseLong(p[0]), (int) parseLong(p[1]), (int) parseLong(p[2]),
                     (int) parseLong(p[3]));
             }).toArray(SockFilter[]::new);
+            return valid(this, prog);
         }
         @Override public String format(SockFilter[] v) {
             StringBuilder sb = new StringBuilder();
@@ -461,8 +484,17 @@ public final class Codecs {
             @Override public T decode(MemorySegment buf, int len) {
                 throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be read");
             }
-            @Override public T parse(String text) { return parser.apply(text.trim()); }
+            @Override public T parse(String text) { return valid(this, parser.apply(text.trim())); }
         };
+    }
+
+    /**
+     * {@code value} after the checks {@link Codec#encode} makes (length, range, sign), so that a command line's text
+     * is refused by {@code parse} exactly where a program's value would be by {@code setOption}.
+     */
+    private static <T> T valid(Codec<T> codec, T value) {
+        codec.validate(value);
+        return value;
     }
 
     /** Reads a C int the kernel may have shortened to one byte (some IP options do). */
@@ -491,7 +523,13 @@ public final class Codecs {
     /** {@code "30s"}, {@code "250ms"}, {@code "1.5s"}, {@code "2m"}, {@code "PT30S"}; a bare number is seconds. */
     static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt") || t.startsWith("p")) return Duration.parse(t.toUpperCase(Locale.ROOT));
+        if (t.startsWith("pt") || t.startsWith("p")) {
+            try {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("not a duration: " + text);
+            }
+        }
         int i = 0;
         while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.' || t.charAt(i) == '-')) i++;
         if (i == 0) throw new IllegalArgumentException("not a duration: " + text);
@@ -508,7 +546,11 @@ public final class Codecs {
         java.math.BigDecimal nanos = n.multiply(java.math.BigDecimal.valueOf(nanosPerUnit));
         java.math.BigDecimal[] qr = nanos.divideAndRemainder(java.math.BigDecimal.valueOf(1_000_000_000L));
         if (qr[1].stripTrailingZeros().scale() > 0) throw new IllegalArgumentException("finer than a nanosecond: " + text);
-        return Duration.ofSeconds(qr[0].longValueExact(), qr[1].longValueExact());
+        try {
+            return Duration.ofSeconds(qr[0].longValueExact(), qr[1].longValueExact());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("duration out of range: " + text);
+        }
     }
 
     /** The shortest exact form among {@code h m s ms us ns}: 30 s → {@code "30s"}, 0.25 s → {@code "250ms"}. */
