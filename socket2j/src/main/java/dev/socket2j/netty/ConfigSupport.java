@@ -147,8 +147,9 @@ final class ConfigSupport {
             if (b == null) return inherited.setOption(option, value);
             try {
                 if (!b.appliesTo(h.kind)) {
-                    throw new ChannelException(option.name() + " (" + b.target(h.kind).name() + ") does not apply to a "
-                        + h.kind + " socket");
+                    String target = b.target(h.kind).name();
+                    throw new ChannelException(option.name() + (option.name().endsWith(target) ? "" : " (" + target + ")")
+                        + " does not apply to a " + h.kind + " socket");
                 }
                 b.set(h.socket, h.kind, value);
             } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.socket2j.netty;
 
 import dev.socket2j.SockOpt;
-import dev.socket2j.SocketKind;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
