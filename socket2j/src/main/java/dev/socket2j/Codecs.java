@@ -3,6 +3,8 @@ package dev.socket2j;
 import dev.socket2j.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -332,7 +334,7 @@ public final class Codecs {
     /** {@code struct tcp_md5sig} (write-only): the peer's address, prefix length 0 (exact), the key. */
     public static final Codec<TcpMd5Sig> TCP_MD5SIG = writeOnly(TcpMd5Sig.class, 216, (v, buf) -> {
         buf.asSlice(0, 216).fill((byte) 0);
-        SockAddr.of(new java.net.InetSocketAddress(v.peer(), 0)).copyTo(buf);
+        SockAddr.of(new InetSocketAddress(v.peer(), 0)).copyTo(buf);
         byte[] key = v.key();
         buf.set(JAVA_SHORT, 130, (short) key.length);
         MemorySegment.copy(key, 0, buf, JAVA_BYTE, 136, key.length);
@@ -533,7 +535,7 @@ public final class Codecs {
         int i = 0;
         while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.' || t.charAt(i) == '-')) i++;
         if (i == 0) throw new IllegalArgumentException("not a duration: " + text);
-        java.math.BigDecimal n = new java.math.BigDecimal(t.substring(0, i));
+        BigDecimal n = new BigDecimal(t.substring(0, i));
         long nanosPerUnit = switch (t.substring(i).trim()) {
             case "ns" -> 1L;
             case "us", "µs" -> 1_000L;
@@ -543,8 +545,8 @@ public final class Codecs {
             case "h" -> 3_600_000_000_000L;
             default -> throw new IllegalArgumentException("unknown duration unit in " + text);
         };
-        java.math.BigDecimal nanos = n.multiply(java.math.BigDecimal.valueOf(nanosPerUnit));
-        java.math.BigDecimal[] qr = nanos.divideAndRemainder(java.math.BigDecimal.valueOf(1_000_000_000L));
+        BigDecimal nanos = n.multiply(BigDecimal.valueOf(nanosPerUnit));
+        BigDecimal[] qr = nanos.divideAndRemainder(BigDecimal.valueOf(1_000_000_000L));
         if (qr[1].stripTrailingZeros().scale() > 0) throw new IllegalArgumentException("finer than a nanosecond: " + text);
         try {
             return Duration.ofSeconds(qr[0].longValueExact(), qr[1].longValueExact());
@@ -562,10 +564,10 @@ public final class Codecs {
             if (s % 60 == 0) return s / 60 + "m";
             return s + "s";
         }
-        java.math.BigInteger nanos = java.math.BigInteger.valueOf(d.getSeconds()).multiply(java.math.BigInteger.valueOf(1_000_000_000L))
-            .add(java.math.BigInteger.valueOf(d.getNano()));
-        if (nanos.mod(java.math.BigInteger.valueOf(1_000_000)).signum() == 0) return nanos.divide(java.math.BigInteger.valueOf(1_000_000)) + "ms";
-        if (nanos.mod(java.math.BigInteger.valueOf(1_000)).signum() == 0) return nanos.divide(java.math.BigInteger.valueOf(1_000)) + "us";
+        BigInteger nanos = BigInteger.valueOf(d.getSeconds()).multiply(BigInteger.valueOf(1_000_000_000L))
+            .add(BigInteger.valueOf(d.getNano()));
+        if (nanos.mod(BigInteger.valueOf(1_000_000)).signum() == 0) return nanos.divide(BigInteger.valueOf(1_000_000)) + "ms";
+        if (nanos.mod(BigInteger.valueOf(1_000)).signum() == 0) return nanos.divide(BigInteger.valueOf(1_000)) + "us";
         return nanos + "ns";
     }
 
@@ -576,7 +578,9 @@ public final class Codecs {
 
     private static String[] split(String text, int max) {
         String[] p = text.trim().split("[@,\\s]+");
-        if (p.length == 0 || p.length > max) throw new IllegalArgumentException("expected at most " + max + " parts separated by @ or ,: " + text);
+        if (p.length == 0 || p.length > max) {
+            throw new IllegalArgumentException("expected at most " + max + " parts separated by @ or ,: " + text);
+        }
         return p;
     }
 

@@ -25,9 +25,12 @@ import java.util.function.Function;
  *       once the channel is closed it fails with {@link ClosedChannelException} and never reaches a reused number.</li>
  *   <li>Netty's names follow the family: on an IPv6 socket {@code IP_TOS} is {@code IPV6_TCLASS}, and a write also
  *       sets the IPv4 twin for IPv4-mapped peers ({@link SockOpt#forFamily}, {@link SockOpt#alsoWrite}).</li>
- *   <li>An option that does not apply to the channel's {@link SocketKind} ({@code TCP_NODELAY} on a UDP channel):
- *       {@code setOption} throws {@link ChannelException}; {@code getOption} returns {@code null}, as for any option
- *       the config does not know; {@code getOptions()} leaves it out.</li>
+ *   <li>An option that does not apply to the channel's {@link SocketKind}: a Linux one ({@code UDP_GRO} or any
+ *       {@link Socket2ChannelOption} on a TCP channel) makes {@code setOption} throw {@link ChannelException}; one of
+ *       Netty's transport-neutral names ({@code ChannelOption.TCP_NODELAY} on a UDP or Unix channel) is unknown to
+ *       the config, {@code setOption} returns {@code false}, as Netty's own configs do, so code written for every
+ *       transport (and Netty's testsuite) keeps working; {@code getOption} returns {@code null} for both;
+ *       {@code getOptions()} leaves both out.</li>
  *   <li>{@code getOptions()} lists the options that apply and can be read and written, with their current values;
  *       one the kernel will not read now ({@code IPV6_MTU} before connect) is left out, so that
  *       {@code config.setOptions(other.getOptions())} works.</li>
@@ -47,7 +50,7 @@ final class ConfigSupport {
         private final Channel channel;
         private final Socket socket;
         private final SocketKind kind;
-        /** Options refused before registration, first first; guarded by this. */
+        /** Options the kernel (or the codec) refused before registration, first first; guarded by this. */
         private Map<ChannelOption<?>, ChannelException> refused;
 
         OptionHost(Channel channel, Socket socket, SocketKind kind) {
@@ -131,7 +134,9 @@ final class ConfigSupport {
         /**
          * {@code setOption}: validates the value ({@link ChannelOption#validate}), then writes a local option, a
          * socket option of the table (a refusal is a {@link ChannelException} with the errno, or the codec's
-         * {@link IllegalArgumentException}), or hands it to the inherited one.
+         * {@link IllegalArgumentException}), or hands it to the inherited one. A Linux option of another kind of
+         * socket throws {@link ChannelException} (not kept as a refusal); one of Netty's transport-neutral names is
+         * unknown to this config (false, as from Netty's own configs).
          *
          * @throws ChannelException if the kernel refuses, the channel is closed, or the option does not apply
          */
@@ -145,12 +150,14 @@ final class ConfigSupport {
             }
             OptionTable.Binding<T, ?> b = OptionTable.binding(option);
             if (b == null) return inherited.setOption(option, value);
+            if (!b.appliesTo(h.kind)) {
+                // Netty's own names keep Netty's contract: a config without the option does not know it (false)
+                if (OptionTable.nettyStandard(option)) return inherited.setOption(option, value);
+                String target = b.target(h.kind).name();
+                throw new ChannelException(option.name() + (option.name().endsWith(target) ? "" : " (" + target + ")")
+                    + " does not apply to a " + h.kind + " socket");
+            }
             try {
-                if (!b.appliesTo(h.kind)) {
-                    String target = b.target(h.kind).name();
-                    throw new ChannelException(option.name() + (option.name().endsWith(target) ? "" : " (" + target + ")")
-                        + " does not apply to a " + h.kind + " socket");
-                }
                 b.set(h.socket, h.kind, value);
             } catch (IOException e) {
                 throw h.refuse(option, new ChannelException(e));

@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Function;
 
@@ -76,6 +77,8 @@ final class OptionTable {
 
     private static final Map<ChannelOption<?>, Binding<?, ?>> MAP = new IdentityHashMap<>();
     private static final List<ChannelOption<?>> OPTIONS;
+    /** Netty's transport-neutral names ({@code ChannelOption.TCP_NODELAY}, ...), as opposed to Linux-specific ones. */
+    private static final Set<ChannelOption<?>> NETTY_STANDARD = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Netty's generic options, bound on first use; weak, since a program may create such options freely. */
     private static final Map<ChannelOption<?>, Binding<?, ?>> GENERIC = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -96,6 +99,9 @@ final class OptionTable {
         MAP.put(ChannelOption.SO_LINGER, binding(SockOpt.SO_LINGER,
             (Optional<Duration> v) -> v.map(d -> (int) Math.min(d.toSeconds(), Integer.MAX_VALUE)).orElse(-1),
             (Integer v) -> v < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(v))));
+        alias(UnixChannelOption.SO_REUSEPORT, SockOpt.SO_REUSEPORT);
+        NETTY_STANDARD.addAll(MAP.keySet());
+        NETTY_STANDARD.removeAll(Socket2ChannelOption.generated());
         // the epoll transport's names and value types
         alias(Socket2ChannelOption.TCP_CORK, SockOpt.TCP_CORK);
         // Netty: the kernel's u32 as a long; its default, 2^32-1 (no limit), is the descriptor's -1
@@ -121,7 +127,6 @@ final class OptionTable {
         MAP.put(Socket2ChannelOption.TCP_DEFER_ACCEPT, seconds(SockOpt.TCP_DEFER_ACCEPT));
         alias(Socket2ChannelOption.TCP_QUICKACK, SockOpt.TCP_QUICKACK);
         alias(Socket2ChannelOption.SO_BUSY_POLL, SockOpt.SO_BUSY_POLL);
-        alias(UnixChannelOption.SO_REUSEPORT, SockOpt.SO_REUSEPORT);
         alias(Socket2ChannelOption.UDP_GRO, SockOpt.UDP_GRO);
         alias(Socket2ChannelOption.IPV6_V6ONLY, SockOpt.IPV6_V6ONLY);
         // Netty: peer -> key, written one peer per setsockopt(2)
@@ -160,6 +165,14 @@ final class OptionTable {
         RawUnixChannelOption o = (RawUnixChannelOption) option;
         return exact(SockOpt.custom(o.name(), o.level(), o.optname(), raw(o.length()), true, true));
     }
+
+    /**
+     * Whether {@code option} is one of Netty's transport-neutral names ({@code ChannelOption.TCP_NODELAY},
+     * {@code ChannelOption.IP_TOS}, {@code UnixChannelOption.SO_REUSEPORT}, ...), which code written for any transport
+     * sets (Netty's testsuite gives Unix servers {@code childOption(TCP_NODELAY)}), rather than a Linux option named
+     * for this transport (a generated {@link Socket2ChannelOption}, or an epoll name).
+     */
+    static boolean nettyStandard(ChannelOption<?> option) { return NETTY_STANDARD.contains(option); }
 
     /** Every option of the table (generated ones and aliases), for {@code getOptions()}. */
     static List<ChannelOption<?>> options() { return OPTIONS; }
