@@ -1,5 +1,7 @@
 package dev.socket2j;
 
+import dev.socket2j.internal.Scratch;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -35,13 +37,20 @@ public interface Codec<T> {
      * @throws IllegalArgumentException if the value does not fit the C type
      */
     default void validate(T value) {
-        encode(value, dev.socket2j.internal.Scratch.get().optval(Math.max(size(), encodedSize(value))));
+        encode(value, Scratch.get().optval(Math.max(size(), encodedSize(value))));
     }
 
     /** Reads the value the kernel wrote: {@code len} is the optlen it returned. */
     T decode(MemorySegment buf, int len);
 
-    /** Parses the textual form used on command lines (e.g. {@code "30s"}, {@code "0x10"}, {@code "true"}). */
+    /**
+     * Parses the textual form used on command lines (e.g. {@code "30s"}, {@code "0x10"}, {@code "true"}), and checks
+     * the value as {@link #encode} would.
+     *
+     * @throws IllegalArgumentException with a one-line message if the text is not a value of this codec, or the value
+     *     is outside its range (a name longer than the kernel's buffer, a negative duration, ...)
+     * @throws UnsupportedOperationException for a read-only codec, which has no textual form
+     */
     T parse(String text);
 
     /** The textual form that {@link #parse} accepts. */

@@ -3,12 +3,16 @@ package dev.socket2j;
 import dev.socket2j.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -53,6 +57,10 @@ public final class Codecs {
     private static final int LINGER_SIZE = (int) Layouts.LINGER.byteSize(), TIMEVAL_SIZE = (int) Layouts.TIMEVAL.byteSize(),
         MREQN_SIZE = (int) Layouts.IP_MREQN.byteSize(), MREQS_SIZE = (int) Layouts.IP_MREQ_SOURCE.byteSize(),
         MREQ6_SIZE = (int) Layouts.IPV6_MREQ.byteSize(), FPROG_SIZE = (int) Layouts.SOCK_FPROG.byteSize();
+    private static final long GSR_INTERFACE = Layouts.off(Layouts.GROUP_SOURCE_REQ, "gsr_interface"),
+        GSR_GROUP = Layouts.off(Layouts.GROUP_SOURCE_REQ, "gsr_group"),
+        GSR_SOURCE = Layouts.off(Layouts.GROUP_SOURCE_REQ, "gsr_source");
+    private static final int GSR_SIZE = (int) Layouts.GROUP_SOURCE_REQ.byteSize();
 
     /** A C {@code int} read as {@code value != 0}, written as 0/1. */
     public static final Codec<Boolean> BOOL = new Codec<>() {
@@ -168,7 +176,7 @@ public final class Codecs {
                 return 4;
             }
             @Override public Duration decode(MemorySegment buf, int len) { return Duration.ofSeconds(readInt(buf, len)); }
-            @Override public Duration parse(String text) { return parseDuration(text); }
+            @Override public Duration parse(String text) { return valid(this, parseDuration(text)); }
             @Override public String format(Duration d) { return formatDuration(d); }
             @Override public String toString() { return "seconds[" + minSeconds + ".." + maxSeconds + "]"; }
         };
@@ -192,7 +200,7 @@ public final class Codecs {
             return buf.get(JAVA_INT, L_ONOFF) == 0 ? Optional.empty()
                 : Optional.of(Duration.ofSeconds(buf.get(JAVA_INT, L_LINGER)));
         }
-        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public Optional<Duration> parse(String text) { return valid(this, parseOptional(text, Codecs::parseDuration)); }
         @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
     };
 
@@ -228,7 +236,7 @@ public final class Codecs {
             long sec = buf.get(JAVA_LONG, TV_SEC), usec = buf.get(JAVA_LONG, TV_USEC);
             return sec == 0 && usec == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(sec, usec * 1000));
         }
-        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public Optional<Duration> parse(String text) { return valid(this, parseOptional(text, Codecs::parseDuration)); }
         @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
     };
 
@@ -256,7 +264,7 @@ public final class Codecs {
             long ms = Integer.toUnsignedLong(readInt(buf, len));
             return ms == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
         }
-        @Override public Optional<Duration> parse(String text) { return parseOptional(text, Codecs::parseDuration); }
+        @Override public Optional<Duration> parse(String text) { return valid(this, parseOptional(text, Codecs::parseDuration)); }
         @Override public String format(Optional<Duration> v) { return v.map(Codecs::formatDuration).orElse("none"); }
     };
 
@@ -288,7 +296,7 @@ public final class Codecs {
                 MemorySegment.copy(buf, JAVA_BYTE, 0, b, 0, n);
                 return new String(b, StandardCharsets.US_ASCII);
             }
-            @Override public String parse(String text) { return text.trim(); }
+            @Override public String parse(String text) { return valid(this, text.trim()); }
             @Override public String toString() { return "name[" + (bufSize - 1) + "]"; }
         };
     }
@@ -326,7 +334,7 @@ public final class Codecs {
     /** {@code struct tcp_md5sig} (write-only): the peer's address, prefix length 0 (exact), the key. */
     public static final Codec<TcpMd5Sig> TCP_MD5SIG = writeOnly(TcpMd5Sig.class, 216, (v, buf) -> {
         buf.asSlice(0, 216).fill((byte) 0);
-        SockAddr.of(new java.net.InetSocketAddress(v.peer(), 0)).copyTo(buf);
+        SockAddr.of(new InetSocketAddress(v.peer(), 0)).copyTo(buf);
         byte[] key = v.key();
         buf.set(JAVA_SHORT, 130, (short) key.length);
         MemorySegment.copy(key, 0, buf, JAVA_BYTE, 136, key.length);
@@ -383,6 +391,22 @@ public final class Codecs {
         return new Membership.V6(a6, p.length > 1 ? Math.toIntExact(parseLong(p[1])) : 0);
     });
 
+    /** {@code struct group_source_req}: the interface index, then group and source as {@code sockaddr_storage}. */
+    public static final Codec<GroupSource> GROUP_SOURCE_REQ = writeOnly(GroupSource.class, GSR_SIZE, (v, buf) -> {
+        buf.asSlice(0, GSR_SIZE).fill((byte) 0);
+        buf.set(JAVA_INT, GSR_INTERFACE, v.ifindex());
+        v.group().copyTo(buf.asSlice(GSR_GROUP, Layouts.SOCKADDR_STORAGE_SIZE));
+        v.source().copyTo(buf.asSlice(GSR_SOURCE, Layouts.SOCKADDR_STORAGE_SIZE));
+        return GSR_SIZE;
+    }, text -> {
+        // "group,source[,ifindex]"
+        String[] p = split(text, 3);
+        if (p.length < 2) throw new IllegalArgumentException("expected group,source[,ifindex]: " + text);
+        int ifindex = p.length > 2 ? Math.toIntExact(parseLong(p[2])) : 0;
+        return new GroupSource(ifindex, SockAddr.of(new InetSocketAddress(parseInet(p[0]), 0)),
+            SockAddr.of(new InetSocketAddress(parseInet(p[1]), 0)));
+    });
+
     /** The maximum length of a classic BPF program ({@code BPF_MAXINSNS}). */
     public static final int BPF_MAXINSNS = 4096;
 
@@ -416,12 +440,13 @@ public final class Codecs {
         }
         @Override public SockFilter[] parse(String text) {
             // "code,jt,jf,k;code,jt,jf,k;..." as tcpdump -ddd prints the numbers
-            return Arrays.stream(text.trim().split(";")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> {
+            SockFilter[] prog = Arrays.stream(text.trim().split(";")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> {
                 String[] p = s.split("[,\\s]+");
                 if (p.length != 4) throw new IllegalArgumentException("expected code,jt,jf,k: " + s);
                 return new SockFilter((int) parseLong(p[0]), (int) parseLong(p[1]), (int) parseLong(p[2]),
                     (int) parseLong(p[3]));
             }).toArray(SockFilter[]::new);
+            return valid(this, prog);
         }
         @Override public String format(SockFilter[] v) {
             StringBuilder sb = new StringBuilder();
@@ -461,8 +486,17 @@ public final class Codecs {
             @Override public T decode(MemorySegment buf, int len) {
                 throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be read");
             }
-            @Override public T parse(String text) { return parser.apply(text.trim()); }
+            @Override public T parse(String text) { return valid(this, parser.apply(text.trim())); }
         };
+    }
+
+    /**
+     * {@code value} after the checks {@link Codec#encode} makes (length, range, sign), so that a command line's text
+     * is refused by {@code parse} exactly where a program's value would be by {@code setOption}.
+     */
+    private static <T> T valid(Codec<T> codec, T value) {
+        codec.validate(value);
+        return value;
     }
 
     /** Reads a C int the kernel may have shortened to one byte (some IP options do). */
@@ -491,11 +525,17 @@ public final class Codecs {
     /** {@code "30s"}, {@code "250ms"}, {@code "1.5s"}, {@code "2m"}, {@code "PT30S"}; a bare number is seconds. */
     static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt") || t.startsWith("p")) return Duration.parse(t.toUpperCase(Locale.ROOT));
+        if (t.startsWith("pt") || t.startsWith("p")) {
+            try {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("not a duration: " + text);
+            }
+        }
         int i = 0;
         while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.' || t.charAt(i) == '-')) i++;
         if (i == 0) throw new IllegalArgumentException("not a duration: " + text);
-        java.math.BigDecimal n = new java.math.BigDecimal(t.substring(0, i));
+        BigDecimal n = new BigDecimal(t.substring(0, i));
         long nanosPerUnit = switch (t.substring(i).trim()) {
             case "ns" -> 1L;
             case "us", "µs" -> 1_000L;
@@ -505,10 +545,14 @@ public final class Codecs {
             case "h" -> 3_600_000_000_000L;
             default -> throw new IllegalArgumentException("unknown duration unit in " + text);
         };
-        java.math.BigDecimal nanos = n.multiply(java.math.BigDecimal.valueOf(nanosPerUnit));
-        java.math.BigDecimal[] qr = nanos.divideAndRemainder(java.math.BigDecimal.valueOf(1_000_000_000L));
+        BigDecimal nanos = n.multiply(BigDecimal.valueOf(nanosPerUnit));
+        BigDecimal[] qr = nanos.divideAndRemainder(BigDecimal.valueOf(1_000_000_000L));
         if (qr[1].stripTrailingZeros().scale() > 0) throw new IllegalArgumentException("finer than a nanosecond: " + text);
-        return Duration.ofSeconds(qr[0].longValueExact(), qr[1].longValueExact());
+        try {
+            return Duration.ofSeconds(qr[0].longValueExact(), qr[1].longValueExact());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("duration out of range: " + text);
+        }
     }
 
     /** The shortest exact form among {@code h m s ms us ns}: 30 s → {@code "30s"}, 0.25 s → {@code "250ms"}. */
@@ -520,10 +564,10 @@ public final class Codecs {
             if (s % 60 == 0) return s / 60 + "m";
             return s + "s";
         }
-        java.math.BigInteger nanos = java.math.BigInteger.valueOf(d.getSeconds()).multiply(java.math.BigInteger.valueOf(1_000_000_000L))
-            .add(java.math.BigInteger.valueOf(d.getNano()));
-        if (nanos.mod(java.math.BigInteger.valueOf(1_000_000)).signum() == 0) return nanos.divide(java.math.BigInteger.valueOf(1_000_000)) + "ms";
-        if (nanos.mod(java.math.BigInteger.valueOf(1_000)).signum() == 0) return nanos.divide(java.math.BigInteger.valueOf(1_000)) + "us";
+        BigInteger nanos = BigInteger.valueOf(d.getSeconds()).multiply(BigInteger.valueOf(1_000_000_000L))
+            .add(BigInteger.valueOf(d.getNano()));
+        if (nanos.mod(BigInteger.valueOf(1_000_000)).signum() == 0) return nanos.divide(BigInteger.valueOf(1_000_000)) + "ms";
+        if (nanos.mod(BigInteger.valueOf(1_000)).signum() == 0) return nanos.divide(BigInteger.valueOf(1_000)) + "us";
         return nanos + "ns";
     }
 
@@ -534,7 +578,9 @@ public final class Codecs {
 
     private static String[] split(String text, int max) {
         String[] p = text.trim().split("[@,\\s]+");
-        if (p.length == 0 || p.length > max) throw new IllegalArgumentException("expected at most " + max + " parts separated by @ or ,: " + text);
+        if (p.length == 0 || p.length > max) {
+            throw new IllegalArgumentException("expected at most " + max + " parts separated by @ or ,: " + text);
+        }
         return p;
     }
 

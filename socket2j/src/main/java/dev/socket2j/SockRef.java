@@ -1,17 +1,22 @@
 package dev.socket2j;
 
 import java.io.FileDescriptor;
+import java.io.IOException;
 
 /**
  * A socket descriptor borrowed from its owner (an {@code int}, a {@link FileDescriptor}, a Netty
  * {@code UnixChannel}): every operation of {@link Socket} but {@code close}. A {@code SockRef} never closes
- * the descriptor; keeping the owner open while the reference is used is the caller's duty.
+ * the descriptor; keeping the owner open while the reference is used is the caller's duty, except for a reference
+ * made by {@link #borrow(Socket)}, which checks its owner on every call.
  */
 public final class SockRef extends BaseSocket {
     private final int fd;
+    /** The owner whose close guard every call goes through, or {@code null} for a plain borrowed number. */
+    private final Socket owner;
 
-    private SockRef(int fd) {
+    private SockRef(int fd, Socket owner) {
         this.fd = fd;
+        this.owner = owner;
     }
 
     /**
@@ -21,7 +26,17 @@ public final class SockRef extends BaseSocket {
      */
     public static SockRef of(int fd) {
         if (fd < 0) throw new IllegalArgumentException("invalid file descriptor: " + fd);
-        return new SockRef(fd);
+        return new SockRef(fd, null);
+    }
+
+    /**
+     * Borrows the descriptor of {@code owner} through its close guard: every call acquires the owner as its own
+     * calls do, so once the owner is closed each call throws {@link java.nio.channels.ClosedChannelException} (a
+     * call in flight during the close, {@link java.nio.channels.AsynchronousCloseException}) and never reaches a
+     * descriptor number the kernel has since given to another file. Closing the owner stays the owner's business.
+     */
+    public static SockRef borrow(Socket owner) {
+        return new SockRef(owner.rawFd(), owner);
     }
 
     /**
@@ -40,9 +55,11 @@ public final class SockRef extends BaseSocket {
         return of(channel.fd().intValue());
     }
 
-    @Override int acquire() { return fd; }
+    @Override int acquire() throws IOException { return owner == null ? fd : owner.acquire(); }
 
-    @Override void release() {}
+    @Override void release() throws IOException {
+        if (owner != null) owner.release();
+    }
 
     @Override public int rawFd() { return fd; }
 

@@ -2,6 +2,7 @@ package dev.socket2j;
 
 import dev.socket2j.internal.C;
 
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +52,7 @@ public enum SocketKind {
     public Optional<Protocol> protocol() { return Optional.ofNullable(protocol); }
 
     /** Opens a fresh socket of this kind. */
-    public Socket open() throws java.io.IOException { return Socket.open(domain, type, protocol); }
+    public Socket open() throws IOException { return Socket.open(domain, type, protocol); }
 
     /** The kind of a socket with this family and type; empty if no kind matches (e.g. AF_PACKET). */
     public static Optional<SocketKind> of(Domain domain, Type type) {

@@ -1,5 +1,7 @@
 package dev.socket2j;
 
+import dev.socket2j.internal.C;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -53,7 +55,7 @@ public interface SocketOptions {
     default Optional<IOException> takeError() throws IOException {
         int errno = getOption(SockOpt.SO_ERROR);
         if (errno == 0) return Optional.empty();
-        boolean stream = (getOption(SockOpt.SO_TYPE) & 0xF) != dev.socket2j.internal.C.SOCK_DGRAM;
+        boolean stream = (getOption(SockOpt.SO_TYPE) & 0xF) != C.SOCK_DGRAM;
         return Optional.of(OsError.of(stream ? "connect(2) (SO_ERROR)" : "SO_ERROR", errno));
     }
 

@@ -130,6 +130,18 @@ class OptionTableTest {
         sample(SockOpt.IP_RECVTTL, true);
         sample(SockOpt.IP_MTU_DISCOVER, 3);
         add(ro(SockOpt.IP_MTU).before(CONNECT).expect(k -> k.domain().equals(Domain.IPV4) ? 65535 : 65536));
+        // protocol-independent source filters (group_source_req): join/leave one source, block/unblock one
+        var ssmV4 = new GroupSource(loIndex(), ip("232.1.2.3"), ip("127.0.0.9"));
+        var anyV4 = new Membership.V4(v4("224.0.1.5"), InterfaceIndexOrAddress.index(loIndex()));
+        var blockV4 = new GroupSource(loIndex(), ip("224.0.1.5"), ip("127.0.0.9"));
+        sample(SockOpt.MCAST_JOIN_SOURCE_GROUP, ssmV4);
+        add(s(SockOpt.MCAST_LEAVE_SOURCE_GROUP, ssmV4)
+            .before((sock, k, keep) -> sock.setOption(SockOpt.MCAST_JOIN_SOURCE_GROUP, ssmV4)));
+        add(s(SockOpt.MCAST_BLOCK_SOURCE, blockV4).before((sock, k, keep) -> sock.setOption(SockOpt.IP_ADD_MEMBERSHIP, anyV4)));
+        add(s(SockOpt.MCAST_UNBLOCK_SOURCE, blockV4).before((sock, k, keep) -> {
+            sock.setOption(SockOpt.IP_ADD_MEMBERSHIP, anyV4);
+            sock.setOption(SockOpt.MCAST_BLOCK_SOURCE, blockV4);
+        }));
         // IPPROTO_IPV6
         sample(SockOpt.IPV6_HDRINCL, true);
         add(s(SockOpt.IPV6_TRANSPARENT, true).needs(CAP_NET_ADMIN));
@@ -153,6 +165,18 @@ class OptionTableTest {
         sample(SockOpt.IPV6_MTU_DISCOVER, 3);
         // reading gives the path MTU (lo: 65536), not the cap written
         add(s(SockOpt.IPV6_MTU, 1400).before(CONNECT).expect(65536));
+        var ssmV6 = new GroupSource(loIndex(), ip("ff35::1234"), ip("::1"));
+        var anyV6 = new Membership.V6(v6("ff02::1:5"), loIndex());
+        var blockV6 = new GroupSource(loIndex(), ip("ff02::1:5"), ip("::1"));
+        sample(SockOpt.MCAST_JOIN_SOURCE_GROUP_V6, ssmV6);
+        add(s(SockOpt.MCAST_LEAVE_SOURCE_GROUP_V6, ssmV6)
+            .before((sock, k, keep) -> sock.setOption(SockOpt.MCAST_JOIN_SOURCE_GROUP_V6, ssmV6)));
+        add(s(SockOpt.MCAST_BLOCK_SOURCE_V6, blockV6)
+            .before((sock, k, keep) -> sock.setOption(SockOpt.IPV6_ADD_MEMBERSHIP, anyV6)));
+        add(s(SockOpt.MCAST_UNBLOCK_SOURCE_V6, blockV6).before((sock, k, keep) -> {
+            sock.setOption(SockOpt.IPV6_ADD_MEMBERSHIP, anyV6);
+            sock.setOption(SockOpt.MCAST_BLOCK_SOURCE_V6, blockV6);
+        }));
         // IPPROTO_TCP
         sample(SockOpt.TCP_NODELAY, true);
         sample(SockOpt.TCP_KEEPIDLE, Duration.ofSeconds(200));
@@ -188,6 +212,9 @@ class OptionTableTest {
         add(ro(SockOpt.DCCP_SOCKOPT_AVAILABLE_CCIDS));
         add(ro(SockOpt.DCCP_SOCKOPT_GET_CUR_MPS));
     }
+
+    /** An IP address literal as a socket address (port 0), for {@code group_source_req}. */
+    static SockAddr ip(String literal) { return SockAddr.of(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral(literal), 0)); }
 
     /** A congestion control algorithm other than the system default, so the round trip changes something. */
     static String otherCongestion() {

@@ -1,13 +1,7 @@
 package dev.socket2j.proxy;
 
 import dev.socket2j.SockOpt;
-import dev.socket2j.SocketOptions;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,10 +10,9 @@ import java.util.Optional;
 
 /**
  * Command-line names of the option table: each {@link SockOpt} by its lowercased name ({@code so_keepalive},
- * {@code tcp_keepidle}), and by the snake_case name of its socket2 getter ({@code tcp_keepalive_time},
- * {@code reuse_port}). The getter names are not listed anywhere: each no-argument default getter of
- * {@link SocketOptions} is run once against a recording {@code SocketOptions} that notes which descriptor it
- * asks for, so the table stays the only place an option is declared.
+ * {@code tcp_keepidle}), and by the names of its socket2 getters, which the descriptor carries
+ * ({@link SockOpt#socket2Names()}: {@code tcp_keepalive_time}, {@code reuse_port}). The table stays the only place
+ * an option is declared.
  */
 final class SockOptNames {
     private static final Map<String, SockOpt<?>> BY_NAME = build();
@@ -44,40 +37,10 @@ final class SockOptNames {
     private static Map<String, SockOpt<?>> build() {
         Map<String, SockOpt<?>> m = new LinkedHashMap<>();
         for (SockOpt<?> opt : SockOpt.all()) m.put(nameOf(opt), opt);
-        for (Method getter : SocketOptions.class.getMethods()) {
-            if (!getter.isDefault() || getter.getParameterCount() != 0 || getter.getReturnType() == void.class
-                || Modifier.isStatic(getter.getModifiers())) continue;
-            SockOpt<?> asked = descriptorAskedBy(getter);
-            if (asked != null) m.putIfAbsent(snake(getter.getName()), asked);
+        for (SockOpt<?> opt : SockOpt.all()) {
+            for (String getter : opt.socket2Names()) m.putIfAbsent(getter, opt);
         }
         return m;
-    }
-
-    /** Signals the first {@code getOption} of a getter; carries its descriptor out of the call. */
-    private static final class Asked extends RuntimeException {
-        final transient SockOpt<?> opt;
-        Asked(SockOpt<?> opt) { super(null, null, false, false); this.opt = opt; }
-    }
-
-    private static SockOpt<?> descriptorAskedBy(Method getter) {
-        InvocationHandler recorder = (proxy, method, args) -> {
-            if (method.getName().equals("getOption") && args != null && args.length == 1
-                && args[0] instanceof SockOpt<?> o) throw new Asked(o);
-            if (method.isDefault()) return InvocationHandler.invokeDefault(proxy, method, args);
-            throw new UnsupportedOperationException(method.getName());
-        };
-        Object probe = Proxy.newProxyInstance(SocketOptions.class.getClassLoader(),
-            new Class<?>[] {SocketOptions.class}, recorder);
-        try {
-            getter.invoke(probe);
-        } catch (InvocationTargetException e) {
-            Throwable c = e.getCause();
-            while (c != null && !(c instanceof Asked)) c = c.getCause();
-            if (c instanceof Asked a) return a.opt;
-        } catch (IllegalAccessException | RuntimeException e) {
-            return null;
-        }
-        return null;
     }
 
     /** {@code tcpKeepaliveTime} → {@code tcp_keepalive_time}; {@code joinMulticastV4N} → {@code join_multicast_v4_n}. */

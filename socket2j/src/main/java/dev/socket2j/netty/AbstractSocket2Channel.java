@@ -2,6 +2,7 @@ package dev.socket2j.netty;
 
 import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
+import dev.socket2j.SocketKind;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
@@ -16,7 +17,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.unix.DomainDatagramChannel;
+import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.ServerDomainSocketChannel;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
 
@@ -48,10 +52,12 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
     private volatile IoRegistration registration;
     boolean inputClosedSeenErrorOnRead;
     /**
-     * An option the kernel refused before registration. Netty's bootstrap logs and ignores what {@code setOption}
-     * throws, so registration fails with it instead: a refused option fails the bootstrap.
+     * The option dispatch's view of this channel: its socket, its kind, and the options refused before registration.
+     * Netty's bootstrap logs and ignores what {@code setOption} throws, so registration fails with the first refusal
+     * still standing instead: a refused option fails the bootstrap (for a {@code ServerBootstrap}'s
+     * {@code childOption}, each accepted child's registration), unless a later set of the same option succeeded.
      */
-    volatile ChannelException refusedOption;
+    final ConfigSupport.OptionHost options;
 
     private ChannelPromise connectPromise;
     private Future<?> connectTimeoutFuture;
@@ -63,6 +69,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         this.fd = socket.rawFd();
         this.ipv6 = ipv6;
         this.nettyFd = new NettyFd(socket);
+        this.options = new ConfigSupport.OptionHost(this, socket, kindOf(ipv6));
         this.active = active;
         this.initialOps = new Socket2IoOps(interest);
         this.ops = initialOps;
@@ -80,8 +87,22 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         }
     }
 
-    /** The socket as a borrowed reference: any core call (options, {@code tcpInfo()}, {@code sendmsg}) on it. */
-    public SockRef socket() { return SockRef.of(fd); }
+    /** The kind of socket this channel holds, from the Netty interface it implements and its family. */
+    private SocketKind kindOf(boolean ipv6) {
+        boolean unix = this instanceof DomainSocketChannel || this instanceof ServerDomainSocketChannel
+            || this instanceof DomainDatagramChannel;
+        boolean dgram = this instanceof AbstractSocket2DatagramChannel;
+        if (unix) return dgram ? SocketKind.UNIX_DGRAM : SocketKind.UNIX_STREAM;
+        if (dgram) return ipv6 ? SocketKind.UDP_V6 : SocketKind.UDP_V4;
+        return ipv6 ? SocketKind.TCP_V6 : SocketKind.TCP_V4;
+    }
+
+    /**
+     * The socket as a borrowed reference for any core call (options, {@code tcpInfo()}, {@code sendmsg}) on it. It
+     * goes through the channel's close guard ({@link SockRef#borrow}): once the channel is closed, every call on it
+     * throws {@link ClosedChannelException}, even one on a reference taken before the close.
+     */
+    public SockRef socket() { return SockRef.borrow(socket); }
 
     @Override public final FileDescriptor fd() { return nettyFd; }
 
@@ -123,7 +144,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
 
     @Override
     protected void doRegister(ChannelPromise promise) {
-        ChannelException refused = refusedOption;
+        ChannelException refused = options.refusal();
         if (refused != null) {
             promise.setFailure(refused);
             return;

@@ -3,130 +3,181 @@ package dev.socket2j.netty;
 import dev.socket2j.BaseSocket;
 import dev.socket2j.Codec;
 import dev.socket2j.Codecs;
+import dev.socket2j.Domain;
 import dev.socket2j.SockOpt;
-import io.netty.channel.ChannelException;
+import dev.socket2j.SocketKind;
+import dev.socket2j.TcpMd5Sig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.time.Duration;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Function;
-import dev.socket2j.TcpMd5Sig;
-
 
 /**
  * Which socket option each {@link ChannelOption} reaches: one map, filled at class init from {@link SockOpt#all()}
- * (every generated {@link Socket2ChannelOption}) plus Netty's own names as aliases of the same descriptors, with a
- * value adapter where Netty's type differs. Configs look options up here; there is no per-option branch.
+ * (every generated {@link Socket2ChannelOption}, each the exact kernel option it is named after) plus Netty's own
+ * names as aliases of the same descriptors, with a value adapter where Netty's type differs. An alias follows the
+ * channel's family: {@code ChannelOption.IP_TOS} is {@code IPV6_TCLASS} on an IPv6 socket, through
+ * {@link SockOpt#forFamily}. {@link ConfigSupport} dispatches through it; there is no per-option branch.
  */
 final class OptionTable {
     private OptionTable() {}
 
-    /** How one ChannelOption's value reaches the kernel. */
-    record Binding<V, K>(SockOpt<K> descriptor, Function<K, V> toNetty, Function<V, K> toKernel) {
-        V get(BaseSocket s) throws IOException { return toNetty.apply(s.getOption(descriptor)); }
-        void set(BaseSocket s, V v) throws IOException { s.setOption(descriptor, toKernel.apply(v)); }
+    /** Writes a value in a shape the kernel takes in more than one call (TCP_MD5SIG: one peer per call). */
+    interface Writer<V> {
+        void write(BaseSocket s, SocketKind kind, V value) throws IOException;
+    }
+
+    /**
+     * How one ChannelOption's value reaches the kernel: the descriptor, the conversions between Netty's value and the
+     * descriptor's, and whether the descriptor follows the channel's family (Netty's names do, generated ones not).
+     */
+    record Binding<V, K>(SockOpt<K> descriptor, Function<K, V> toNetty, Function<V, K> toKernel, boolean followsFamily,
+                         Writer<V> writer) {
+        /** The descriptor a socket of {@code kind} reads and writes for this option. */
+        SockOpt<K> target(SocketKind kind) { return followsFamily ? descriptor.forFamily(kind.domain()) : descriptor; }
+
+        boolean appliesTo(SocketKind kind) { return target(kind).appliesTo(kind); }
+
+        V get(BaseSocket s, SocketKind kind) throws IOException { return toNetty.apply(s.getOption(target(kind))); }
+
+        void set(BaseSocket s, SocketKind kind, V value) throws IOException {
+            if (writer != null) {
+                writer.write(s, kind, value);
+                return;
+            }
+            K k = toKernel.apply(value);
+            SockOpt<K> d = target(kind);
+            s.setOption(d, k);
+            if (!followsFamily) return;
+            Optional<SockOpt<K>> v4 = d.alsoWrite(kind);
+            if (v4.isEmpty()) return;
+            try {
+                s.setOption(v4.get(), k);
+            } catch (IOException | IllegalArgumentException ignored) {
+                // best effort, as Netty and the JDK: an IPv6-only socket, or a value only the IPv6 option takes
+            }
+        }
     }
 
     private static final Map<ChannelOption<?>, Binding<?, ?>> MAP = new IdentityHashMap<>();
+    private static final List<ChannelOption<?>> OPTIONS;
+    /** Netty's transport-neutral names ({@code ChannelOption.TCP_NODELAY}, ...), as opposed to Linux-specific ones. */
+    private static final Set<ChannelOption<?>> NETTY_STANDARD = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Netty's generic options, bound on first use; weak, since a program may create such options freely. */
+    private static final Map<ChannelOption<?>, Binding<?, ?>> GENERIC = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private static void fill() {
-        for (SockOpt<?> d : SockOpt.all()) {
-            MAP.put(Socket2ChannelOption.of(d), identity(d));
-        }
+    static {
+        for (SockOpt<?> d : SockOpt.all()) MAP.put(Socket2ChannelOption.of(d), exact(d));
         // Netty's standard names, as aliases of the table's descriptors
-        MAP.put(ChannelOption.SO_RCVBUF, identity(SockOpt.SO_RCVBUF));
-        MAP.put(ChannelOption.SO_SNDBUF, identity(SockOpt.SO_SNDBUF));
-        MAP.put(ChannelOption.TCP_NODELAY, identity(SockOpt.TCP_NODELAY));
-        MAP.put(ChannelOption.SO_KEEPALIVE, identity(SockOpt.SO_KEEPALIVE));
-        MAP.put(ChannelOption.SO_REUSEADDR, identity(SockOpt.SO_REUSEADDR));
-        MAP.put(ChannelOption.IP_TOS, identity(SockOpt.IP_TOS));
+        alias(ChannelOption.SO_RCVBUF, SockOpt.SO_RCVBUF);
+        alias(ChannelOption.SO_SNDBUF, SockOpt.SO_SNDBUF);
+        alias(ChannelOption.TCP_NODELAY, SockOpt.TCP_NODELAY);
+        alias(ChannelOption.SO_KEEPALIVE, SockOpt.SO_KEEPALIVE);
+        alias(ChannelOption.SO_REUSEADDR, SockOpt.SO_REUSEADDR);
+        alias(ChannelOption.SO_BROADCAST, SockOpt.SO_BROADCAST);
+        alias(ChannelOption.IP_TOS, SockOpt.IP_TOS);
+        alias(ChannelOption.IP_MULTICAST_TTL, SockOpt.IP_MULTICAST_TTL);
+        MAP.put(ChannelOption.IP_MULTICAST_LOOP_DISABLED,
+            binding(SockOpt.IP_MULTICAST_LOOP, (Boolean loop) -> !loop, (Boolean disabled) -> !disabled));
         // Netty: seconds, -1 for off
-        MAP.put(ChannelOption.SO_LINGER, new Binding<Integer, Optional<Duration>>(SockOpt.SO_LINGER,
-            v -> v.map(d -> (int) Math.min(d.toSeconds(), Integer.MAX_VALUE)).orElse(-1),
-            v -> v < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(v))));
+        MAP.put(ChannelOption.SO_LINGER, binding(SockOpt.SO_LINGER,
+            (Optional<Duration> v) -> v.map(d -> (int) Math.min(d.toSeconds(), Integer.MAX_VALUE)).orElse(-1),
+            (Integer v) -> v < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(v))));
+        alias(UnixChannelOption.SO_REUSEPORT, SockOpt.SO_REUSEPORT);
+        NETTY_STANDARD.addAll(MAP.keySet());
+        NETTY_STANDARD.removeAll(Socket2ChannelOption.generated());
         // the epoll transport's names and value types
-        MAP.put(Socket2ChannelOption.TCP_CORK, identity(SockOpt.TCP_CORK));
-        MAP.put(Socket2ChannelOption.TCP_NOTSENT_LOWAT, new Binding<Long, Integer>(SockOpt.TCP_NOTSENT_LOWAT,
-            Integer::toUnsignedLong, v -> {
-                if (v < 0 || v > Integer.MAX_VALUE) throw new IllegalArgumentException("TCP_NOTSENT_LOWAT outside 0..2^31-1: " + v);
+        alias(Socket2ChannelOption.TCP_CORK, SockOpt.TCP_CORK);
+        // Netty: the kernel's u32 as a long; its default, 2^32-1 (no limit), is the descriptor's -1
+        MAP.put(Socket2ChannelOption.TCP_NOTSENT_LOWAT, binding(SockOpt.TCP_NOTSENT_LOWAT,
+            (Integer v) -> Integer.toUnsignedLong(v), (Long v) -> {
+                if (v == 0xFFFF_FFFFL) return -1;
+                if (v < 0 || v > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("TCP_NOTSENT_LOWAT outside 0..2^31-1 (or 2^32-1): " + v);
+                }
                 return (int) (long) v;
             }));
         MAP.put(Socket2ChannelOption.TCP_KEEPIDLE, seconds(SockOpt.TCP_KEEPIDLE));
         MAP.put(Socket2ChannelOption.TCP_KEEPINTVL, seconds(SockOpt.TCP_KEEPINTVL));
-        MAP.put(Socket2ChannelOption.TCP_KEEPCNT, identity(SockOpt.TCP_KEEPCNT));
+        alias(Socket2ChannelOption.TCP_KEEPCNT, SockOpt.TCP_KEEPCNT);
         // Netty: milliseconds, 0 for the system default
-        MAP.put(Socket2ChannelOption.TCP_USER_TIMEOUT, new Binding<Integer, Optional<Duration>>(SockOpt.TCP_USER_TIMEOUT,
-            v -> v.map(d -> (int) Math.min(d.toMillis(), Integer.MAX_VALUE)).orElse(0),
-            v -> v <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(v))));
-        MAP.put(Socket2ChannelOption.IP_FREEBIND, identity(SockOpt.IP_FREEBIND));
-        MAP.put(Socket2ChannelOption.IP_BIND_ADDRESS_NO_PORT, identity(SockOpt.IP_BIND_ADDRESS_NO_PORT));
-        MAP.put(Socket2ChannelOption.IP_TRANSPARENT, identity(SockOpt.IP_TRANSPARENT));
+        MAP.put(Socket2ChannelOption.TCP_USER_TIMEOUT, binding(SockOpt.TCP_USER_TIMEOUT,
+            (Optional<Duration> v) -> v.map(d -> (int) Math.min(d.toMillis(), Integer.MAX_VALUE)).orElse(0),
+            (Integer v) -> v <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(v))));
+        alias(Socket2ChannelOption.IP_FREEBIND, SockOpt.IP_FREEBIND);
+        alias(Socket2ChannelOption.IP_BIND_ADDRESS_NO_PORT, SockOpt.IP_BIND_ADDRESS_NO_PORT);
+        alias(Socket2ChannelOption.IP_TRANSPARENT, SockOpt.IP_TRANSPARENT);
+        alias(Socket2ChannelOption.IP_RECVORIGDSTADDR, SockOpt.IP_RECVORIGDSTADDR);
         MAP.put(Socket2ChannelOption.TCP_DEFER_ACCEPT, seconds(SockOpt.TCP_DEFER_ACCEPT));
-        MAP.put(Socket2ChannelOption.TCP_QUICKACK, identity(SockOpt.TCP_QUICKACK));
-        MAP.put(Socket2ChannelOption.SO_BUSY_POLL, identity(SockOpt.SO_BUSY_POLL));
-        MAP.put(Socket2ChannelOption.SO_REUSEPORT, identity(SockOpt.SO_REUSEPORT));
-        MAP.put(Socket2ChannelOption.IPV6_V6ONLY, identity(SockOpt.IPV6_V6ONLY));
-        // Netty: peer -> key, written one peer per setsockopt(2) (see ConfigSupport)
+        alias(Socket2ChannelOption.TCP_QUICKACK, SockOpt.TCP_QUICKACK);
+        alias(Socket2ChannelOption.SO_BUSY_POLL, SockOpt.SO_BUSY_POLL);
+        alias(Socket2ChannelOption.UDP_GRO, SockOpt.UDP_GRO);
+        alias(Socket2ChannelOption.IPV6_V6ONLY, SockOpt.IPV6_V6ONLY);
+        // Netty: peer -> key, written one peer per setsockopt(2)
         MAP.put(Socket2ChannelOption.TCP_MD5SIG, new Binding<Map<InetAddress, byte[]>, TcpMd5Sig>(SockOpt.TCP_MD5SIG,
-            v -> { throw new UnsupportedOperationException("TCP_MD5SIG is write-only"); },
-            v -> {
-                if (v.size() != 1) throw new IllegalArgumentException("one peer per setsockopt(TCP_MD5SIG)");
-                var e = v.entrySet().iterator().next();
-                return new TcpMd5Sig(e.getKey(), e.getValue());
-            }));
+            v -> { throw new UnsupportedOperationException("TCP_MD5SIG is write-only"); }, null, false,
+            OptionTable::setMd5Sig));
+        OPTIONS = List.copyOf(MAP.keySet());
+    }
+
+    private static <K> Binding<K, K> exact(SockOpt<K> d) { return new Binding<>(d, v -> v, v -> v, false, null); }
+
+    private static <K> void alias(ChannelOption<K> o, SockOpt<K> d) { MAP.put(o, new Binding<>(d, v -> v, v -> v, true, null)); }
+
+    private static <V, K> Binding<V, K> binding(SockOpt<K> d, Function<K, V> toNetty, Function<V, K> toKernel) {
+        return new Binding<>(d, toNetty, toKernel, true, null);
     }
 
     /** Netty's whole seconds over a table descriptor in {@link Duration}. */
     private static Binding<Integer, Duration> seconds(SockOpt<Duration> d) {
-        return new Binding<>(d, v -> (int) Math.min(v.toSeconds(), Integer.MAX_VALUE), Duration::ofSeconds);
+        return binding(d, v -> (int) Math.min(v.toSeconds(), Integer.MAX_VALUE), Duration::ofSeconds);
     }
 
-    private static <K> Binding<K, K> identity(SockOpt<K> d) { return new Binding<>(d, v -> v, v -> v); }
-
+    /** The binding of {@code option}, or {@code null} if it is no socket option of the table. */
     @SuppressWarnings("unchecked")
     static <V> Binding<V, ?> binding(ChannelOption<V> option) {
         Binding<?, ?> b = MAP.get(option);
         if (b != null) return (Binding<V, ?>) b;
+        if (!(option instanceof IntegerUnixChannelOption) && !(option instanceof RawUnixChannelOption)) return null;
+        return (Binding<V, ?>) GENERIC.computeIfAbsent(option, OptionTable::generic);
+    }
+
+    private static Binding<?, ?> generic(ChannelOption<?> option) {
         if (option instanceof IntegerUnixChannelOption o) {
-            return (Binding<V, ?>) identity(SockOpt.custom(o.name(), o.level(), o.optname(), Codecs.INT, true, true));
+            return exact(SockOpt.custom(o.name(), o.level(), o.optname(), Codecs.INT, true, true));
         }
-        if (option instanceof RawUnixChannelOption o) {
-            return (Binding<V, ?>) identity(SockOpt.custom(o.name(), o.level(), o.optname(), raw(o.length()), true, true));
-        }
-        return null;
+        RawUnixChannelOption o = (RawUnixChannelOption) option;
+        return exact(SockOpt.custom(o.name(), o.level(), o.optname(), raw(o.length()), true, true));
     }
 
-    /** Every option this table knows, for {@code getOptions()}. */
-    static List<ChannelOption<?>> options() { return new ArrayList<>(MAP.keySet()); }
+    /**
+     * Whether {@code option} is one of Netty's transport-neutral names ({@code ChannelOption.TCP_NODELAY},
+     * {@code ChannelOption.IP_TOS}, {@code UnixChannelOption.SO_REUSEPORT}, ...), which code written for any transport
+     * sets (Netty's testsuite gives Unix servers {@code childOption(TCP_NODELAY)}), rather than a Linux option named
+     * for this transport (a generated {@link Socket2ChannelOption}, or an epoll name).
+     */
+    static boolean nettyStandard(ChannelOption<?> option) { return NETTY_STANDARD.contains(option); }
 
-    static <V> V get(BaseSocket s, Binding<V, ?> b) {
-        try {
-            return b.get(s);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
-    }
+    /** Every option of the table (generated ones and aliases), for {@code getOptions()}. */
+    static List<ChannelOption<?>> options() { return OPTIONS; }
 
-    static <V> void set(BaseSocket s, Binding<V, ?> b, V value) {
-        try {
-            b.set(s, value);
-        } catch (IOException e) {
-            throw new ChannelException(e);
-        }
-    }
-
-    // ---------------------------------------------------------------- codecs of Netty-shaped values
+    // ---------------------------------------------------------------- values in Netty's shapes
 
     /** A raw byte buffer of {@code length} bytes (Netty's RawUnixChannelOption); position and limit untouched. */
     static Codec<ByteBuffer> raw(int length) {
@@ -148,20 +199,23 @@ final class OptionTable {
     }
 
     /** Writes each peer's key with its own setsockopt(2), as the kernel wants; IPv4 peers become v4-mapped on IPv6. */
-    static void setMd5Sig(BaseSocket s, Binding<Map<InetAddress, byte[]>, ?> b, Map<InetAddress, byte[]> keys,
-                          boolean ipv6) {
+    private static void setMd5Sig(BaseSocket s, SocketKind kind, Map<InetAddress, byte[]> keys) throws IOException {
         for (var e : keys.entrySet()) {
             InetAddress a = e.getKey();
-            if (ipv6 && !(a instanceof Inet6Address)) {
-                byte[] m = new byte[16];
-                m[10] = (byte) 0xff;
-                m[11] = (byte) 0xff;
-                System.arraycopy(a.getAddress(), 0, m, 12, 4);
-                try { a = Inet6Address.getByAddress(null, m, null); } catch (java.net.UnknownHostException x) { throw new AssertionError(x); }
-            }
-            set(s, b, Map.of(a, e.getValue()));
+            if (kind.domain().equals(Domain.IPV6) && !(a instanceof Inet6Address)) a = mapped(a);
+            s.setOption(SockOpt.TCP_MD5SIG, new TcpMd5Sig(a, e.getValue()));
         }
     }
 
-    static { fill(); }  // after the codecs above, which it uses
+    private static InetAddress mapped(InetAddress v4) {
+        byte[] m = new byte[16];
+        m[10] = (byte) 0xff;
+        m[11] = (byte) 0xff;
+        System.arraycopy(v4.getAddress(), 0, m, 12, 4);
+        try {
+            return Inet6Address.getByAddress(null, m, null);
+        } catch (UnknownHostException x) {
+            throw new AssertionError(x);
+        }
+    }
 }

@@ -2,8 +2,10 @@ package dev.socket2j.netty;
 
 import dev.socket2j.SockOpt;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 
 import java.net.InetAddress;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +23,13 @@ import java.util.Map;
  *   <li>{@link #IPV6_V6ONLY}, which Netty lacks.</li>
  * </ul>
  * Netty's {@code IntegerUnixChannelOption} and {@code RawUnixChannelOption} are accepted too. A value the kernel
- * refuses makes {@code setOption} throw a {@link io.netty.channel.ChannelException} carrying the errno.
+ * refuses makes {@code setOption} throw a {@link io.netty.channel.ChannelException} carrying the errno; so does an
+ * option of another kind of socket ({@link #UDP_GRO} on a TCP channel).
+ *
+ * <p>Families: Netty's names (and the epoll ones above) follow the channel's family through the descriptor's twin
+ * ({@link SockOpt#forFamily}): {@code ChannelOption.IP_TOS} writes {@code IPV6_TCLASS} on an IPv6 channel, and then
+ * {@code IP_TOS} too for IPv4-mapped peers, as Netty's epoll transport does. A generated option is exactly the kernel
+ * option it is named after, on any family.
  */
 public final class Socket2ChannelOption {
     private Socket2ChannelOption() {}
@@ -46,9 +54,9 @@ public final class Socket2ChannelOption {
     /** Write-only: peer address to key (at most 80 bytes); an empty map removes nothing. */
     public static final ChannelOption<Map<InetAddress, byte[]>> TCP_MD5SIG = epoll("TCP_MD5SIG");
     /** Netty's own instance ({@code EpollChannelOption.SO_REUSEPORT} is inherited from {@code UnixChannelOption}). */
-    public static final ChannelOption<Boolean> SO_REUSEPORT = io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT;
+    public static final ChannelOption<Boolean> SO_REUSEPORT = UnixChannelOption.SO_REUSEPORT;
 
-    // -- datagram names of Netty's epoll transport (added for the datagram channels)
+    // -- datagram names of Netty's epoll transport
     /**
      * The largest datagram a {@link Socket2DatagramChannel} expects; when set (> 0) and the receive buffer holds
      * several, reads use {@code recvmmsg(2)}. 0 (the default) reads one datagram per {@code recvmsg(2)}.
@@ -93,5 +101,5 @@ public final class Socket2ChannelOption {
     public static <T> SockOpt<T> descriptor(ChannelOption<T> option) { return (SockOpt<T>) DESCRIPTORS.get(option); }
 
     /** Every generated option, in table order. */
-    public static java.util.Collection<ChannelOption<?>> generated() { return BY_DESCRIPTOR.values(); }
+    public static Collection<ChannelOption<?>> generated() { return BY_DESCRIPTOR.values(); }
 }

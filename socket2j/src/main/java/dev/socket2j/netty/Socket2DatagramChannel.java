@@ -2,6 +2,7 @@ package dev.socket2j.netty;
 
 import dev.socket2j.ControlMessage;
 import dev.socket2j.Domain;
+import dev.socket2j.GroupSource;
 import dev.socket2j.InterfaceIndexOrAddress;
 import dev.socket2j.Membership;
 import dev.socket2j.SockAddr;
@@ -22,7 +23,6 @@ import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A UDP socket on socket2j's epoll loop: Netty's {@link DatagramChannel}, usable wherever {@code NioDatagramChannel}
@@ -300,7 +299,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
 
     @Override
     public ChannelFuture block(InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
-        return sourceAction(C.MCAST_BLOCK_SOURCE, group, iface, source, promise);
+        return sourceAction(SockOpt.MCAST_BLOCK_SOURCE, group, iface, source, promise);
     }
 
     @Override
@@ -326,7 +325,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
             if (iface == null) iface = defaultInterface();
             int index = iface == null ? 0 : iface.getIndex();
             if (source != null) {
-                sourceAction(join ? C.MCAST_JOIN_SOURCE_GROUP : C.MCAST_LEAVE_SOURCE_GROUP, group, iface, source, promise);
+                sourceAction(join ? SockOpt.MCAST_JOIN_SOURCE_GROUP : SockOpt.MCAST_LEAVE_SOURCE_GROUP, group, iface, source, promise);
                 return promise;
             }
             if (group instanceof Inet4Address g4 && !ipv6) {
@@ -345,16 +344,15 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
     }
 
 
-    /** {@code struct group_source_req} actions (ip(7), ipv6(7)): the same layout for either family. */
-    private ChannelFuture sourceAction(int optname, InetAddress group, NetworkInterface iface, InetAddress source,
-                                       ChannelPromise promise) {
+    /** {@code struct group_source_req} actions (ip(7), ipv6(7)): the option of the socket's family, from the table. */
+    private ChannelFuture sourceAction(SockOpt<GroupSource> action, InetAddress group, NetworkInterface iface,
+                                       InetAddress source, ChannelPromise promise) {
         try {
             if (group == null || source == null) throw new NullPointerException(group == null ? "group" : "source");
             if (!group.isMulticastAddress()) throw new IllegalArgumentException("not a multicast address: " + group);
             if (iface == null) iface = defaultInterface();
             int index = iface == null ? 0 : iface.getIndex();
-            int level = ipv6 ? C.IPPROTO_IPV6 : C.IPPROTO_IP;
-            SockOpt<GroupSource> opt = SockOpt.custom("group_source_req", level, optname, GROUP_SOURCE, false, true);
+            SockOpt<GroupSource> opt = action.forFamily(ipv6 ? Domain.IPV6 : Domain.IPV4);
             socket.setOption(opt, new GroupSource(index, kernelAddress(group), kernelAddress(source)));
             promise.setSuccess();
         } catch (IOException | RuntimeException e) {
@@ -365,26 +363,9 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
 
     private SockAddr kernelAddress(InetAddress a) { return toKernel(new InetSocketAddress(a, 0)); }
 
-    /** One {@code group_source_req}: interface index, group and source as {@code sockaddr_storage}. */
-    record GroupSource(int ifindex, SockAddr group, SockAddr source) {}
-
-    private static final dev.socket2j.Codec<GroupSource> GROUP_SOURCE = new dev.socket2j.Codec<>() {
-        @Override public Class<?> type() { return GroupSource.class; }
-        @Override public int size() { return (int) dev.socket2j.internal.Layouts.GROUP_SOURCE_REQ.byteSize(); }
-        @Override public int encode(GroupSource v, MemorySegment buf) {
-            buf.asSlice(0, size()).fill((byte) 0);
-            buf.set(JAVA_INT, 0, v.ifindex());
-            v.group().copyTo(buf.asSlice(8, 128));
-            v.source().copyTo(buf.asSlice(136, 128));
-            return size();
-        }
-        @Override public GroupSource decode(MemorySegment buf, int len) { throw new UnsupportedOperationException("write-only"); }
-        @Override public GroupSource parse(String text) { throw new UnsupportedOperationException(); }
-    };
-
     /** Unblocks a source blocked with {@link #block} ({@code MCAST_UNBLOCK_SOURCE}). */
     public ChannelFuture unblock(InetAddress group, NetworkInterface iface, InetAddress source) {
-        return sourceAction(C.MCAST_UNBLOCK_SOURCE, group, iface, source, newPromise());
+        return sourceAction(SockOpt.MCAST_UNBLOCK_SOURCE, group, iface, source, newPromise());
     }
 
     /** An IPv4 address of {@code iface}, or {@code null}. */

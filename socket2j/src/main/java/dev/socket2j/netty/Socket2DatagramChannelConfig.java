@@ -1,7 +1,6 @@
 package dev.socket2j.netty;
 
 import dev.socket2j.SockOpt;
-import dev.socket2j.SocketKind;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
@@ -27,6 +26,16 @@ import java.util.Map;
  * IPv6 socket). Reads use a {@link FixedRecvByteBufAllocator} of 2048 bytes by default, as NIO and epoll do.
  */
 public final class Socket2DatagramChannelConfig extends DefaultChannelConfig implements DatagramChannelConfig {
+    private static final ConfigSupport.Dispatch<Socket2DatagramChannelConfig> DISPATCH =
+        new ConfigSupport.Dispatch<Socket2DatagramChannelConfig>()
+            .own(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, c -> c.ch.activeOnOpen,
+                Socket2DatagramChannelConfig::setActiveOnOpen)
+            .own(Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, c -> c.maxDatagramPayloadSize,
+                Socket2DatagramChannelConfig::setMaxDatagramPayloadSize)
+            .own(ChannelOption.IP_MULTICAST_IF, Socket2DatagramChannelConfig::getNetworkInterface,
+                Socket2DatagramChannelConfig::setNetworkInterface)
+            .own(ChannelOption.IP_MULTICAST_ADDR, Socket2DatagramChannelConfig::getInterface,
+                Socket2DatagramChannelConfig::setInterface);
     private final Socket2DatagramChannel ch;
     private volatile int maxDatagramPayloadSize;
 
@@ -35,50 +44,9 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
         this.ch = ch;
     }
 
-    private SocketKind kind() { return ch.ipv6 ? SocketKind.UDP_V6 : SocketKind.UDP_V4; }
-
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_BROADCAST,
-            ChannelOption.SO_RCVBUF, ChannelOption.SO_SNDBUF, ChannelOption.SO_REUSEADDR,
-            ChannelOption.IP_MULTICAST_LOOP_DISABLED, ChannelOption.IP_MULTICAST_ADDR, ChannelOption.IP_MULTICAST_IF,
-            ChannelOption.IP_MULTICAST_TTL, ChannelOption.IP_TOS, ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION,
-            Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE);
-        for (ChannelOption<?> o : FamilyOptions.options()) m.put(o, null);
-        for (ChannelOption<?> o : FamilyOptions.applicable(kind())) m.put(o, null);
-        return m;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) return (T) Boolean.valueOf(ch.activeOnOpen);
-        if (option == Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE) return (T) Integer.valueOf(maxDatagramPayloadSize);
-        if (option == ChannelOption.IP_MULTICAST_IF) return (T) getNetworkInterface();
-        if (option == ChannelOption.IP_MULTICAST_ADDR) return (T) getInterface();
-        if (FamilyOptions.has(option)) return FamilyOptions.get(ch, option);
-        if (FamilyOptions.appliesTo(option, kind())) return ConfigSupport.get(ch, option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) {
-            setActiveOnOpen((Boolean) value);
-        } else if (option == Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE) {
-            setMaxDatagramPayloadSize((Integer) value);
-        } else if (option == ChannelOption.IP_MULTICAST_IF) {
-            setNetworkInterface((NetworkInterface) value);
-        } else if (option == ChannelOption.IP_MULTICAST_ADDR) {
-            setInterface((InetAddress) value);
-        } else if (FamilyOptions.has(option)) {
-            FamilyOptions.set(ch, option, value);
-        } else if (!(FamilyOptions.appliesTo(option, kind()) && ConfigSupport.set(ch, option, value))) {
-            return super.setOption(option, value);
-        }
-        return true;
-    }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
 
     private void setActiveOnOpen(boolean on) {
         if (ch.isRegistered()) throw new IllegalStateException("can only be changed before channel was registered");

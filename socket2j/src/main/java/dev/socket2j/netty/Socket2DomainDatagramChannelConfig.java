@@ -1,6 +1,5 @@
 package dev.socket2j.netty;
 
-import dev.socket2j.SocketKind;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
@@ -14,6 +13,12 @@ import java.util.Map;
 
 /** The configuration of a {@link Socket2DomainDatagramChannel}: {@code SO_SNDBUF}, {@code SO_RCVBUF} and every Unix datagram socket option of the table. */
 public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConfig implements DomainDatagramChannelConfig {
+    private static final ConfigSupport.Dispatch<Socket2DomainDatagramChannelConfig> DISPATCH =
+        new ConfigSupport.Dispatch<Socket2DomainDatagramChannelConfig>()
+            .own(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, c -> c.ch.activeOnOpen, (c, on) -> {
+                if (c.ch.isRegistered()) throw new IllegalStateException("can only be changed before channel was registered");
+                c.ch.activeOnOpen = on;
+            });
     private final Socket2DomainDatagramChannel ch;
 
     Socket2DomainDatagramChannelConfig(Socket2DomainDatagramChannel ch) {
@@ -21,33 +26,9 @@ public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConf
         this.ch = ch;
     }
 
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_SNDBUF, ChannelOption.SO_RCVBUF,
-            ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION);
-        for (ChannelOption<?> o : FamilyOptions.applicable(SocketKind.UNIX_DGRAM)) m.put(o, null);
-        return m;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) return (T) Boolean.valueOf(ch.activeOnOpen);
-        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_DGRAM)) return ConfigSupport.get(ch, option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) {
-            if (ch.isRegistered()) throw new IllegalStateException("can only be changed before channel was registered");
-            ch.activeOnOpen = (Boolean) value;
-            return true;
-        }
-        if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_DGRAM) && ConfigSupport.set(ch, option, value))) return super.setOption(option, value);
-        return true;
-    }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
 
     @Override public int getSendBufferSize() { return getOption(ChannelOption.SO_SNDBUF); }
     @Override public Socket2DomainDatagramChannelConfig setSendBufferSize(int n) { setOption(ChannelOption.SO_SNDBUF, n); return this; }

@@ -1,6 +1,5 @@
 package dev.socket2j.netty;
 
-import dev.socket2j.SocketKind;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
@@ -22,6 +21,10 @@ import java.util.Objects;
  */
 public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
         implements DomainSocketChannelConfig, DuplexChannelConfig {
+    private static final ConfigSupport.Dispatch<Socket2DomainSocketChannelConfig> DISPATCH =
+        new ConfigSupport.Dispatch<Socket2DomainSocketChannelConfig>()
+            .own(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, c -> c.readMode, Socket2DomainSocketChannelConfig::setReadMode)
+            .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, Socket2DomainSocketChannelConfig::setAllowHalfClosure);
     private final AbstractSocket2Channel ch;
     private volatile DomainSocketReadMode readMode = DomainSocketReadMode.BYTES;
     private volatile boolean allowHalfClosure;
@@ -31,35 +34,9 @@ public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
         this.ch = ch;
     }
 
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), UnixChannelOption.DOMAIN_SOCKET_READ_MODE,
-            ChannelOption.ALLOW_HALF_CLOSURE, ChannelOption.SO_SNDBUF, ChannelOption.SO_RCVBUF);
-        for (ChannelOption<?> o : FamilyOptions.applicable(SocketKind.UNIX_STREAM)) m.put(o, null);
-        return m;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == UnixChannelOption.DOMAIN_SOCKET_READ_MODE) return (T) readMode;
-        if (option == ChannelOption.ALLOW_HALF_CLOSURE) return (T) Boolean.valueOf(allowHalfClosure);
-        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM)) return ConfigSupport.get(ch, option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == UnixChannelOption.DOMAIN_SOCKET_READ_MODE) {
-            setReadMode((DomainSocketReadMode) value);
-        } else if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
-            setAllowHalfClosure((Boolean) value);
-        } else if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM) && ConfigSupport.set(ch, option, value))) {
-            return super.setOption(option, value);
-        }
-        return true;
-    }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
 
     @Override public DomainSocketReadMode getReadMode() { return readMode; }
 

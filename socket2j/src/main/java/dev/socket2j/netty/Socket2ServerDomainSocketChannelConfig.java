@@ -1,6 +1,5 @@
 package dev.socket2j.netty;
 
-import dev.socket2j.SocketKind;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
@@ -13,6 +12,9 @@ import java.util.Map;
 
 /** The configuration of a {@link Socket2ServerDomainSocketChannel}: {@code SO_BACKLOG}, {@code SO_RCVBUF} and every Unix stream socket option of the table. */
 public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannelConfig {
+    private static final ConfigSupport.Dispatch<Socket2ServerDomainSocketChannelConfig> DISPATCH =
+        new ConfigSupport.Dispatch<Socket2ServerDomainSocketChannelConfig>()
+            .own(ChannelOption.SO_BACKLOG, c -> c.backlog, Socket2ServerDomainSocketChannelConfig::setBacklog);
     private final Socket2ServerDomainSocketChannel ch;
     private volatile int backlog = NetUtil.SOMAXCONN;
 
@@ -21,31 +23,9 @@ public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannel
         this.ch = ch;
     }
 
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_BACKLOG, ChannelOption.SO_RCVBUF);
-        for (ChannelOption<?> o : FamilyOptions.applicable(SocketKind.UNIX_STREAM)) m.put(o, null);
-        return m;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == ChannelOption.SO_BACKLOG) return (T) Integer.valueOf(backlog);
-        if (FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM)) return ConfigSupport.get(ch, option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == ChannelOption.SO_BACKLOG) {
-            setBacklog((Integer) value);
-        } else if (!(FamilyOptions.appliesTo(option, SocketKind.UNIX_STREAM) && ConfigSupport.set(ch, option, value))) {
-            return super.setOption(option, value);
-        }
-        return true;
-    }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
 
     public int getBacklog() { return backlog; }
 

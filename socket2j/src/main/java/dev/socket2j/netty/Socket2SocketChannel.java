@@ -71,11 +71,12 @@ public final class Socket2SocketChannel extends AbstractSocket2StreamChannel imp
      * {@code TCP_INFO} of this connection now (RTT, congestion window, retransmits, bytes acked, ...), as
      * {@code EpollSocketChannel.tcpInfo()} gives it; fields this kernel does not fill are absent.
      *
-     * @throws ChannelException with the errno if the kernel refuses (e.g. {@code EBADF} once closed)
+     * @throws ChannelException with the errno if the kernel refuses, or caused by a
+     *     {@code ClosedChannelException} once the channel is closed
      */
     public TcpInfo tcpInfo() {
         try {
-            return socket().tcpInfo();
+            return socket.tcpInfo();
         } catch (IOException e) {
             throw new ChannelException(e);
         }

@@ -16,6 +16,10 @@ import java.util.Map;
  * the kernel directly; a refusal throws {@link io.netty.channel.ChannelException} with the errno.
  */
 public final class Socket2SocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
+    private static final ConfigSupport.Dispatch<Socket2SocketChannelConfig> DISPATCH =
+        new ConfigSupport.Dispatch<Socket2SocketChannelConfig>()
+        .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, (c, v) -> c.allowHalfClosure = v)
+        .own(ChannelOption.TCP_FASTOPEN_CONNECT, c -> c.tcpFastOpenConnect, (c, v) -> c.tcpFastOpenConnect = v);
     private final Socket2SocketChannel ch;
     private volatile boolean allowHalfClosure;
     private volatile boolean tcpFastOpenConnect;
@@ -27,44 +31,13 @@ public final class Socket2SocketChannelConfig extends DefaultChannelConfig imple
         try {
             setTcpNoDelay(true);
         } catch (RuntimeException e) {
-            ch.refusedOption = null;  // e.g. an adopted non-TCP stream: keep the kernel's default, fail nothing
+            ch.options.forget(ChannelOption.TCP_NODELAY);  // e.g. an adopted non-TCP stream: keep the kernel's default
         }
     }
 
-    /**
-     * Netty's options with their values, and every socket option this config accepts as a key with a {@code null}
-     * value: reading them all would ask the kernel for options a TCP socket refuses. Read one with
-     * {@link #getOption}.
-     */
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE,
-            ChannelOption.TCP_FASTOPEN_CONNECT);
-        for (ChannelOption<?> o : ConfigSupport.all()) m.put(o, null);
-        return m;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == ChannelOption.ALLOW_HALF_CLOSURE) return (T) Boolean.valueOf(allowHalfClosure);
-        if (option == ChannelOption.TCP_FASTOPEN_CONNECT) return (T) Boolean.valueOf(tcpFastOpenConnect);
-        if (OptionTable.binding(option) != null) return ConfigSupport.get(ch, option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
-            allowHalfClosure = (Boolean) value;
-        } else if (option == ChannelOption.TCP_FASTOPEN_CONNECT) {
-            tcpFastOpenConnect = (Boolean) value;
-        } else if (!ConfigSupport.set(ch, option, value)) {
-            return super.setOption(option, value);
-        }
-        return true;
-    }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
 
     /** Whether the first flushed write before connect rides the SYN ({@code sendto(MSG_FASTOPEN)}). */
     public boolean isTcpFastOpenConnect() { return tcpFastOpenConnect; }

@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -326,6 +327,8 @@ class Socket2DatagramChannelTest {
             // a TCP option is not a UDP channel's: unknown, as for Netty's own configs, not a kernel error
             assertFalse(v4.config().setOption(ChannelOption.TCP_NODELAY, true));
             assertNull(v4.config().getOption(ChannelOption.TCP_NODELAY));
+            // the Linux name of it fails loudly
+            assertThrows(ChannelException.class, () -> v4.config().setOption(Socket2ChannelOption.of(SockOpt.TCP_NODELAY), true));
             assertTrue(v4.config().getOptions().containsKey(Socket2ChannelOption.of(SockOpt.IP_RECVTOS)));
             assertFalse(v4.config().getOptions().containsKey(Socket2ChannelOption.of(SockOpt.TCP_CORK)));
             assertThrows(IllegalArgumentException.class, () -> v4.config().setMaxDatagramPayloadSize(-1));
@@ -339,6 +342,12 @@ class Socket2DatagramChannelTest {
             assertEquals(0x20, v6.socket().getOption(SockOpt.IPV6_TCLASS), "IP_TOS is IPV6_TCLASS on IPv6");
             v6.config().setTimeToLive(9);
             assertEquals(9, v6.socket().getOption(SockOpt.IPV6_MULTICAST_HOPS));
+            // and the IPv4 twins too, for IPv4-mapped peers of the dual-stack socket
+            assertEquals(0x20, v6.socket().getOption(SockOpt.IP_TOS));
+            assertEquals(9, v6.socket().getOption(SockOpt.IP_MULTICAST_TTL));
+            v6.config().setLoopbackModeDisabled(true);
+            assertFalse(v6.socket().getOption(SockOpt.IPV6_MULTICAST_LOOP));
+            assertTrue(v6.config().isLoopbackModeDisabled());
         } finally {
             v6.unsafe().closeForcibly();
         }
