@@ -8,7 +8,8 @@
  *   loadgen bulk     -p PORT [-s 262144] [-w] [-t]                    one connection, writes of -s bytes while
  *                                                                        writable, reads all it gets back
  *   loadgen udp      -p PORT [-d depth] [-s 64] [-w] [-t]             one connected UDP socket, depth datagrams
- *                                                                        in flight; a lost one is replaced after 20 ms
+ *                                                                        in flight; if none comes back for 200 ms, the
+ *                                                                        window counts as lost and is sent again
  *
  * -i MS prints "SAMPLE <seconds since start> <msgs/s>" every MS milliseconds (warm-up included), for the cold row.
  * Results are "RESULT <metric> <value>" lines. Every phase ends on time: a stalled server gives 0, never a hang.
@@ -305,7 +306,7 @@ static void udp(void) {
         }
         t = now();
         if (got > 0) last_reply = t;
-        if (t - last_reply > 0.02) {   /* nothing back for 20 ms: count the window as lost and send again */
+        if (t - last_reply > 0.2) {   /* nothing back for 200 ms: count the window as lost and send again */
             inflight = 0;
             last_reply = t;
         }

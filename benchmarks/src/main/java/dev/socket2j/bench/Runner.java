@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -40,22 +41,33 @@ public final class Runner {
 
     static final Profile QUICK = new Profile("quick", 1, 0.5, 1.5, 2, 2, 1, 2, 500, 1,
         new ServerBench.Durations(1, 1.5, 4, 1, 2));
-    static final Profile FULL = new Profile("full", 1, 2, 3, 4, 4, 2, 3, 1000, 3,
+    static final Profile FULL = new Profile("full", 1, 1.5, 2.5, 4, 4, 2, 3, 1000, 3,
         new ServerBench.Durations(3, 4, 12, 3, 4));
     /** A check that the harness runs end to end (about 3 minutes); its numbers mean nothing. */
     static final Profile SMOKE = new Profile("smoke", 1, 0.2, 0.5, 1, 1, 1, 1, 100, 1,
-        new ServerBench.Durations(0.3, 0.5, 2, 1, 1));
+        new ServerBench.Durations(0.3, 0.5, 3, 1, 1));
 
     private final Profile p;
     private final Results res = new Results();
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private final String cp = System.getProperty("java.class.path");
     private final String lua;
-    private final List<String> log = new ArrayList<>();
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    private static final long START = System.nanoTime();
+    private static List<String> progressLog;
+
+    /** A progress line on stdout and in the log, with the seconds since the start (the log then shows what took how long). */
+    static void progress(String what) {
+        String l = String.format(Locale.ROOT, "[%5.0f s] %s", (System.nanoTime() - START) / 1e9, what);
+        System.out.println(l);
+        if (progressLog != null) synchronized (progressLog) { progressLog.add("# " + l); }
+    }
 
     private Runner(Profile p, String lua) {
         this.p = p;
         this.lua = lua;
+        progressLog = log;
     }
 
     public static void main(String[] args) throws Exception {
@@ -74,7 +86,7 @@ public final class Runner {
         if (ServerBench.usable(cdir, why)) {
             sb = new ServerBench(p.server(), r.java, r.cp, cdir, r.lua, r.log, why);
             for (int round = 1; round <= p.serverRounds(); round++) {
-                System.out.println("server-only round " + round + " of " + p.serverRounds());
+                Runner.progress("server-only round " + round + " of " + p.serverRounds());
                 sb.round();
             }
         }
@@ -85,7 +97,7 @@ public final class Runner {
         // Scenario by scenario, each transport in turn, so a change in the machine's load hits all of them alike;
         // whole rounds repeat that, and the table keeps each value's median.
         for (int round = 1; round <= p.rounds(); round++) {
-            if (p.rounds() > 1) System.out.println("round " + round + " of " + p.rounds());
+            if (p.rounds() > 1) Runner.progress("round " + round + " of " + p.rounds());
             for (String scenario : Load.SCENARIOS) for (String t : transports) r.load(t, scenario);
             for (String t : transports) r.http(t);
             r.references();
@@ -141,7 +153,7 @@ public final class Runner {
     // ------------------------------------------------------------------ child processes
 
     private List<String> runChild(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        log.add("$ " + String.join(" ", cmd));
+        log.add(ServerBench.shown(cmd));
         Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         pr.getOutputStream().close();
         List<String> lines = new ArrayList<>();
@@ -171,7 +183,7 @@ public final class Runner {
     }
 
     private void load(String t, String scenario) throws Exception {
-        System.out.println("load: " + scenario + " " + t);
+        Runner.progress("load: " + scenario + " " + t);
         List<String> out = runChild(jvm(Load.class.getName(), t, Double.toString(p.warm()), Double.toString(p.measure()),
             scenario), 600);
         for (String l : out) {
@@ -212,9 +224,9 @@ public final class Runner {
             res.notes.add("wrk not installed: HTTP rows empty");
             return;
         }
-        System.out.println("http: " + t);
+        Runner.progress("http: " + t);
         List<String> cmd = jvm(HttpServer.class.getName(), t, "1");
-        log.add("$ " + String.join(" ", cmd));
+        log.add(ServerBench.shown(cmd));
         Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             BufferedReader br = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -266,7 +278,7 @@ public final class Runner {
      */
     private void references() throws Exception {
         if (have("iperf3")) {
-            System.out.println("references: iperf3");
+            Runner.progress("references: iperf3");
             int port = 18000 + (int) (ProcessHandle.current().pid() % 1000);
             Process srv = new ProcessBuilder("iperf3", "-s", "-1", "-p", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -299,7 +311,7 @@ public final class Runner {
     // ------------------------------------------------------------------ JMH
 
     private void jmh() throws Exception {
-        System.out.println("jmh: PerCallBench -prof gc");
+        Runner.progress("jmh: PerCallBench -prof gc");
         ChainedOptionsBuilder o = new OptionsBuilder().include(PerCallBench.class.getName())
             .forks(1).warmupIterations(p.jmhWarmups()).measurementIterations(p.jmhIterations())
             .warmupTime(TimeValue.milliseconds(p.jmhMillis())).measurementTime(TimeValue.milliseconds(p.jmhMillis()))

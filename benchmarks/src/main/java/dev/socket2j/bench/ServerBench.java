@@ -78,7 +78,7 @@ final class ServerBench {
 
     private void declareRows() {
         String cold = "cold start (fresh JVM)", tcp = "TCP echo", http = "HTTP/1.1 (wrk)", udp = "UDP echo";
-        res.row("cold.rate", cold, "pipelined echo 50 conn, first " + (int) COLD_WINDOW + " s after listening", "msgs/s", true, true);
+        res.row("cold.rate", cold, "echo 50 conn × 16, first " + (int) COLD_WINDOW + " s after listen", "msgs/s", true, true);
         res.row("cold.t95", cold, "time to 95% of the warm 50-conn rate", "s", false, false);
         res.row("pingpong.rt", tcp, "64 B ping-pong", "round trips/s", true, true);
         res.row("pingpong.p50", tcp, "64 B ping-pong p50 RTT", "µs", false, false);
@@ -111,7 +111,7 @@ final class ServerBench {
     // ------------------------------------------------------------------ scenario groups
 
     private void echoServer(String t) throws Exception {
-        System.out.println("server-only: echo " + t);
+        Runner.progress("server-only: echo " + t);
         try (Server s = start(t, "echo")) {
             if (s == null) return;
             // The cold row: a 50-connection pipelined load from the moment the server says it listens.
@@ -166,7 +166,7 @@ final class ServerBench {
             res.notes.add("wrk not installed: HTTP rows empty");
             return;
         }
-        System.out.println("server-only: http " + t);
+        Runner.progress("server-only: http " + t);
         try (Server s = start(t, "http")) {
             if (s == null) return;
             String url = "http://127.0.0.1:" + s.port + "/";
@@ -187,7 +187,7 @@ final class ServerBench {
     }
 
     private void udpServer(String t) throws Exception {
-        System.out.println("server-only: udp " + t);
+        Runner.progress("server-only: udp " + t);
         try (Server s = start(t, "udp")) {
             if (s == null) return;
             for (int size : new int[] {64, 1200}) {
@@ -199,7 +199,7 @@ final class ServerBench {
 
     /** sockperf's ping-pong, pinned as the servers are, full round trips: it matches the ping-pong row's mode. */
     private void sockperf() throws Exception {
-        System.out.println("server-only: sockperf ping-pong");
+        Runner.progress("server-only: sockperf ping-pong");
         int port = 17000 + (int) (ProcessHandle.current().pid() % 1000);
         Process srv = new ProcessBuilder(PIN, "-c", SERVER_CORE, "sockperf", "server", "-i", "127.0.0.1", "-p",
             Integer.toString(port), "--tcp").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -219,7 +219,7 @@ final class ServerBench {
 
     private void vtServer(String impl) throws Exception {
         String col = impl + "-vt";
-        System.out.println("server-only: virtual threads " + impl);
+        Runner.progress("server-only: virtual threads " + impl);
         List<String> cmd = new ArrayList<>(List.of(PIN, "-c", SERVER_CORE));
         cmd.addAll(jvm(VtEchoServer.class.getName(), impl));
         try (Server s = Server.start(cmd, log)) {
@@ -274,7 +274,7 @@ final class ServerBench {
         }
 
         static Server start(List<String> cmd, List<String> log) throws IOException, InterruptedException {
-            synchronized (log) { log.add("$ " + String.join(" ", cmd)); }
+            synchronized (log) { log.add(shown(cmd)); }
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String[] first = new String[1];
@@ -376,7 +376,7 @@ final class ServerBench {
     }
 
     private List<String> run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        synchronized (log) { log.add("$ " + String.join(" ", cmd)); }
+        synchronized (log) { log.add(shown(cmd)); }
         Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         pr.getOutputStream().close();
         List<String> lines = new ArrayList<>();
@@ -398,6 +398,14 @@ final class ServerBench {
             }
             return new ArrayList<>(lines);
         }
+    }
+
+    /** A command line for the log, the class path shortened to {@code $CP} (it is the same on every line). */
+    static String shown(List<String> cmd) {
+        String cp = System.getProperty("java.class.path");
+        StringBuilder b = new StringBuilder("$");
+        for (String c : cmd) b.append(' ').append(c.equals(cp) ? "$CP" : c);
+        return b.toString();
     }
 
     private static String num(double v) { return String.format(Locale.ROOT, "%.2f", v); }
