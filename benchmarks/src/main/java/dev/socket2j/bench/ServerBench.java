@@ -5,6 +5,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +37,14 @@ final class ServerBench {
     static final int SAMPLE_MS = 200;
     static final double COLD_WINDOW = 3.0;
     static final String C = "c";
-    static final String SERVER_CORE = "0", CLIENT_CORE = "1";
+    /** The server's core and the load generator's: the first two this process may run on (0 and 1 on most machines). */
+    static final String SERVER_CORE, CLIENT_CORE;
+
+    static {
+        List<Integer> cpus = allowedCpus();
+        SERVER_CORE = Integer.toString(cpus.size() >= 2 ? cpus.get(0) : 0);
+        CLIENT_CORE = Integer.toString(cpus.size() >= 2 ? cpus.get(1) : 1);
+    }
     private static final String PIN = "taskset";
 
     final Results res = new Results();
@@ -60,6 +69,24 @@ final class ServerBench {
         declareRows();
     }
 
+    /** {@code Cpus_allowed_list} of {@code /proc/self/status} ("0-1", "2,5-7"), or empty where it cannot be read. */
+    static List<Integer> allowedCpus() {
+        List<Integer> cpus = new ArrayList<>();
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (!l.startsWith("Cpus_allowed_list:")) continue;
+                for (String part : l.substring(l.indexOf(':') + 1).trim().split(",")) {
+                    String[] r = part.split("-");
+                    int a = Integer.parseInt(r[0].trim()), b = r.length > 1 ? Integer.parseInt(r[1].trim()) : a;
+                    for (int i = a; i <= b && cpus.size() < 2; i++) cpus.add(i);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            cpus.clear();
+        }
+        return cpus;
+    }
+
     static boolean usable(String cdir, List<String> why) {
         if (!new File(cdir, "loadgen").canExecute() || !new File(cdir, "echoserver").canExecute()) {
             why.add("the C load generator is not built in " + cdir + " (benchmarks/run builds it with cc): no server-only table");
@@ -69,7 +96,7 @@ final class ServerBench {
             why.add("taskset (util-linux) is missing: no server-only table");
             return false;
         }
-        if (Runtime.getRuntime().availableProcessors() < 2) {
+        if (allowedCpus().size() < 2) {
             why.add("fewer than 2 cores: no server-only table (server and load generator need one core each)");
             return false;
         }
