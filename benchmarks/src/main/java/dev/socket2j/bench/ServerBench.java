@@ -152,7 +152,7 @@ final class ServerBench {
             }
             echoRow(s, t, 50, "echo50");
             Double steady = echo50ThisRound.get(t);
-            if (r != null && steady != null) res.put("cold.t95", t, timeTo95(samples, steady));
+            if (r != null && steady != null && steady > 0) res.put("cold.t95", t, timeTo95(samples, steady));
             echoRow(s, t, 1, "echo1");
             echoRow(s, t, 500, "echo500");
             Map<String, Double> pp = loadgen(warm("pingpong", s.port, "-s", "64"), null, t, "pingpong");
