@@ -146,6 +146,8 @@ public final class Runner {
         res.row("alloc.udp", al, "UDP receive loop, 64 B", "B/dgram", false, false);
         res.notes.add("Proxy rows: client → proxy (its own loop) → sink, 1 MiB writes; the splice row is socket2j's and "
             + "Netty epoll's spliceTo (splice(2) through a pipe, the bytes never enter the JVM); NIO and io_uring have none.");
+        res.notes.add("C reference: iperf3 for bulk only. sockperf runs in the server-only table, pinned like its servers: "
+            + "unpinned, its ping-pong measures whether the scheduler put client and server on one core or two.");
         res.notes.add("UDP batched and GSO rows: socket2j and Netty epoll only (MAX_DATAGRAM_PAYLOAD_SIZE for recvmmsg, "
             + "SegmentedDatagramPacket for GSO); Netty's NIO and io_uring datagram channels have neither.");
     }
