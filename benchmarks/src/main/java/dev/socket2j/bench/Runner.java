@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -25,43 +26,78 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs every scenario for every transport that loads here, the C reference tools, and JMH; writes
- * {@code results/<date>.md} (absolute numbers, ratios, machine, JDK) and {@code results/<date>.png}.
- * Usage: {@code Runner quick|full <results dir> <pipeline.lua>}.
+ * Runs the server-only table ({@link ServerBench}: pinned one-loop servers under the C load generator and wrk), then
+ * the in-JVM table (every scenario for every transport with client and server on that transport, iperf3, JMH);
+ * writes {@code results/<date>.md} (both tables, ratios, machine, kernel, JDK), {@code results/<date>.png} (in-JVM)
+ * and {@code results/<date>-server.png}. Usage: {@code Runner quick|full <results dir> <pipeline.lua> <C binaries dir>}.
  */
 public final class Runner {
-    /** {@code rounds}: every load scenario, HTTP run and C reference is repeated; the table shows medians. */
+    /**
+     * {@code rounds}: every in-JVM load scenario, HTTP run and C reference is repeated; the table shows medians.
+     * {@code serverRounds} and {@code server}: the same for the server-only table.
+     */
     record Profile(String name, int rounds, double warm, double measure, int wrkSeconds, int refSeconds, int jmhWarmups,
-                   int jmhIterations, int jmhMillis) {}
+                   int jmhIterations, int jmhMillis, int serverRounds, ServerBench.Durations server) {}
 
-    static final Profile QUICK = new Profile("quick", 1, 1, 2, 3, 2, 1, 2, 700);
-    static final Profile FULL = new Profile("full", 3, 3, 8, 8, 8, 3, 5, 2000);
+    static final Profile QUICK = new Profile("quick", 1, 0.5, 1.5, 2, 2, 1, 2, 500, 1,
+        new ServerBench.Durations(1, 1.5, 4, 1, 2));
+    static final Profile FULL = new Profile("full", 1, 1.5, 2.5, 4, 4, 2, 3, 1000, 3,
+        new ServerBench.Durations(3, 4, 12, 3, 4));
+    /** A check that the harness runs end to end, two server rounds to exercise the medians; its numbers mean nothing. */
+    static final Profile SMOKE = new Profile("smoke", 1, 0.2, 0.5, 1, 1, 1, 1, 100, 2,
+        new ServerBench.Durations(0.3, 0.5, 3, 1, 1));
 
     private final Profile p;
     private final Results res = new Results();
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private final String cp = System.getProperty("java.class.path");
     private final String lua;
-    private final List<String> log = new ArrayList<>();
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    private static final long START = System.nanoTime();
+    private static List<String> progressLog;
+
+    /** A progress line on stdout and in the log, with the seconds since the start (the log then shows what took how long). */
+    static void progress(String what) {
+        String l = String.format(Locale.ROOT, "[%5.0f s] %s", (System.nanoTime() - START) / 1e9, what);
+        System.out.println(l);
+        if (progressLog != null) synchronized (progressLog) { progressLog.add("# " + l); }
+    }
 
     private Runner(Profile p, String lua) {
         this.p = p;
         this.lua = lua;
+        progressLog = log;
     }
 
     public static void main(String[] args) throws Exception {
-        Profile p = args.length > 0 && args[0].equals("full") ? FULL : QUICK;
+        Profile p = switch (args.length > 0 ? args[0] : "quick") {
+            case "full" -> FULL;
+            case "smoke" -> SMOKE;
+            default -> QUICK;
+        };
         Path dir = Path.of(args.length > 1 ? args[1] : "results");
         Runner r = new Runner(p, args.length > 2 ? args[2] : "src/main/resources/pipeline.lua");
+        String cdir = args.length > 3 ? args[3] : "target/c";
         r.declareRows();
-        List<String> why = new ArrayList<>();
-        List<String> transports = Transport.available(why);
-        for (String w : why) r.res.notes.add("transport not run: " + w);
         long t0 = System.nanoTime();
+        List<String> why = new ArrayList<>();
+        ServerBench sb = null;
+        if (ServerBench.usable(cdir, why)) {
+            sb = new ServerBench(p.server(), r.java, r.cp, cdir, r.lua, r.log, why);
+            for (int round = 1; round <= p.serverRounds(); round++) {
+                Runner.progress("server-only round " + round + " of " + p.serverRounds());
+                sb.round();
+            }
+        }
+        List<String> serverWhy = new ArrayList<>(why);
+        why.clear();
+        List<String> transports = Transport.available(Transport.ORDER, why);
+        for (String w : why) r.res.notes.add("transport not run: " + w);
         // Scenario by scenario, each transport in turn, so a change in the machine's load hits all of them alike;
         // whole rounds repeat that, and the table keeps each value's median.
         for (int round = 1; round <= p.rounds(); round++) {
-            if (p.rounds() > 1) System.out.println("round " + round + " of " + p.rounds());
+            if (p.rounds() > 1) Runner.progress("round " + round + " of " + p.rounds());
             for (String scenario : Load.SCENARIOS) for (String t : transports) r.load(t, scenario);
             for (String t : transports) r.http(t);
             r.references();
@@ -69,11 +105,17 @@ public final class Runner {
         r.jmh();
         Files.createDirectories(dir);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmm"));
-        Path md = dir.resolve(stamp + ".md"), png = dir.resolve(stamp + ".png");
-        Chart.write(r.res, transports, "socket2j benchmarks (" + p.name() + ", " + stamp + ")", png.toFile());
-        Files.writeString(md, r.markdown(transports, png.getFileName().toString(), (System.nanoTime() - t0) / 1e9));
+        Path md = dir.resolve(stamp + ".md"), png = dir.resolve(stamp + ".png"), spng = dir.resolve(stamp + "-server.png");
+        Chart.write(r.res, transports, "socket2j benchmarks, in-JVM pairs (" + p.name() + ", " + stamp + ")", png.toFile());
+        if (sb != null) {
+            List<String> javaCols = new ArrayList<>(sb.columns);
+            javaCols.remove(ServerBench.C);
+            Chart.write(sb.res, javaCols, "socket2j benchmarks, server only (" + p.name() + ", " + stamp + ")", spng.toFile());
+        }
+        Files.writeString(md, r.markdown(transports, sb, serverWhy, png.getFileName().toString(),
+            sb == null ? null : spng.getFileName().toString(), (System.nanoTime() - t0) / 1e9));
         Files.write(dir.resolve(stamp + ".log"), r.log);
-        System.out.println("wrote " + md + " and " + png);
+        System.out.println("wrote " + md + ", " + png + (sb == null ? "" : " and " + spng));
     }
 
     private void declareRows() {
@@ -104,6 +146,8 @@ public final class Runner {
         res.row("alloc.udp", al, "UDP receive loop, 64 B", "B/dgram", false, false);
         res.notes.add("Proxy rows: client → proxy (its own loop) → sink, 1 MiB writes; the splice row is socket2j's and "
             + "Netty epoll's spliceTo (splice(2) through a pipe, the bytes never enter the JVM); NIO and io_uring have none.");
+        res.notes.add("C reference: iperf3 for bulk only. sockperf runs in the server-only table, pinned like its servers: "
+            + "unpinned, its ping-pong measures whether the scheduler put client and server on one core or two.");
         res.notes.add("UDP batched and GSO rows: socket2j and Netty epoll only (MAX_DATAGRAM_PAYLOAD_SIZE for recvmmsg, "
             + "SegmentedDatagramPacket for GSO); Netty's NIO and io_uring datagram channels have neither.");
     }
@@ -111,7 +155,7 @@ public final class Runner {
     // ------------------------------------------------------------------ child processes
 
     private List<String> runChild(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        log.add("$ " + String.join(" ", cmd));
+        log.add(ServerBench.shown(cmd));
         Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         pr.getOutputStream().close();
         List<String> lines = new ArrayList<>();
@@ -141,7 +185,7 @@ public final class Runner {
     }
 
     private void load(String t, String scenario) throws Exception {
-        System.out.println("load: " + scenario + " " + t);
+        Runner.progress("load: " + scenario + " " + t);
         List<String> out = runChild(jvm(Load.class.getName(), t, Double.toString(p.warm()), Double.toString(p.measure()),
             scenario), 600);
         for (String l : out) {
@@ -182,9 +226,9 @@ public final class Runner {
             res.notes.add("wrk not installed: HTTP rows empty");
             return;
         }
-        System.out.println("http: " + t);
+        Runner.progress("http: " + t);
         List<String> cmd = jvm(HttpServer.class.getName(), t, "1");
-        log.add("$ " + String.join(" ", cmd));
+        log.add(ServerBench.shown(cmd));
         Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             BufferedReader br = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -219,7 +263,7 @@ public final class Runner {
         return Double.NaN;
     }
 
-    private static boolean have(String tool) {
+    static boolean have(String tool) {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             if (new File(d, tool).canExecute()) return true;
         }
@@ -228,42 +272,15 @@ public final class Runner {
 
     // ------------------------------------------------------------------ C references
 
+    /**
+     * iperf3 for the bulk row (1 MiB writes into a sink, as the row's own scenario). sockperf is not run here: its
+     * ping-pong is two processes the scheduler may place on one core or on two (on this VM 10 µs against 75 µs a
+     * round trip), where the in-JVM pairs are two threads of one process, and its UDP throughput reports the send
+     * rate where the rows count datagrams received. The server-only table runs sockperf pinned as its servers are.
+     */
     private void references() throws Exception {
-        if (have("sockperf")) {
-            System.out.println("references: sockperf");
-            int port = 17000 + (int) (ProcessHandle.current().pid() % 1000);
-            Process tcp = new ProcessBuilder("sockperf", "server", "-i", "127.0.0.1", "-p", Integer.toString(port), "--tcp")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            Process udp = new ProcessBuilder("sockperf", "server", "-i", "127.0.0.1", "-p", Integer.toString(port + 1))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            try {
-                Thread.sleep(500);
-                // sockperf reports half the round trip as "latency"; the table compares round trips.
-                List<String> pp = runChild(List.of("sockperf", "ping-pong", "-i", "127.0.0.1", "-p", Integer.toString(port),
-                    "--tcp", "-m", "64", "-t", Integer.toString(p.refSeconds())), p.refSeconds() + 30);
-                Double avg = grab(pp, "avg-latency=([0-9.]+)"), p50 = grab(pp, "percentile 50\\.000 =\\s+([0-9.]+)"),
-                    p99 = grab(pp, "percentile 99\\.000 =\\s+([0-9.]+)");
-                if (avg != null) res.ref("pingpong.rt", 1e6 / (2 * avg), "sockperf ping-pong --tcp");
-                if (p50 != null) res.ref("pingpong.p50", 2 * p50, "sockperf ping-pong --tcp (2 × one-way)");
-                if (p99 != null) res.ref("pingpong.p99", 2 * p99, "sockperf ping-pong --tcp (2 × one-way)");
-                for (int size : new int[] {64, 1200}) {
-                    List<String> th = runChild(List.of("sockperf", "throughput", "-i", "127.0.0.1", "-p",
-                        Integer.toString(port + 1), "-m", Integer.toString(size), "-t", Integer.toString(p.refSeconds())),
-                        p.refSeconds() + 30);
-                    Double rate = grab(th, "Message Rate is ([0-9.]+)");
-                    if (rate != null) res.ref("udp" + size, rate, "sockperf throughput (UDP, send rate)");
-                }
-            } finally {
-                tcp.destroy();
-                udp.destroy();
-                tcp.waitFor(5, TimeUnit.SECONDS);
-                udp.waitFor(5, TimeUnit.SECONDS);
-            }
-        } else {
-            res.notes.add("sockperf not installed: no C reference for ping-pong and UDP");
-        }
         if (have("iperf3")) {
-            System.out.println("references: iperf3");
+            Runner.progress("references: iperf3");
             int port = 18000 + (int) (ProcessHandle.current().pid() % 1000);
             Process srv = new ProcessBuilder("iperf3", "-s", "-1", "-p", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -284,7 +301,7 @@ public final class Runner {
         }
     }
 
-    private static Double grab(List<String> lines, String regex) {
+    static Double grab(List<String> lines, String regex) {
         Pattern pt = Pattern.compile(regex);
         for (String l : lines) {
             Matcher m = pt.matcher(l);
@@ -296,7 +313,7 @@ public final class Runner {
     // ------------------------------------------------------------------ JMH
 
     private void jmh() throws Exception {
-        System.out.println("jmh: PerCallBench -prof gc");
+        Runner.progress("jmh: PerCallBench -prof gc");
         ChainedOptionsBuilder o = new OptionsBuilder().include(PerCallBench.class.getName())
             .forks(1).warmupIterations(p.jmhWarmups()).measurementIterations(p.jmhIterations())
             .warmupTime(TimeValue.milliseconds(p.jmhMillis())).measurementTime(TimeValue.milliseconds(p.jmhMillis()))
@@ -335,19 +352,57 @@ public final class Runner {
 
     // ------------------------------------------------------------------ report
 
-    private String markdown(List<String> transports, String png, double seconds) throws Exception {
+    private String markdown(List<String> transports, ServerBench sb, List<String> serverWhy, String png, String spng,
+                            double seconds) throws Exception {
         StringBuilder b = new StringBuilder();
         b.append("# socket2j benchmarks — ").append(p.name()).append(" profile\n\n");
         b.append("Machine: ").append(machine()).append("  \n");
+        b.append("Kernel: Linux ").append(System.getProperty("os.version")).append("  \n");
         b.append("JDK: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
-            .append("; Netty 4.2.18.Final; run took ").append(String.format(Locale.ROOT, "%.0f s", seconds)).append(".  \n");
+            .append("; Netty 4.2.18.Final; run took ").append(String.format(Locale.ROOT, "%.0f s", seconds)).append(".\n\n");
+        b.append("Ratios: socket2j's advantage, > 1 means socket2j is better (for latencies, times and costs the inverse ratio).\n\n");
+        b.append("## Server only\n\n");
+        if (sb == null) {
+            b.append("Not run: ").append(String.join("; ", serverWhy)).append(".\n\n");
+        } else {
+            ServerBench.Durations d = p.server();
+            b.append("Each server is one event loop in its own JVM (the C reference: one epoll thread), pinned with `taskset -c ")
+                .append(ServerBench.SERVER_CORE).append("`; the C load generator (`benchmarks/c/loadgen.c`, one epoll thread) ")
+                .append("or wrk (`-t1 -c50`) runs pinned with `taskset -c ").append(ServerBench.CLIENT_CORE).append("`. ")
+                .append(String.format(Locale.ROOT, "Warm rows: %.1f s of warm-up of their own, then %.1f s measured "
+                    + "(wrk: %d s, then %d s). ", d.warm(), d.measure(), d.wrkWarm(), d.wrkMeasure()))
+                .append(p.serverRounds() > 1 ? "Each value is the median of " + p.serverRounds()
+                    + " rounds; within a round the servers take turns, scenario group by scenario group. " : "One round. ")
+                .append(String.format(Locale.ROOT, "Cold rows: the echo server's fresh JVM under 50 connections × 16 × 64 B "
+                    + "from the moment it prints that it listens, sampled every %d ms for %.0f s; the time to 95%% is the end of "
+                    + "the first 600 ms window at 95%% of the same server's warm 50-connection rate measured right after. ",
+                    ServerBench.SAMPLE_MS, d.cold()))
+                .append("Bulk: one connection, 256 KiB writes, the server echoes, the rate is what comes back. UDP: one "
+                    + "connected client socket, 32 datagrams in flight, each echoed to its sender. The C column is the C echo "
+                    + "server under the same load generator: the physical limit of this machine for those rows.\n\n");
+            b.append(sb.markdown()).append('\n');
+            b.append("Virtual threads, thread per connection (`VtEchoServer`: accept loop on the main thread, one virtual "
+                + "thread per connection doing blocking recv/send on a 64 KiB `byte[]`), pinned and driven as above. A "
+                + "failure row (\"stalled\") means the load generator's connections were not all served within the run.\n\n");
+            b.append(sb.vtMarkdown()).append('\n');
+            if (spng != null) b.append("![server-only chart](").append(spng).append(")\n\n");
+            List<String> notes = new ArrayList<>(serverWhy);
+            notes.addAll(sb.res.notes);
+            notes.addAll(sb.vt.notes);
+            if (!notes.isEmpty()) {
+                b.append("Notes:\n\n");
+                for (String n : notes) b.append("- ").append(n).append('\n');
+                b.append('\n');
+            }
+        }
+        b.append("## In-JVM client/server pairs\n\n");
         if (p.rounds() > 1) {
             b.append("Each load, HTTP and C value is the median of ").append(p.rounds())
                 .append(" rounds (transports interleaved within each round).  \n");
         }
         b.append("Transports run: ").append(String.join(", ", transports)).append(". Server and client use the same transport, ")
-            .append("one event loop each (wrk/sockperf/iperf3 are the clients where named). ")
-            .append("Ratios: socket2j's advantage, > 1 means socket2j is better (for latencies and costs the inverse ratio).\n\n");
+            .append("one event loop each, unpinned (wrk/iperf3 are the clients where named), so a faster client can hide a ")
+            .append("slower server: the server-only table above is the one that compares servers.\n\n");
         List<String> cols = new ArrayList<>(Transport.ORDER);
         b.append("| scenario | unit | ").append(String.join(" | ", cols))
             .append(" | C reference | socket2j ÷ epoll | socket2j ÷ NIO | socket2j ÷ C |\n");
@@ -390,7 +445,7 @@ public final class Runner {
         try {
             load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException ignored) { /* not Linux */ }
-        return String.format(Locale.ROOT, "%s, %d cores, Linux %s, load average %s at the end", cpu,
-            Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"), load);
+        return String.format(Locale.ROOT, "%s, %d cores, load average %s at the end", cpu,
+            Runtime.getRuntime().availableProcessors(), load);
     }
 }

@@ -40,7 +40,10 @@ import java.util.function.Supplier;
 public record Transport(String name, Supplier<IoHandlerFactory> factory, Class<? extends SocketChannel> socket,
                         Class<? extends ServerSocketChannel> server, Class<? extends DatagramChannel> datagram) {
 
+    /** The in-JVM table's columns (client and server on the same transport). */
     public static final List<String> ORDER = List.of("socket2j", "epoll", "io_uring", "nio");
+    /** The server-only table's Java columns: socket2j's two engines (io_uring when the library has it), then Netty's. */
+    public static final List<String> SERVER_ORDER = List.of("socket2j", "socket2j-uring", "epoll", "io_uring", "nio");
 
     public EventLoopGroup group(int threads, String prefix) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(prefix + "-" + name, true), factory.get());
@@ -62,14 +65,15 @@ public record Transport(String name, Supplier<IoHandlerFactory> factory, Class<?
                     IoUringServerSocketChannel.class, IoUringDatagramChannel.class);
             }
             case "socket2j" -> socket2j();
-            default -> throw new IllegalArgumentException("unknown transport " + name + " (have " + ORDER + ")");
+            case "socket2j-uring" -> socket2jUring();
+            default -> throw new IllegalArgumentException("unknown transport " + name + " (have " + SERVER_ORDER + ")");
         };
     }
 
-    /** The transports that load on this machine, in {@link #ORDER}; the reasons for the others go to {@code why}. */
-    public static List<String> available(List<String> why) {
+    /** The transports of {@code order} that load on this machine; the reasons for the others go to {@code why}. */
+    public static List<String> available(List<String> order, List<String> why) {
         List<String> ok = new ArrayList<>();
-        for (String n : ORDER) {
+        for (String n : order) {
             try {
                 byName(n);
                 ok.add(n);
@@ -103,5 +107,62 @@ public record Transport(String name, Supplier<IoHandlerFactory> factory, Class<?
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the socket2j Netty transport is not in the installed library (" + e + ")");
         }
+    }
+
+    /**
+     * socket2j's io_uring engine, found by class name so this project runs (without that column) against a library
+     * that does not have it: {@code Socket2UringIoHandler.newFactory()} with the {@code Socket2Uring*Channel} classes,
+     * or with the epoll engine's channel classes where the engine has no channels of its own.
+     */
+    @SuppressWarnings("unchecked")
+    private static Transport socket2jUring() {
+        String pkg = "dev.socket2j.netty.";
+        Class<?> handler;
+        try {
+            handler = Class.forName(pkg + "Socket2UringIoHandler");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the installed library has no io_uring engine (no " + pkg + "Socket2UringIoHandler)");
+        }
+        try {
+            Class<?> avail = Class.forName(pkg + "Socket2Uring");
+            if (!(Boolean) avail.getMethod("isAvailable").invoke(null)) {
+                throw new IllegalStateException("io_uring engine unavailable: " + avail.getMethod("unavailabilityCause").invoke(null));
+            }
+        } catch (ReflectiveOperationException e) {
+            // no availability class: starting a loop tells
+        }
+        try {
+            var newFactory = handler.getMethod("newFactory");
+            Supplier<IoHandlerFactory> f = () -> {
+                try {
+                    return (IoHandlerFactory) newFactory.invoke(null);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            var sc = (Class<? extends SocketChannel>) firstClass(pkg + "Socket2UringSocketChannel", pkg + "Socket2SocketChannel");
+            var ssc = (Class<? extends ServerSocketChannel>) firstClass(pkg + "Socket2UringServerSocketChannel",
+                pkg + "Socket2ServerSocketChannel");
+            Class<? extends DatagramChannel> dc;
+            try {
+                dc = (Class<? extends DatagramChannel>) firstClass(pkg + "Socket2UringDatagramChannel", pkg + "Socket2DatagramChannel");
+            } catch (ClassNotFoundException e) {
+                dc = null;
+            }
+            return new Transport("socket2j-uring", f, sc, ssc, dc);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the socket2j io_uring engine does not load (" + e + ")");
+        }
+    }
+
+    private static Class<?> firstClass(String... names) throws ClassNotFoundException {
+        for (String n : names) {
+            try {
+                return Class.forName(n);
+            } catch (ClassNotFoundException e) {
+                // try the next
+            }
+        }
+        throw new ClassNotFoundException(String.join(" or ", names));
     }
 }
