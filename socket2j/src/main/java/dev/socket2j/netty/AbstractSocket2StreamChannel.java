@@ -3,8 +3,8 @@ package dev.socket2j.netty;
 import dev.socket2j.Shutdown;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
-import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Errors.Call;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -305,8 +305,9 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     /** Writes queued splice bytes from this target's pipe into its socket. */
     private int writeSpliced(ChannelOutboundBuffer in, Splice.Out out) throws Exception {
         LoopScratch s = scratch();
-        long n = Sys.spliceNb(s.capture, pipeIn, MemorySegment.NULL, fd, MemorySegment.NULL, out.remaining, Splice.FLAGS);
-        if (n < 0) return writeFailed("splice(2)");
+        long n = Errors.ioResult(Call.SPLICE,
+            Sys.spliceNb(s.capture, pipeIn, MemorySegment.NULL, fd, MemorySegment.NULL, out.remaining, Splice.FLAGS));
+        if (n == Errors.AGAIN) return SNDBUF_FULL;
         out.remaining -= (int) n;
         splicePending -= n;
         if (n > 0) in.progress(n);
@@ -382,13 +383,6 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         throw new Error("unexpected message: " + msg);
     }
 
-    /** EAGAIN: the buffer is full (wait for EPOLLOUT); anything else is the write's failure. */
-    private int writeFailed(String call) throws IOException {
-        int errno = errno(scratch());
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return SNDBUF_FULL;
-        throw Errors.of(call, errno);
-    }
-
     private int writeGathering(ChannelOutboundBuffer in) throws Exception {
         LoopScratch s = scratch();
         IovBatch batch = s.batch.reset(maxBytesPerGatheringWrite);
@@ -399,9 +393,9 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             in.removeBytes(0);  // only empty buffers
             return 0;
         }
-        long n = count == 1 ? Sys.writeAddrNb(s.capture, fd, batch.firstAddress(), total)
-            : Sys.writevNb(s.capture, fd, s.iov, count);
-        if (n < 0) return writeFailed(count == 1 ? "write(2)" : "writev(2)");
+        long n = count == 1 ? Errors.ioResult(Call.WRITE, Sys.writeAddrNb(s.capture, fd, batch.firstAddress(), total))
+            : Errors.ioResult(Call.WRITEV, Sys.writevNb(s.capture, fd, s.iov, count));
+        if (n == Errors.AGAIN) return SNDBUF_FULL;
         in.removeBytes(n);
         adjustMaxBytesPerGatheringWrite(total, n);
         return n == total ? 1 : SNDBUF_FULL;
@@ -428,8 +422,9 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             LoopScratch s = scratch();
             long offset = FileRegions.position(region) + region.transferred();
             s.offset.set(JAVA_LONG, 0, offset);
-            long n = Sys.sendfileNb(s.capture, fd, fileFd, s.offset, Math.min(count - region.transferred(), C.SENDFILE_MAX));
-            if (n < 0) return writeFailed("sendfile(2)");
+            long n = Errors.ioResult(Call.SENDFILE,
+                Sys.sendfileNb(s.capture, fd, fileFd, s.offset, Math.min(count - region.transferred(), C.SENDFILE_MAX)));
+            if (n == Errors.AGAIN) return SNDBUF_FULL;
             done = n;
             if (n > 0) FileRegions.addTransferred((DefaultFileRegion) region, n);
         } else {
@@ -448,12 +443,8 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         @Override
         public int write(ByteBuffer src) throws IOException {
             int len = src.remaining();
-            long n = Sys.writeNb(scratch().capture, fd, MemorySegment.ofBuffer(src), len);
-            if (n < 0) {
-                int errno = errno(scratch());
-                if (errno == Errno.EAGAIN) return 0;
-                throw Errors.of("write(2)", errno);
-            }
+            long n = Errors.ioResult(Call.WRITE, Sys.writeNb(scratch().capture, fd, MemorySegment.ofBuffer(src), len));
+            if (n == Errors.AGAIN) return 0;
             src.position(src.position() + (int) n);
             return (int) n;
         }
@@ -473,14 +464,14 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         long n;
         long address = IovBatch.address(buf, buf.writerIndex(), writable);
         if (address != 0) {
-            n = Sys.readAddrNb(s.capture, fd, address, writable);
+            n = Errors.ioResult(Call.READ, Sys.readAddrNb(s.capture, fd, address, writable));
         } else if (buf.nioBufferCount() == 1) {
             MemorySegment seg = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), writable));
-            n = Sys.readNb(s.capture, fd, seg, writable);
+            n = Errors.ioResult(Call.READ, Sys.readNb(s.capture, fd, seg, writable));
         } else {
             int len = Math.min(writable, LoopScratch.COPY_SIZE);
             h.attemptedBytesRead(len);
-            n = Sys.readNb(s.capture, fd, s.copy, len);
+            n = Errors.ioResult(Call.READ, Sys.readNb(s.capture, fd, s.copy, len));
             if (n > 0) buf.writeBytes(s.copy.asSlice(0, n).asByteBuffer());
             if (n > 0) return (int) n;
         }
@@ -488,10 +479,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             buf.writerIndex(buf.writerIndex() + (int) n);
             return (int) n;
         }
-        if (n == 0) return -1;
-        int errno = errno(s);
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return 0;
-        throw Errors.of("read(2)", errno);
+        return n == 0 ? -1 : 0;   // end of stream, or EAGAIN
     }
 
     abstract class StreamUnsafe extends AbstractSocket2Unsafe {

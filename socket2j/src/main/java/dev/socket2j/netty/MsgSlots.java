@@ -2,8 +2,6 @@ package dev.socket2j.netty;
 
 import dev.socket2j.ControlMessage;
 import dev.socket2j.SockAddr;
-import dev.socket2j.internal.CmsgCodec;
-import dev.socket2j.internal.FdList;
 import dev.socket2j.internal.Layouts;
 
 import java.lang.foreign.Arena;
@@ -24,6 +22,8 @@ final class MsgSlots {
     static final long HDR = Layouts.MMSGHDR_SIZE, IOV = Layouts.IOVEC_SIZE, NAME = Layouts.SOCKADDR_STORAGE_SIZE;
     /** Room for TOS, TTL, PKTINFO, ORIGDSTADDR, TIMESTAMPNS, GRO and a few descriptors at once. */
     static final int CONTROL = 512;
+    /** What a receive without descriptors hands back. */
+    static final int[] NO_FDS = {};
 
     final int capacity;
     final MemorySegment hdrs, iovs, names, controls;
@@ -77,7 +77,7 @@ final class MsgSlots {
             hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, 0);
         } else {
             MemorySegment c = control(i);
-            long n = CmsgCodec.encode(msgs.toArray(new ControlMessage[0]), c);
+            long n = ControlMessage.encode(msgs, c);
             hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, c);
             hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, n);
         }
@@ -108,15 +108,12 @@ final class MsgSlots {
     /** The control messages received in slot {@code i}; empty (no allocation) if none. */
     List<ControlMessage> controlMessages(int i) {
         long n = controlLen(i);
-        return n <= 0 ? List.of() : CmsgCodec.parse(control(i), n);
+        return n <= 0 ? List.of() : ControlMessage.parse(control(i), n);
     }
 
     /** Descriptors received in slot {@code i} (SCM_RIGHTS), now owned by the caller. */
     int[] takeFds(int i) {
         long n = controlLen(i);
-        if (n <= 0) return new int[0];
-        FdList fds = new FdList();
-        CmsgCodec.collectFds(control(i), n, fds);
-        return fds.take();
+        return n <= 0 ? NO_FDS : ControlMessage.descriptors(control(i), n);
     }
 }
