@@ -24,6 +24,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -59,10 +60,43 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
     /** Bound or connected and open (Netty's datagram channels are active once bound), or registered if so configured. */
     @Override public boolean isActive() { return isOpen() && (active || (activeOnOpen && isRegistered())); }
 
-    final MsgSlots slots() {
+    /** The channel's message slots, made on first I/O; a closed channel never makes them again. */
+    final MsgSlots slots() throws ClosedChannelException {
         MsgSlots s = slots;
-        if (s == null) slots = s = new MsgSlots(BATCH);
+        if (s == null) {
+            if (!isOpen()) throw new ClosedChannelException();
+            slots = s = new MsgSlots(BATCH);
+        }
         return s;
+    }
+
+    /** The slots if made and not yet freed (tests). */
+    final MsgSlots slotsIfMade() { return slots; }
+
+    /**
+     * Frees the slots' native memory. Only once the loop can run no more I/O of this channel: at deregistration
+     * after close (a handler may close the channel in the middle of a read batch that still reads its slots), or
+     * at close if no loop holds the channel.
+     */
+    private void freeSlots() {
+        MsgSlots s = slots;
+        slots = null;
+        if (s != null) s.free();
+    }
+
+    @Override
+    protected void doDeregister() {
+        super.doDeregister();
+        if (!isOpen()) freeSlots();
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            if (!isRegistered()) freeSlots();
+        }
     }
 
     // ---------------------------------------------------------------- hooks of the address family
