@@ -149,7 +149,8 @@ final class CmsgCodec {
                     for (int i = 0; i < fds.length; i++) fds[i] = d.get(INT, 4L * i);
                     yield validFds(fds) ? new ScmRights(fds) : null;
                 }
-                case C.SCM_CREDENTIALS -> n == Layouts.UCRED_SIZE ? new ScmCredentials(d.get(INT, 0), d.get(INT, UCRED_UID), d.get(INT, UCRED_GID)) : null;
+                case C.SCM_CREDENTIALS -> n == Layouts.UCRED_SIZE
+                    ? new ScmCredentials(d.get(INT, 0), d.get(INT, UCRED_UID), d.get(INT, UCRED_GID)) : null;
                 case C.SCM_TIMESTAMPNS -> n == Layouts.TIMESPEC_SIZE ? new TimestampNs(d.get(LONG, 0), d.get(LONG, TS_NSEC)) : null;
                 case C.SO_RXQ_OVFL -> n == 4 ? new RxqOverflow(Integer.toUnsignedLong(d.get(INT, 0))) : null;
                 default -> null;
@@ -157,7 +158,8 @@ final class CmsgCodec {
             case C.IPPROTO_IP -> switch (type) {
                 case C.IP_TOS -> n == 1 ? new IpTos(d.get(JAVA_BYTE, 0) & 0xFF) : n == 4 ? tos(d.get(INT, 0)) : null;
                 case C.IP_TTL -> n == 4 ? new IpTtl(d.get(INT, 0)) : null;
-                case C.IP_PKTINFO -> n == Layouts.IN_PKTINFO_SIZE ? new IpPktInfo(d.get(INT, 0), v4(d, IPI_SPEC_DST), v4(d, IPI_ADDR)) : null;
+                case C.IP_PKTINFO -> n == Layouts.IN_PKTINFO_SIZE
+                    ? new IpPktInfo(d.get(INT, 0), v4(d, IPI_SPEC_DST), v4(d, IPI_ADDR)) : null;
                 case C.IP_ORIGDSTADDR -> n == Layouts.SOCKADDR_IN_SIZE ? new IpOrigDstAddr(SockAddr.fromSegment(d, (int) n)) : null;
                 default -> null;
             };

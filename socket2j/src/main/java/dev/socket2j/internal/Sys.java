@@ -205,6 +205,18 @@ public final class Sys {
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
+    /** {@link #pipe2} with the caller's capture segment: 0 or -errno. */
+    public static int pipe2Raw(MemorySegment cs, MemorySegment fds, int flags) {
+        try { return Libc.result((int) Pipe2.MH.invokeExact(cs, fds, flags), cs); }
+        catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+    }
+
+    /** {@link #fcntl} with the caller's capture segment: the result or -errno. */
+    public static int fcntlRaw(MemorySegment cs, int fd, int cmd, int arg) {
+        try { return Libc.result((int) Fcntl.MH.invokeExact(cs, fd, cmd, arg), cs); }
+        catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+    }
+
     /** pipe2(2): fills {@code fds} (8 bytes) with the read end, then the write end. */
     public static void pipe2(MemorySegment fds, int flags) throws IOException {
         MemorySegment cs = cs();

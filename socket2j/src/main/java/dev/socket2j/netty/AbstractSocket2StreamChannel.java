@@ -339,23 +339,37 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg) + EXPECTED_TYPES);
     }
 
+    /**
+     * The flush. Each step writes what it can and costs 1 of the write spin count, 0 for a step that wrote nothing
+     * because the message was empty, or {@link #SNDBUF_FULL} when the kernel took less than offered, which ends the
+     * loop with a negative count. How the loop ends decides EPOLLOUT, the one interest that costs a wakeup per
+     * loop turn while it is set (the socket is writable nearly always):
+     * <ul>
+     *   <li>nothing left: clear it. A handler told of a completed write may write and flush again; the loop sees
+     *       that on its next turn (it does not stop early because the buffer was empty once).
+     *   <li>spin count spent, the kernel still taking everything: clear it too. We may be here because EPOLLOUT
+     *       woke us, but the socket is writable as far as we know, so waiting for it again would only add a
+     *       wakeup; a task on the loop resumes the flush after the other channels had their turn.
+     *   <li>the kernel buffer is full: set it, and only here; EAGAIN is the one sign that the socket will say when
+     *       it can take more.
+     * </ul>
+     */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         int spin = config().getWriteSpinCount();
         do {
-            int count = in.size();
-            if (count == 0) {
-                clearFlag(C.EPOLLOUT);
-                return;  // everything written
+            if (in.size() == 0) {
+                clearFlag(C.EPOLLOUT);   // all written: no reason to be woken for writability
+                return;
             }
             spin -= writeSingle(in);
         } while (spin > 0);
         if (spin == 0) {
-            // spin count used up with the socket still writable: yield to other channels, then go on
+            // fair share used, socket still writable: yield (a task, not EPOLLOUT, brings us back)
             clearFlag(C.EPOLLOUT);
             eventLoop().execute(flushTask);
         } else {
-            setFlag(C.EPOLLOUT);  // the kernel buffer is full: EPOLLOUT resumes the flush
+            setFlag(C.EPOLLOUT);   // EAGAIN: the kernel's buffer is full, EPOLLOUT resumes the flush
         }
     }
 
@@ -398,6 +412,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         if (n == Errors.AGAIN) return SNDBUF_FULL;
         in.removeBytes(n);
         adjustMaxBytesPerGatheringWrite(total, n);
+        // a short write means the send buffer filled during the call: trying again now would only meet EAGAIN
         return n == total ? 1 : SNDBUF_FULL;
     }
 

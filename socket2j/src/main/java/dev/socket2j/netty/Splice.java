@@ -55,13 +55,10 @@ final class Splice {
      * limit for an unprivileged user) the pipe keeps its default size and splices simply move less each.
      */
     static int[] pipe(LoopScratch s) throws IOException {
-        Sys.pipe2(s.word, C.O_NONBLOCK | C.O_CLOEXEC);
+        int rc = Sys.pipe2Raw(s.capture, s.word, C.O_NONBLOCK | C.O_CLOEXEC);
+        if (rc < 0) throw OsError.of("pipe2(2)", -rc);
         int[] p = {s.word.get(JAVA_INT, 0), s.word.get(JAVA_INT, 4)};
-        try {
-            Sys.fcntl(p[1], C.F_SETPIPE_SZ, PIPE_SIZE);
-        } catch (IOException refused) {
-            // default capacity: correct, only slower
-        }
+        int ignored = Sys.fcntlRaw(s.capture, p[1], C.F_SETPIPE_SZ, PIPE_SIZE);   // refused: default size, only slower
         return p;
     }
 
