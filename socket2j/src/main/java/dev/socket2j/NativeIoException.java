@@ -13,8 +13,8 @@ import java.net.SocketException;
  * <p>It is a {@link SocketException}, the type the JDK's own sockets throw for a reset ({@code Connection reset}),
  * and so an {@link IOException}. The simple class name is the one Netty's native transports use
  * ({@code Errors.NativeIoException}), which frameworks recognise: gRPC, for one, logs a connection that ends with
- * it quietly. Failures on the transport's hot paths carry no stack trace (the call and the errno say what happened, and filling one per reset costs);
- * those from the blocking API have one.
+ * it quietly. Failures on the transport's hot paths carry no stack trace (the call and the errno say what
+ * happened, and filling one per reset costs); those from the blocking API have one.
  */
 public final class NativeIoException extends SocketException implements OsError {
     private static final long serialVersionUID = 1L;
