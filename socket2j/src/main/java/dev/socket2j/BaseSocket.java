@@ -3,7 +3,6 @@ package dev.socket2j;
 import dev.socket2j.internal.Bufs;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
-import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Libc;
 import dev.socket2j.internal.Scratch;
@@ -93,7 +92,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         int fd = acquire();
         try {
             int rc = Sys.connectRaw(fd, s.addr, len, s.capture);
-            if (rc < 0) throw Errors.of("connect(2)", -rc);
+            if (rc < 0) throw OsError.ofConnect("connect(2)", -rc);
         } finally { release(); }
     }
 
@@ -123,7 +122,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
             int rc = Sys.connectRaw(fd, s.addr, len, s.capture);
             if (!wasNonblocking) setNonblockingFd(fd, false);
             if (rc == 0) return;
-            if (-rc != Errno.EINPROGRESS && -rc != Errno.EAGAIN) throw Errors.of("connect(2)", -rc);
+            if (-rc != Errno.EINPROGRESS && -rc != Errno.EAGAIN) throw OsError.ofConnect("connect(2)", -rc);
             pollConnect(fd, timeout, s);
         } finally { release(); }
     }
@@ -146,13 +145,13 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
             if (rc < 0) {
                 int errno = Libc.errno(s.capture);
                 if (errno == Errno.EINTR) continue;
-                throw Errors.of("poll(2)", errno);
+                throw OsError.of("poll(2)", errno);
             }
             if (rc == 0) continue;  // the loop's deadline check reports the timeout
             short revents = pfd.get(JAVA_SHORT, POLL_REVENTS);
             if ((revents & (C.POLLHUP | C.POLLERR)) != 0) {
                 int err = SockOpt.SO_ERROR.get(fd);
-                throw err != 0 ? Errors.of("connect(2)", err) : new IOException("no error set after POLLHUP");
+                throw err != 0 ? OsError.ofConnect("connect(2)", err) : new IOException("no error set after POLLHUP");
             }
             return;
         }

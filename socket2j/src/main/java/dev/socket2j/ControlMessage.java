@@ -1,7 +1,7 @@
 package dev.socket2j;
 
 import dev.socket2j.internal.C;
-import dev.socket2j.internal.CmsgCodec;
+import dev.socket2j.internal.FdList;
 import dev.socket2j.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
@@ -85,7 +85,7 @@ public sealed interface ControlMessage {
     record ScmCredentials(int pid, int uid, int gid) implements ControlMessage {
         @Override public int level() { return C.SOL_SOCKET; }
         @Override public int type() { return C.SCM_CREDENTIALS; }
-        @Override public int dataLength() { return CmsgCodec.UCRED_SIZE; }
+        @Override public int dataLength() { return Layouts.UCRED_SIZE; }
     }
 
     /** {@code SCM_TIMESTAMPNS} (socket(7)): the receive time, after {@code SO_TIMESTAMPNS} is enabled. */
@@ -94,7 +94,7 @@ public sealed interface ControlMessage {
         public Instant instant() { return Instant.ofEpochSecond(seconds, nanos); }
         @Override public int level() { return C.SOL_SOCKET; }
         @Override public int type() { return C.SCM_TIMESTAMPNS; }
-        @Override public int dataLength() { return CmsgCodec.TIMESPEC_SIZE; }
+        @Override public int dataLength() { return Layouts.TIMESPEC_SIZE; }
     }
 
     /**
@@ -143,7 +143,7 @@ public sealed interface ControlMessage {
         }
         @Override public int level() { return C.IPPROTO_IP; }
         @Override public int type() { return C.IP_PKTINFO; }
-        @Override public int dataLength() { return CmsgCodec.IN_PKTINFO_SIZE; }
+        @Override public int dataLength() { return Layouts.IN_PKTINFO_SIZE; }
     }
 
     /**
@@ -183,7 +183,7 @@ public sealed interface ControlMessage {
         public Ipv6PktInfo { Objects.requireNonNull(addr, "addr"); }
         @Override public int level() { return C.IPPROTO_IPV6; }
         @Override public int type() { return C.IPV6_PKTINFO; }
-        @Override public int dataLength() { return CmsgCodec.IN6_PKTINFO_SIZE; }
+        @Override public int dataLength() { return Layouts.IN6_PKTINFO_SIZE; }
     }
 
     /** {@code IPV6_ORIGDSTADDR} (ipv6(7)): the original destination ({@code sockaddr_in6}), after {@code IPV6_RECVORIGDSTADDR}. */
@@ -276,4 +276,30 @@ public sealed interface ControlMessage {
 
     /** {@link #parse(byte[], int)} of the whole array. */
     static List<ControlMessage> parse(byte[] buf) { return parse(buf, buf.length); }
+
+    /**
+     * Writes {@code messages} into a native control buffer as {@link #encode(ControlMessage...)} does, and returns
+     * the bytes used (the value for {@code msg_controllen}).
+     *
+     * @throws IllegalArgumentException if {@code dst} is smaller than {@link #space(ControlMessage...)} of them
+     */
+    static long encode(List<ControlMessage> messages, MemorySegment dst) {
+        return CmsgCodec.encode(messages, dst);
+    }
+
+    /** {@link #parse(byte[], int)} of {@code len} bytes of a native control buffer. */
+    static List<ControlMessage> parse(MemorySegment ctl, long len) {
+        return CmsgCodec.parse(ctl, len);
+    }
+
+    /**
+     * The descriptors of every {@code SCM_RIGHTS} item in the first {@code len} bytes of a control buffer the
+     * kernel wrote; the caller owns them. Never throws: it stops at a malformed header, so that no descriptor
+     * already parsed is lost.
+     */
+    static int[] descriptors(MemorySegment ctl, long len) {
+        FdList fds = new FdList();
+        CmsgCodec.collectFds(ctl, len, fds);
+        return fds.take();
+    }
 }

@@ -1,7 +1,6 @@
 package dev.socket2j;
 
 import dev.socket2j.internal.Bufs;
-import dev.socket2j.internal.CmsgCodec;
 import dev.socket2j.internal.MsgIo;
 import dev.socket2j.internal.Scratch;
 

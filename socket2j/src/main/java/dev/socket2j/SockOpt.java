@@ -2,7 +2,6 @@ package dev.socket2j;
 
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
-import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Scratch;
 import dev.socket2j.internal.Sys;
 
@@ -574,7 +573,7 @@ public final class SockOpt<T> {
     /** Adds the reason DCCP options fail on kernels without DCCP (Linux 6.16 removed it). */
     private IOException explained(IOException e, String call) {
         if (level == C.SOL_DCCP && !Dccp.SUPPORTED && e instanceof OsError os) {
-            return new Errors.NativeIOException(call, os.errno(), e.getMessage() + "; " + Dccp.UNSUPPORTED);
+            return new NativeIoException(call, os.errno(), e.getMessage() + "; " + Dccp.UNSUPPORTED);
         }
         return e;
     }

@@ -4,10 +4,10 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 
 /**
- * A socket descriptor borrowed from its owner (an {@code int}, a {@link FileDescriptor}, a Netty
- * {@code UnixChannel}): every operation of {@link Socket} but {@code close}. A {@code SockRef} never closes
- * the descriptor; keeping the owner open while the reference is used is the caller's duty, except for a reference
- * made by {@link #borrow(Socket)}, which checks its owner on every call.
+ * A socket descriptor borrowed from its owner (an {@code int}, a {@link FileDescriptor}, or a Netty
+ * {@code UnixChannel} through {@code dev.socket2j.netty.Socket2.sockRef}): every operation of {@link Socket} but
+ * {@code close}. A {@code SockRef} never closes the descriptor; keeping the owner open while the reference is used
+ * is the caller's duty, except for a reference made by {@link #borrow(Socket)}, which checks its owner on every call.
  */
 public final class SockRef extends BaseSocket {
     private final int fd;
@@ -48,11 +48,6 @@ public final class SockRef extends BaseSocket {
      */
     public static SockRef of(FileDescriptor fd) {
         return of(FdAccess.fdOf(fd));
-    }
-
-    /** Borrows the descriptor of a Netty {@code UnixChannel} (socket2j's own channels, or Netty's epoll ones). */
-    public static SockRef of(io.netty.channel.unix.UnixChannel channel) {
-        return of(channel.fd().intValue());
     }
 
     @Override int acquire() throws IOException { return owner == null ? fd : owner.acquire(); }

@@ -56,7 +56,7 @@ public interface SocketOptions {
         int errno = getOption(SockOpt.SO_ERROR);
         if (errno == 0) return Optional.empty();
         boolean stream = (getOption(SockOpt.SO_TYPE) & 0xF) != C.SOCK_DGRAM;
-        return Optional.of(OsError.of(stream ? "connect(2) (SO_ERROR)" : "SO_ERROR", errno));
+        return Optional.of(stream ? OsError.ofConnect("connect(2) (SO_ERROR)", errno) : OsError.of("SO_ERROR", errno));
     }
 
     /** See {@link #setKeepalive}. */

@@ -368,10 +368,10 @@ class SafetyTest {
     void errnoTable() {
         assertInstanceOf(java.net.NoRouteToHostException.class, OsError.of("connect(2)", Errno.ENETUNREACH));
         assertInstanceOf(java.net.NoRouteToHostException.class, OsError.of("connect(2)", Errno.EHOSTUNREACH));
-        assertInstanceOf(ConnectException.class, OsError.of("connect(2)", Errno.ETIMEDOUT));
+        assertInstanceOf(ConnectException.class, OsError.ofConnect("connect(2)", Errno.ETIMEDOUT));
         assertInstanceOf(BindException.class, OsError.of("bind(2)", Errno.EADDRNOTAVAIL));
         assertInstanceOf(java.net.PortUnreachableException.class, OsError.of("sendto(2)", Errno.ECONNREFUSED));
-        assertInstanceOf(java.net.SocketTimeoutException.class, OsError.of("recvmsg(2)", Errno.EAGAIN));
+        assertInstanceOf(java.net.SocketTimeoutException.class, OsError.ofReceive("recvmsg(2)", Errno.EAGAIN));
         IOException other = OsError.of("setsockopt(2)", Errno.ENOPROTOOPT);
         assertEquals("setsockopt(2) failed: ENOPROTOOPT (Protocol not available)", other.getMessage());
         assertEquals("errno 4000", ((OsError) OsError.of("x", 4000)).errnoName());

@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannel;
+import dev.socket2j.netty.Socket2;
 import dev.socket2j.netty.Socket2ChannelOption;
 import dev.socket2j.netty.Socket2DatagramChannel;
 import dev.socket2j.netty.Socket2IoHandler;
@@ -61,7 +62,7 @@ record ProxyTransport(String name, Supplier<IoHandlerFactory> factory, Class<? e
      * @throws UnsupportedOperationException with what to do, if the descriptor cannot be reached
      */
     static SockRef sockRef(Channel ch) {
-        if (ch instanceof UnixChannel u) return SockRef.of(u);
+        if (ch instanceof UnixChannel u) return Socket2.sockRef(u);
         if (ch instanceof AbstractNioChannel) return SockRef.of(NioFd.of(ch));
         throw new UnsupportedOperationException("cannot reach the socket of a " + ch.getClass().getSimpleName());
     }

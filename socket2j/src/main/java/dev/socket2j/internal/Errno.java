@@ -1,6 +1,7 @@
 package dev.socket2j.internal;
 
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -42,7 +43,7 @@ public final class Errno {
 
     private static final MethodHandle STRERROR = Libc.bind("strerror", Libc.PLAIN,
         FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(
-            java.lang.foreign.MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
+            MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
     private static final String[] TEXTS = new String[4096];
 
     /** The C library's text for the errno, cached (strerror's buffer is not thread-safe, hence the lock). */
@@ -55,6 +56,8 @@ public final class Errno {
                 try {
                     MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
                     TEXTS[errno] = s.getString(0);
+                } catch (Error | RuntimeException e) {
+                    throw e;
                 } catch (Throwable e) {
                     throw Libc.unexpected(e);
                 }

@@ -58,6 +58,8 @@ public final class Layouts {
     public static final StructLayout TIMEVAL = structLayout(JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_usec"));
     public static final StructLayout TIMESPEC = structLayout(JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec"));
     public static final StructLayout UCRED = structLayout(JAVA_INT.withName("pid"), JAVA_INT.withName("uid"), JAVA_INT.withName("gid"));
+    /** Payload sizes of the struct-valued control messages. */
+    public static final int UCRED_SIZE = (int) UCRED.byteSize(), TIMESPEC_SIZE = (int) TIMESPEC.byteSize();
     /** in_addr fields are network-order bytes. */
     public static final StructLayout IP_MREQ = structLayout(JAVA_INT.withName("imr_multiaddr"), JAVA_INT.withName("imr_interface"));
     public static final StructLayout IP_MREQN = structLayout(JAVA_INT.withName("imr_multiaddr"),
@@ -73,6 +75,7 @@ public final class Layouts {
         JAVA_INT.withName("ipi_spec_dst"), JAVA_INT.withName("ipi_addr"));
     public static final StructLayout IN6_PKTINFO = structLayout(sequenceLayout(16, JAVA_BYTE).withName("ipi6_addr"),
         JAVA_INT.withName("ipi6_ifindex"));
+    public static final int IN_PKTINFO_SIZE = (int) IN_PKTINFO.byteSize(), IN6_PKTINFO_SIZE = (int) IN6_PKTINFO.byteSize();
     public static final StructLayout SOCK_FILTER = structLayout(JAVA_SHORT.withName("code"), JAVA_BYTE.withName("jt"),
         JAVA_BYTE.withName("jf"), JAVA_INT.withName("k"));
     public static final StructLayout SOCK_FPROG = structLayout(JAVA_SHORT.withName("len"), paddingLayout(6),

@@ -3,14 +3,31 @@ package dev.socket2j.internal;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.Optional;
 
 /**
  * Binds libc functions once. Every downcall handle of the project is made here, so the linker
  * options live in one place: {@link #ERRNO} for calls that may block, {@link #ERRNO_CRITICAL} for calls
  * that never block (critical downcalls skip the thread-state transition and accept heap segments).
+ *
+ * <p>A new binding, in the shape jextract generates: a private holder class per function, so that the
+ * function is linked on its first call and not when the enclosing class loads; the capture segment (a
+ * thread's {@code Scratch.capture} or a loop's own) is the first argument; a raw wrapper returns
+ * {@link #result} (the value, or {@code -errno}) and its caller passes that to {@link Errors#ioResult}:
+ * <pre>{@code
+ * private static final class Splice {   // linked on first use
+ *     static final MethodHandle MH = Libc.bind("splice", Libc.ERRNO_CRITICAL,
+ *         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+ * }
+ * public static long spliceNb(MemorySegment cs, int in, MemorySegment offIn, int out, ...) {
+ *     try { return Libc.result((long) Splice.MH.invokeExact(cs, in, offIn, out, ...), cs); }
+ *     catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+ * }
+ * }</pre>
  */
 public final class Libc {
     private Libc() {}
@@ -32,8 +49,21 @@ public final class Libc {
         CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     /** Reads errno from a capture segment. */
-    public static int errno(java.lang.foreign.MemorySegment capture) {
+    public static int errno(MemorySegment capture) {
         return (int) ERRNO_HANDLE.get(capture, 0L);
+    }
+
+    /**
+     * The one convention of the raw calls: a C result that is not {@code -1} passes, {@code -1} becomes
+     * {@code -errno} (errno also stays in {@code capture}). {@link Errors#ioResult} reads it.
+     */
+    public static long result(long rc, MemorySegment capture) {
+        return rc >= 0 ? rc : -errno(capture);
+    }
+
+    /** {@link #result(long, MemorySegment)} for calls returning {@code int}. */
+    public static int result(int rc, MemorySegment capture) {
+        return rc >= 0 ? rc : -errno(capture);
     }
 
     /** Binds {@code name}; a missing symbol is a {@link LinkageError} that names it. */
@@ -44,15 +74,18 @@ public final class Libc {
     }
 
     /** Like {@link #bind} but empty when the C library lacks the symbol (older glibc). */
-    public static java.util.Optional<MethodHandle> bindOptional(String name, Linker.Option[] options,
+    public static Optional<MethodHandle> bindOptional(String name, Linker.Option[] options,
                                                                 FunctionDescriptor descriptor) {
         return LOOKUP.find(name).map(s -> LINKER.downcallHandle(s, descriptor, options));
     }
 
-    /** Wraps what {@code invokeExact} can only throw for a programming error. */
-    public static AssertionError unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) throw r;
-        if (t instanceof Error e) throw e;
-        return new AssertionError("unexpected from a downcall", t);
+    /**
+     * What a downcall site throws for a {@link Throwable} that {@code invokeExact} declares but a downcall cannot
+     * raise: a {@link RuntimeException} passes as it is (a closed arena's {@link IllegalStateException}, a wrong
+     * argument), anything else is wrapped. Sites rethrow {@link Error}s themselves:
+     * {@code catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }}.
+     */
+    public static RuntimeException unexpected(Throwable t) {
+        return t instanceof RuntimeException r ? r : new IllegalStateException("unexpected from a downcall", t);
     }
 }

@@ -1,11 +1,11 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.OsError;
 import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
 import dev.socket2j.SocketKind;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
-import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
@@ -253,13 +253,13 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
             setFlag(C.EPOLLOUT);
             return false;
         }
-        throw Errors.of("connect(2)", errno);
+        throw OsError.ofConnect("connect(2)", errno);
     }
 
     /** SO_ERROR after EPOLLOUT: the connect's outcome. */
     boolean doFinishConnect() throws Exception {
         int err = socket.getOption(dev.socket2j.SockOpt.SO_ERROR);
-        if (err != 0) throw Errors.of("connect(2)", err);
+        if (err != 0) throw OsError.ofConnect("connect(2)", err);
         clearFlag(C.EPOLLOUT);
         if (remote == null) remote = requestedRemote;
         resetCachedAddresses();

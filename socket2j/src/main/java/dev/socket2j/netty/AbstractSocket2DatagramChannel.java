@@ -1,11 +1,12 @@
 package dev.socket2j.netty;
 
 import dev.socket2j.ControlMessage;
+import dev.socket2j.OsError;
 import dev.socket2j.SockAddr;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
-import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Errors.Call;
 import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
@@ -20,8 +21,10 @@ import io.netty.util.UncheckedBooleanSupplier;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -57,10 +60,43 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
     /** Bound or connected and open (Netty's datagram channels are active once bound), or registered if so configured. */
     @Override public boolean isActive() { return isOpen() && (active || (activeOnOpen && isRegistered())); }
 
-    final MsgSlots slots() {
+    /** The channel's message slots, made on first I/O; a closed channel never makes them again. */
+    final MsgSlots slots() throws ClosedChannelException {
         MsgSlots s = slots;
-        if (s == null) slots = s = new MsgSlots(BATCH);
+        if (s == null) {
+            if (!isOpen()) throw new ClosedChannelException();
+            slots = s = new MsgSlots(BATCH);
+        }
         return s;
+    }
+
+    /** The slots if made and not yet freed (tests). */
+    final MsgSlots slotsIfMade() { return slots; }
+
+    /**
+     * Frees the slots' native memory. Only once the loop can run no more I/O of this channel: at deregistration
+     * after close (a handler may close the channel in the middle of a read batch that still reads its slots), or
+     * at close if no loop holds the channel.
+     */
+    private void freeSlots() {
+        MsgSlots s = slots;
+        slots = null;
+        if (s != null) s.free();
+    }
+
+    @Override
+    protected void doDeregister() {
+        super.doDeregister();
+        if (!isOpen()) freeSlots();
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            if (!isRegistered()) freeSlots();
+        }
     }
 
     // ---------------------------------------------------------------- hooks of the address family
@@ -135,7 +171,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
     private void takePendingError() {
         try {
             int err = socket.getOption(dev.socket2j.SockOpt.SO_ERROR);
-            if (err != 0) pendingWriteError = Errors.of("sendmsg(2)", err);
+            if (err != 0) pendingWriteError = OsError.of("sendmsg(2)", err);
         } catch (IOException e) {
             pendingWriteError = e;
         }
@@ -191,11 +227,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         m.setIov(0, s.iov, batch.count);
         m.setName(0, to == null ? null : toKernel(to));
         m.setControl(0, controlOf(msg, to));
-        long n = Sys.sendmsgNb(s.capture, fd, m.hdrs, C.MSG_NOSIGNAL);
-        if (n >= 0) return true;
-        int errno = errno(s);
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return false;
-        throw Errors.of("sendmsg(2)", errno);
+        return Errors.ioResult(Call.SENDMSG, Sys.sendmsgNb(s.capture, fd, m.hdrs, C.MSG_NOSIGNAL)) != Errors.AGAIN;
     }
 
     /** sendmmsg(2) of the flushed datagrams that fit one slot each: how many were sent (0 for EAGAIN). */
@@ -231,11 +263,8 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
             return true;
         });
         if (count[0] <= 1) return writeOne(in.current()) ? 1 : 0;
-        int n = Sys.sendmmsgNb(s.capture, fd, m.hdrs, count[0], C.MSG_NOSIGNAL);
-        if (n >= 0) return n;
-        int errno = errno(s);
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return 0;
-        throw Errors.of("sendmmsg(2)", errno);
+        int n = Errors.ioResult(Call.SENDMMSG, Sys.sendmmsgNb(s.capture, fd, m.hdrs, count[0], C.MSG_NOSIGNAL));
+        return n == Errors.AGAIN ? 0 : n;
     }
 
     // ---------------------------------------------------------------- read
@@ -257,13 +286,9 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         h.attemptedBytesRead(cap);
         m.setData(0, address, cap);
         m.prepareRecv(0);
-        long n = Sys.recvmsgNb(s.capture, fd, m.hdrs, 0);
-        java.lang.ref.Reference.reachabilityFence(buf);
-        if (n < 0) {
-            int errno = errno(s);
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return -1;
-            throw Errors.of("recvmsg(2)", errno);
-        }
+        long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, 0));
+        Reference.reachabilityFence(buf);
+        if (n == Errors.AGAIN) return -1;
         if (direct) {
             buf.writerIndex(buf.writerIndex() + (int) n);
         } else {
@@ -289,13 +314,9 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
             m.prepareRecv(i);
         }
         h.attemptedBytesRead(k * payload);
-        int n = Sys.recvmmsgNb(s.capture, fd, m.hdrs, k, 0);
-        java.lang.ref.Reference.reachabilityFence(buf);
-        if (n < 0) {
-            int errno = errno(s);
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return 0;
-            throw Errors.of("recvmmsg(2)", errno);
-        }
+        int n = Errors.ioResult(Call.RECVMMSG, Sys.recvmmsgNb(s.capture, fd, m.hdrs, k, 0));
+        Reference.reachabilityFence(buf);
+        if (n == Errors.AGAIN) return 0;
         int start = buf.writerIndex();
         if (!direct) {
             buf.writeBytes(s.copy.asSlice(0, (long) n * payload).asByteBuffer());

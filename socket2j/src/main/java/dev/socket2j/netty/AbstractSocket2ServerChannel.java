@@ -1,9 +1,9 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.OsError;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
-import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.Channel;
@@ -80,7 +80,7 @@ public abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channe
                             break;
                         }
                         if (errno == Errno.ECONNABORTED || errno == Errno.EINTR) continue;  // the next one may be fine
-                        failure = Errors.of("accept4(2)", errno);
+                        failure = OsError.of("accept4(2)", errno);
                         if (errno == Errno.EMFILE || errno == Errno.ENFILE) backOff();
                         break;
                     }

@@ -3,8 +3,8 @@ package dev.socket2j.netty;
 import dev.socket2j.Shutdown;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
-import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Errors.Call;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -305,8 +305,9 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     /** Writes queued splice bytes from this target's pipe into its socket. */
     private int writeSpliced(ChannelOutboundBuffer in, Splice.Out out) throws Exception {
         LoopScratch s = scratch();
-        long n = Sys.spliceNb(s.capture, pipeIn, MemorySegment.NULL, fd, MemorySegment.NULL, out.remaining, Splice.FLAGS);
-        if (n < 0) return writeFailed("splice(2)");
+        long n = Errors.ioResult(Call.SPLICE,
+            Sys.spliceNb(s.capture, pipeIn, MemorySegment.NULL, fd, MemorySegment.NULL, out.remaining, Splice.FLAGS));
+        if (n == Errors.AGAIN) return SNDBUF_FULL;
         out.remaining -= (int) n;
         splicePending -= n;
         if (n > 0) in.progress(n);
@@ -338,23 +339,37 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg) + EXPECTED_TYPES);
     }
 
+    /**
+     * The flush. Each step writes what it can and costs 1 of the write spin count, 0 for a step that wrote nothing
+     * because the message was empty, or {@link #SNDBUF_FULL} when the kernel took less than offered, which ends the
+     * loop with a negative count. How the loop ends decides EPOLLOUT, the one interest that costs a wakeup per
+     * loop turn while it is set (the socket is writable nearly always):
+     * <ul>
+     *   <li>nothing left: clear it. A handler told of a completed write may write and flush again; the loop sees
+     *       that on its next turn (it does not stop early because the buffer was empty once).
+     *   <li>spin count spent, the kernel still taking everything: clear it too. We may be here because EPOLLOUT
+     *       woke us, but the socket is writable as far as we know, so waiting for it again would only add a
+     *       wakeup; a task on the loop resumes the flush after the other channels had their turn.
+     *   <li>the kernel buffer is full: set it, and only here; EAGAIN is the one sign that the socket will say when
+     *       it can take more.
+     * </ul>
+     */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         int spin = config().getWriteSpinCount();
         do {
-            int count = in.size();
-            if (count == 0) {
-                clearFlag(C.EPOLLOUT);
-                return;  // everything written
+            if (in.size() == 0) {
+                clearFlag(C.EPOLLOUT);   // all written: no reason to be woken for writability
+                return;
             }
             spin -= writeSingle(in);
         } while (spin > 0);
         if (spin == 0) {
-            // spin count used up with the socket still writable: yield to other channels, then go on
+            // fair share used, socket still writable: yield (a task, not EPOLLOUT, brings us back)
             clearFlag(C.EPOLLOUT);
             eventLoop().execute(flushTask);
         } else {
-            setFlag(C.EPOLLOUT);  // the kernel buffer is full: EPOLLOUT resumes the flush
+            setFlag(C.EPOLLOUT);   // EAGAIN: the kernel's buffer is full, EPOLLOUT resumes the flush
         }
     }
 
@@ -382,13 +397,6 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         throw new Error("unexpected message: " + msg);
     }
 
-    /** EAGAIN: the buffer is full (wait for EPOLLOUT); anything else is the write's failure. */
-    private int writeFailed(String call) throws IOException {
-        int errno = errno(scratch());
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return SNDBUF_FULL;
-        throw Errors.of(call, errno);
-    }
-
     private int writeGathering(ChannelOutboundBuffer in) throws Exception {
         LoopScratch s = scratch();
         IovBatch batch = s.batch.reset(maxBytesPerGatheringWrite);
@@ -399,11 +407,12 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             in.removeBytes(0);  // only empty buffers
             return 0;
         }
-        long n = count == 1 ? Sys.writeAddrNb(s.capture, fd, batch.firstAddress(), total)
-            : Sys.writevNb(s.capture, fd, s.iov, count);
-        if (n < 0) return writeFailed(count == 1 ? "write(2)" : "writev(2)");
+        long n = count == 1 ? Errors.ioResult(Call.WRITE, Sys.writeAddrNb(s.capture, fd, batch.firstAddress(), total))
+            : Errors.ioResult(Call.WRITEV, Sys.writevNb(s.capture, fd, s.iov, count));
+        if (n == Errors.AGAIN) return SNDBUF_FULL;
         in.removeBytes(n);
         adjustMaxBytesPerGatheringWrite(total, n);
+        // a short write means the send buffer filled during the call: trying again now would only meet EAGAIN
         return n == total ? 1 : SNDBUF_FULL;
     }
 
@@ -428,8 +437,9 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             LoopScratch s = scratch();
             long offset = FileRegions.position(region) + region.transferred();
             s.offset.set(JAVA_LONG, 0, offset);
-            long n = Sys.sendfileNb(s.capture, fd, fileFd, s.offset, Math.min(count - region.transferred(), C.SENDFILE_MAX));
-            if (n < 0) return writeFailed("sendfile(2)");
+            long n = Errors.ioResult(Call.SENDFILE,
+                Sys.sendfileNb(s.capture, fd, fileFd, s.offset, Math.min(count - region.transferred(), C.SENDFILE_MAX)));
+            if (n == Errors.AGAIN) return SNDBUF_FULL;
             done = n;
             if (n > 0) FileRegions.addTransferred((DefaultFileRegion) region, n);
         } else {
@@ -448,12 +458,8 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         @Override
         public int write(ByteBuffer src) throws IOException {
             int len = src.remaining();
-            long n = Sys.writeNb(scratch().capture, fd, MemorySegment.ofBuffer(src), len);
-            if (n < 0) {
-                int errno = errno(scratch());
-                if (errno == Errno.EAGAIN) return 0;
-                throw Errors.of("write(2)", errno);
-            }
+            long n = Errors.ioResult(Call.WRITE, Sys.writeNb(scratch().capture, fd, MemorySegment.ofBuffer(src), len));
+            if (n == Errors.AGAIN) return 0;
             src.position(src.position() + (int) n);
             return (int) n;
         }
@@ -473,14 +479,14 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         long n;
         long address = IovBatch.address(buf, buf.writerIndex(), writable);
         if (address != 0) {
-            n = Sys.readAddrNb(s.capture, fd, address, writable);
+            n = Errors.ioResult(Call.READ, Sys.readAddrNb(s.capture, fd, address, writable));
         } else if (buf.nioBufferCount() == 1) {
             MemorySegment seg = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), writable));
-            n = Sys.readNb(s.capture, fd, seg, writable);
+            n = Errors.ioResult(Call.READ, Sys.readNb(s.capture, fd, seg, writable));
         } else {
             int len = Math.min(writable, LoopScratch.COPY_SIZE);
             h.attemptedBytesRead(len);
-            n = Sys.readNb(s.capture, fd, s.copy, len);
+            n = Errors.ioResult(Call.READ, Sys.readNb(s.capture, fd, s.copy, len));
             if (n > 0) buf.writeBytes(s.copy.asSlice(0, n).asByteBuffer());
             if (n > 0) return (int) n;
         }
@@ -488,10 +494,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             buf.writerIndex(buf.writerIndex() + (int) n);
             return (int) n;
         }
-        if (n == 0) return -1;
-        int errno = errno(s);
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return 0;
-        throw Errors.of("read(2)", errno);
+        return n == 0 ? -1 : 0;   // end of stream, or EAGAIN
     }
 
     abstract class StreamUnsafe extends AbstractSocket2Unsafe {

@@ -4,6 +4,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
 
 import java.io.FileDescriptor;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.channels.FileChannel;
 
@@ -44,7 +45,7 @@ final class FileRegions {
             Object channel = FILE.get(region);
             if (!(channel instanceof FileChannel) || !CHANNEL_FD.getDeclaringClass().isInstance(channel)) return -1;
             return FD_NUMBER.getInt(CHANNEL_FD.get(channel));
-        } catch (ReflectiveOperationException | java.io.IOException e) {
+        } catch (ReflectiveOperationException | IOException e) {
             return -1;
         }
     }

@@ -11,6 +11,13 @@ import java.lang.foreign.MemorySegment;
 /**
  * Native memory owned by one event loop and used only on its thread: allocated when the loop is made, freed when
  * it is destroyed. Nothing on the I/O path allocates native memory.
+ *
+ * <p>Which scratch a loop thread uses: the loop's own paths (epoll, reads, writes, sendfile, splice and its pipes,
+ * accept, connect, datagram batches) take only this one, through the registration, and pass its {@link #capture}
+ * to the raw calls. A call into the core API ({@code Socket.shutdown}, {@code close}, an option get or set)
+ * goes through the calling thread's {@code internal.Scratch}, as from any thread, so a loop thread holds one of
+ * those too once a channel is configured or closed on it. Code that may run on another thread (a wakeup, an
+ * off-loop cancel or close) never touches this one.
  */
 final class LoopScratch {
     /** Heap bytes gathered into one writev(2) are copied here; more waits for the next write. */

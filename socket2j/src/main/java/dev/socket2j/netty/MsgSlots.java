@@ -2,12 +2,11 @@ package dev.socket2j.netty;
 
 import dev.socket2j.ControlMessage;
 import dev.socket2j.SockAddr;
-import dev.socket2j.internal.CmsgCodec;
-import dev.socket2j.internal.FdList;
 import dev.socket2j.internal.Layouts;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -19,23 +18,40 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * control buffer per slot: slot 0 alone serves {@code sendmsg}/{@code recvmsg}, slots {@code 0..n-1}
  * {@code sendmmsg}/{@code recvmmsg}. Allocated once per channel, on first I/O; used only on its event loop.
  * Data never lives here: iovecs point at direct buffers or at the loop's copy area.
+ *
+ * <p>The channel owns the memory (about 45 KiB for a batch of 64) and {@link #free()}s it once it is closed and no
+ * event loop can run its I/O any more; a channel dropped without that (a loop that died) is freed when the GC
+ * finds the slots unreachable. A segment used after {@code free} fails with {@link IllegalStateException}, never
+ * touching freed memory.
  */
 final class MsgSlots {
     static final long HDR = Layouts.MMSGHDR_SIZE, IOV = Layouts.IOVEC_SIZE, NAME = Layouts.SOCKADDR_STORAGE_SIZE;
     /** Room for TOS, TTL, PKTINFO, ORIGDSTADDR, TIMESTAMPNS, GRO and a few descriptors at once. */
     static final int CONTROL = 512;
+    /** What a receive without descriptors hands back. */
+    static final int[] NO_FDS = {};
+
+    private static final Cleaner CLEANER = Cleaner.create();
 
     final int capacity;
     final MemorySegment hdrs, iovs, names, controls;
+    private final Cleaner.Cleanable cleanable;
 
     MsgSlots(int capacity) {
         this.capacity = capacity;
-        Arena arena = Arena.ofAuto();  // the channel's lifetime: freed by the GC once it is unreachable
+        Arena arena = Arena.ofShared();   // shared: a channel may move to another loop's thread
+        cleanable = CLEANER.register(this, arena::close);
         hdrs = arena.allocate(HDR * capacity, 8);
         iovs = arena.allocate(IOV * capacity, 8);
         names = arena.allocate(NAME * capacity, 8);
         controls = arena.allocate((long) CONTROL * capacity, 8);
     }
+
+    /** Frees the native memory, at most once; only when nothing uses the slots any more. */
+    void free() { cleanable.clean(); }
+
+    /** Whether {@link #free()} has not run yet. */
+    boolean isLive() { return hdrs.scope().isAlive(); }
 
     MemorySegment hdr(int i) { return hdrs.asSlice(HDR * i, HDR); }
 
@@ -77,7 +93,7 @@ final class MsgSlots {
             hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, 0);
         } else {
             MemorySegment c = control(i);
-            long n = CmsgCodec.encode(msgs.toArray(new ControlMessage[0]), c);
+            long n = ControlMessage.encode(msgs, c);
             hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, c);
             hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, n);
         }
@@ -108,15 +124,12 @@ final class MsgSlots {
     /** The control messages received in slot {@code i}; empty (no allocation) if none. */
     List<ControlMessage> controlMessages(int i) {
         long n = controlLen(i);
-        return n <= 0 ? List.of() : CmsgCodec.parse(control(i), n);
+        return n <= 0 ? List.of() : ControlMessage.parse(control(i), n);
     }
 
     /** Descriptors received in slot {@code i} (SCM_RIGHTS), now owned by the caller. */
     int[] takeFds(int i) {
         long n = controlLen(i);
-        if (n <= 0) return new int[0];
-        FdList fds = new FdList();
-        CmsgCodec.collectFds(control(i), n, fds);
-        return fds.take();
+        return n <= 0 ? NO_FDS : ControlMessage.descriptors(control(i), n);
     }
 }

@@ -1,7 +1,9 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.SockRef;
 import dev.socket2j.internal.Epoll;
 import dev.socket2j.internal.Sys;
+import io.netty.channel.unix.UnixChannel;
 
 /**
  * Whether the socket2j transport can run here, in the shape of Netty's {@code Epoll} and {@code IoUring} classes,
@@ -43,6 +45,17 @@ public final class Socket2 {
             throw (Error) new UnsatisfiedLinkError("the socket2j transport is not available here: "
                 + UNAVAILABILITY_CAUSE).initCause(UNAVAILABILITY_CAUSE);
         }
+    }
+
+    /**
+     * Borrows the descriptor of a Netty {@link UnixChannel}: socket2j's own channels, or Netty's epoll and io_uring
+     * ones. The reference never closes it. For a socket2j channel it is the channel's {@code socket()}, which fails
+     * with {@code ClosedChannelException} once the channel has closed; for another transport's channel it acts on
+     * whatever the number names after that channel closed: use it only while the channel is open.
+     */
+    public static SockRef sockRef(UnixChannel channel) {
+        if (channel instanceof AbstractSocket2Channel own) return own.socket();
+        return SockRef.of(channel.fd().intValue());
     }
 
     /** Why the transport cannot be used here, or {@code null} if it can. */

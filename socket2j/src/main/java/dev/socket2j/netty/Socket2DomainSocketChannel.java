@@ -2,12 +2,14 @@ package dev.socket2j.netty;
 
 import dev.socket2j.ControlMessage;
 import dev.socket2j.Domain;
+import dev.socket2j.OsError;
 import dev.socket2j.SockAddr;
 import dev.socket2j.Socket;
 import dev.socket2j.Type;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Errors.Call;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -106,12 +108,11 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
         int len = DomainAddresses.toKernel(remoteAddress).copyTo(s.addr);
         int rc = Sys.connectNb(s.capture, fd, s.addr, len);
         if (rc == 0) return true;
-        int errno = errno(s);
-        if (errno == Errno.EINPROGRESS || errno == Errno.EAGAIN) {
+        if (rc == -Errno.EINPROGRESS || rc == -Errno.EAGAIN) {   // a full listen backlog is EAGAIN on AF_UNIX
             setFlag(C.EPOLLOUT);
             return false;
         }
-        throw Errors.of("connect(2)", errno);
+        throw OsError.ofConnect("connect(2)", -rc);
     }
 
     // ---------------------------------------------------------------- descriptors
@@ -147,11 +148,7 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
         m.setData(0, s.copy.address(), 1);
         m.setName(0, null);
         m.setControl(0, List.of(new ControlMessage.ScmRights(new int[] {passed})));
-        long n = Sys.sendmsgNb(s.capture, fd, m.hdrs, C.MSG_NOSIGNAL);
-        if (n >= 0) return true;
-        int errno = errno(s);
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return false;
-        throw Errors.of("sendmsg(2)", errno);
+        return Errors.ioResult(Call.SENDMSG, Sys.sendmsgNb(s.capture, fd, m.hdrs, C.MSG_NOSIGNAL)) != Errors.AGAIN;
     }
 
     /** recvmsg(2) of one byte and its descriptors: the descriptors, empty for EAGAIN, {@code null} at end of stream. */
@@ -160,12 +157,8 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
         MsgSlots m = fdSlots();
         m.setData(0, s.copy.address(), 1);
         m.prepareRecv(0);
-        long n = Sys.recvmsgNb(s.capture, fd, m.hdrs, C.MSG_CMSG_CLOEXEC);
-        if (n < 0) {
-            int errno = errno(s);
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return new int[0];
-            throw Errors.of("recvmsg(2)", errno);
-        }
+        long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, C.MSG_CMSG_CLOEXEC));
+        if (n == Errors.AGAIN) return MsgSlots.NO_FDS;
         int[] fds = m.takeFds(0);
         return n == 0 && fds.length == 0 ? null : fds;
     }

@@ -1,9 +1,9 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.OsError;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Epoll;
 import dev.socket2j.internal.Errno;
-import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.ChannelException;
@@ -82,7 +82,7 @@ public final class Socket2IoHandler implements IoHandler {
     }
 
     private static void check(String call, int rc) throws IOException {
-        if (rc < 0) throw Errors.of(call, -rc);
+        if (rc < 0) throw OsError.of(call, -rc);
     }
 
     /** A factory for loops that take up to 1024 events per wait. */
@@ -124,7 +124,7 @@ public final class Socket2IoHandler implements IoHandler {
         }
         if (n < 0) {
             int errno = dev.socket2j.internal.Libc.errno(scratch.capture);
-            if (errno != Errno.EINTR) LOG.warn("epoll_wait failed", Errors.of("epoll_wait(2)", errno));
+            if (errno != Errno.EINTR) LOG.warn("epoll_wait failed", OsError.of("epoll_wait(2)", errno));
             return 0;
         }
         if (!context.shouldReportActiveIoTime()) return processReady(n);
@@ -159,7 +159,7 @@ public final class Socket2IoHandler implements IoHandler {
         spec.set(JAVA_LONG, 16, delayNanos / 1_000_000_000L);
         spec.set(JAVA_LONG, 24, delayNanos % 1_000_000_000L);
         int rc = Epoll.timerfdSettime(scratch.capture, timerFd, 0, spec);
-        if (rc < 0) LOG.warn("timerfd_settime failed", Errors.of("timerfd_settime(2)", -rc));
+        if (rc < 0) LOG.warn("timerfd_settime failed", OsError.of("timerfd_settime(2)", -rc));
     }
 
     private int processReady(int n) {
@@ -278,7 +278,7 @@ public final class Socket2IoHandler implements IoHandler {
             // for an unconnected or fully shut down socket.
             int op = events == 0 ? C.EPOLL_CTL_DEL : added < 0 ? C.EPOLL_CTL_ADD : C.EPOLL_CTL_MOD;
             int rc = Epoll.ctl(scratch.capture, epfd, op, handle.fd(), events, id, scratch.ctlEvent);
-            if (rc < 0) throw new ChannelException(Errors.of("epoll_ctl(2)", -rc));
+            if (rc < 0) throw new ChannelException(OsError.of("epoll_ctl(2)", -rc));
             added = events == 0 ? -1 : events;
             return events;
         }

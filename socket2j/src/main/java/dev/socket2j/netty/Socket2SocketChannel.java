@@ -1,9 +1,9 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.OsError;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
-import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Sys;
 import dev.socket2j.TcpInfo;
 import io.netty.buffer.ByteBuf;
@@ -111,7 +111,7 @@ public final class Socket2SocketChannel extends AbstractSocket2StreamChannel imp
             setFlag(C.EPOLLOUT);
             return -1;
         }
-        throw Errors.of("sendto(2)", errno);
+        throw OsError.ofConnect("sendto(2)", errno);
     }
 
     @Override

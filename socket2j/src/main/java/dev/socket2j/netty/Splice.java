@@ -1,8 +1,10 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.OsError;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Errors.Call;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -53,13 +55,10 @@ final class Splice {
      * limit for an unprivileged user) the pipe keeps its default size and splices simply move less each.
      */
     static int[] pipe(LoopScratch s) throws IOException {
-        Sys.pipe2(s.word, C.O_NONBLOCK | C.O_CLOEXEC);
+        int rc = Sys.pipe2Raw(s.capture, s.word, C.O_NONBLOCK | C.O_CLOEXEC);
+        if (rc < 0) throw OsError.of("pipe2(2)", -rc);
         int[] p = {s.word.get(JAVA_INT, 0), s.word.get(JAVA_INT, 4)};
-        try {
-            Sys.fcntl(p[1], C.F_SETPIPE_SZ, PIPE_SIZE);
-        } catch (IOException refused) {
-            // default capacity: correct, only slower
-        }
+        int ignored = Sys.fcntlRaw(s.capture, p[1], C.F_SETPIPE_SZ, PIPE_SIZE);   // refused: default size, only slower
         return p;
     }
 
@@ -95,12 +94,8 @@ final class Splice {
         /** splice(2) from the source socket into {@code pipeOut}: bytes moved, 0 at end of stream, -1 for EAGAIN. */
         final long fromSocket(int pipeOut) throws IOException {
             LoopScratch s = source.scratch();
-            long n = Sys.spliceNb(s.capture, source.fd, MemorySegment.NULL, pipeOut, MemorySegment.NULL,
-                Math.min(len, CHUNK), FLAGS);
-            if (n >= 0) return n;
-            int errno = AbstractSocket2Channel.errno(s);
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR) return -1;
-            throw Errors.of("splice(2)", errno);
+            return Errors.ioResult(Call.SPLICE, Sys.spliceNb(s.capture, source.fd, MemorySegment.NULL, pipeOut,
+                MemorySegment.NULL, Math.min(len, CHUNK), FLAGS));   // AGAIN is -1
         }
 
         final boolean forever() { return total == Integer.MAX_VALUE; }
@@ -228,12 +223,9 @@ final class Splice {
             while (n > 0) {
                 s.offset.set(JAVA_LONG, 0, offset);
                 long w = Sys.spliceNb(s.capture, pipe[0], MemorySegment.NULL, file.intValue(), s.offset, n, FLAGS);
-                if (w < 0) {
-                    int errno = AbstractSocket2Channel.errno(s);
-                    if (errno == Errno.EINTR) continue;
-                    // EAGAIN here: the descriptor is not a regular file but something that can be full
-                    throw Errors.of("splice(2)", errno);
-                }
+                if (w == -Errno.EINTR) continue;
+                // EAGAIN here: the descriptor is not a regular file but something that can be full
+                if (w < 0) throw OsError.of("splice(2)", (int) -w);
                 offset = s.offset.get(JAVA_LONG, 0);
                 n -= w;
             }

@@ -67,7 +67,7 @@ class Socket2DescriptorExhaustionTest {
             assertEquals(1, accepted.getAndSet(0));
             List<java.nio.channels.SocketChannel> clients = new ArrayList<>();
             for (int i = 0; i < 3; i++) clients.add(java.nio.channels.SocketChannel.open());  // descriptors made now
-            dev.socket2j.internal.Errors.of("accept4(2)", dev.socket2j.internal.Errno.EMFILE);  // load classes now
+            dev.socket2j.OsError.of("accept4(2)", dev.socket2j.internal.Errno.EMFILE);  // load classes now
             MemorySegment saved = arena.allocate(16, 8), limited = arena.allocate(16, 8);
             assertEquals(0, (int) GETRLIMIT.invokeExact(RLIMIT_NOFILE, saved));
             limited.set(JAVA_LONG, 0, openFds());

@@ -1,6 +1,5 @@
-package dev.socket2j.internal;
+package dev.socket2j;
 
-import dev.socket2j.ControlMessage;
 import dev.socket2j.ControlMessage.IpOrigDstAddr;
 import dev.socket2j.ControlMessage.IpPktInfo;
 import dev.socket2j.ControlMessage.IpTos;
@@ -16,7 +15,9 @@ import dev.socket2j.ControlMessage.TimestampNs;
 import dev.socket2j.ControlMessage.UdpGro;
 import dev.socket2j.ControlMessage.UdpSegment;
 import dev.socket2j.ControlMessage.Unknown;
-import dev.socket2j.SockAddr;
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.FdList;
+import dev.socket2j.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -25,6 +26,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.socket2j.internal.Layouts.CMSGHDR_SIZE;
@@ -40,22 +42,22 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * payload layout. Reads are bounds-checked against the length given, with unaligned accesses, so any bytes
  * (kernel-written or not) parse to messages or to {@link IllegalArgumentException}.
  */
-public final class CmsgCodec {
+final class CmsgCodec {
     private CmsgCodec() {}
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
-    /** Payload sizes of the struct-valued messages, from the one set of layouts. */
-    public static final int UCRED_SIZE = (int) Layouts.UCRED.byteSize(), TIMESPEC_SIZE = (int) Layouts.TIMESPEC.byteSize(),
-        IN_PKTINFO_SIZE = (int) Layouts.IN_PKTINFO.byteSize(), IN6_PKTINFO_SIZE = (int) Layouts.IN6_PKTINFO.byteSize();
     private static final long UCRED_UID = Layouts.off(Layouts.UCRED, "uid"), UCRED_GID = Layouts.off(Layouts.UCRED, "gid"),
         TS_NSEC = Layouts.off(Layouts.TIMESPEC, "tv_nsec"),
         IPI_SPEC_DST = Layouts.off(Layouts.IN_PKTINFO, "ipi_spec_dst"), IPI_ADDR = Layouts.off(Layouts.IN_PKTINFO, "ipi_addr"),
         IPI6_IFINDEX = Layouts.off(Layouts.IN6_PKTINFO, "ipi6_ifindex");
 
     /** Sum of the messages' {@code CMSG_SPACE}. */
-    public static long space(ControlMessage[] msgs) {
+    static long space(ControlMessage[] msgs) { return space(Arrays.asList(msgs)); }
+
+    /** {@link #space(ControlMessage[])} of a list. */
+    static long space(List<ControlMessage> msgs) {
         long n = 0;
         for (ControlMessage m : msgs) n += m.space();
         return n;
@@ -67,10 +69,13 @@ public final class CmsgCodec {
      *
      * @throws IllegalArgumentException if {@code dst} is too small
      */
-    public static long encode(ControlMessage[] msgs, MemorySegment dst) {
+    static long encode(ControlMessage[] msgs, MemorySegment dst) { return encode(Arrays.asList(msgs), dst); }
+
+    /** {@link #encode(ControlMessage[], MemorySegment)} of a list. */
+    static long encode(List<ControlMessage> msgs, MemorySegment dst) {
         long need = space(msgs);
         if (need > dst.byteSize()) {
-            throw new IllegalArgumentException("control buffer too small: " + msgs.length + " messages need "
+            throw new IllegalArgumentException("control buffer too small: " + msgs.size() + " messages need "
                 + need + " bytes, capacity " + dst.byteSize());
         }
         dst.asSlice(0, need).fill((byte) 0);
@@ -118,7 +123,7 @@ public final class CmsgCodec {
      *
      * @throws IllegalArgumentException for a {@code cmsg_len} below the header size or past {@code len}
      */
-    public static List<ControlMessage> parse(MemorySegment ctl, long len) {
+    static List<ControlMessage> parse(MemorySegment ctl, long len) {
         if (len < 0 || len > ctl.byteSize()) throw new IllegalArgumentException("control length " + len + " outside 0.." + ctl.byteSize());
         List<ControlMessage> out = new ArrayList<>(2);
         long off = 0;
@@ -144,22 +149,24 @@ public final class CmsgCodec {
                     for (int i = 0; i < fds.length; i++) fds[i] = d.get(INT, 4L * i);
                     yield validFds(fds) ? new ScmRights(fds) : null;
                 }
-                case C.SCM_CREDENTIALS -> n == UCRED_SIZE ? new ScmCredentials(d.get(INT, 0), d.get(INT, UCRED_UID), d.get(INT, UCRED_GID)) : null;
-                case C.SCM_TIMESTAMPNS -> n == TIMESPEC_SIZE ? new TimestampNs(d.get(LONG, 0), d.get(LONG, TS_NSEC)) : null;
+                case C.SCM_CREDENTIALS -> n == Layouts.UCRED_SIZE
+                    ? new ScmCredentials(d.get(INT, 0), d.get(INT, UCRED_UID), d.get(INT, UCRED_GID)) : null;
+                case C.SCM_TIMESTAMPNS -> n == Layouts.TIMESPEC_SIZE ? new TimestampNs(d.get(LONG, 0), d.get(LONG, TS_NSEC)) : null;
                 case C.SO_RXQ_OVFL -> n == 4 ? new RxqOverflow(Integer.toUnsignedLong(d.get(INT, 0))) : null;
                 default -> null;
             };
             case C.IPPROTO_IP -> switch (type) {
                 case C.IP_TOS -> n == 1 ? new IpTos(d.get(JAVA_BYTE, 0) & 0xFF) : n == 4 ? tos(d.get(INT, 0)) : null;
                 case C.IP_TTL -> n == 4 ? new IpTtl(d.get(INT, 0)) : null;
-                case C.IP_PKTINFO -> n == IN_PKTINFO_SIZE ? new IpPktInfo(d.get(INT, 0), v4(d, IPI_SPEC_DST), v4(d, IPI_ADDR)) : null;
+                case C.IP_PKTINFO -> n == Layouts.IN_PKTINFO_SIZE
+                    ? new IpPktInfo(d.get(INT, 0), v4(d, IPI_SPEC_DST), v4(d, IPI_ADDR)) : null;
                 case C.IP_ORIGDSTADDR -> n == Layouts.SOCKADDR_IN_SIZE ? new IpOrigDstAddr(SockAddr.fromSegment(d, (int) n)) : null;
                 default -> null;
             };
             case C.IPPROTO_IPV6 -> switch (type) {
                 case C.IPV6_TCLASS -> n == 4 ? new Ipv6TClass(d.get(INT, 0)) : null;
                 case C.IPV6_HOPLIMIT -> n == 4 ? new Ipv6HopLimit(d.get(INT, 0)) : null;
-                case C.IPV6_PKTINFO -> n == IN6_PKTINFO_SIZE ? new Ipv6PktInfo(v6(d, 0), d.get(INT, IPI6_IFINDEX)) : null;
+                case C.IPV6_PKTINFO -> n == Layouts.IN6_PKTINFO_SIZE ? new Ipv6PktInfo(v6(d, 0), d.get(INT, IPI6_IFINDEX)) : null;
                 case C.IPV6_ORIGDSTADDR -> n == Layouts.SOCKADDR_IN6_SIZE ? new Ipv6OrigDstAddr(SockAddr.fromSegment(d, (int) n)) : null;
                 default -> null;
             };
@@ -197,7 +204,7 @@ public final class CmsgCodec {
      * Adds the descriptors of every {@code SCM_RIGHTS} message in a kernel-written {@code ctl[0, len)} to
      * {@code out}. Never throws: it stops at a malformed header (the kernel writes none).
      */
-    public static void collectFds(MemorySegment ctl, long len, FdList out) {
+    static void collectFds(MemorySegment ctl, long len, FdList out) {
         len = Math.min(len, ctl.byteSize());
         long off = 0;
         while (len - off >= CMSGHDR_SIZE) {
