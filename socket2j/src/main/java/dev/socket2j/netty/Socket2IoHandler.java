@@ -102,6 +102,7 @@ public final class Socket2IoHandler implements IoHandler {
         this.epfd = ep;
         this.eventFd = ev;
         this.timerFd = tf;
+        Warmup.once(s, ep);
     }
 
     private static void check(String call, int rc) throws IOException {

@@ -194,6 +194,53 @@ class Socket2ChannelEventTest {
     }
 
     @Test
+    void singleHeapBuffersAreWrittenStraightFromTheirArrayIntact() throws Exception {
+        Socket[] pair = Socket.pair(Domain.UNIX, Type.STREAM, null);
+        Socket2DomainSocketChannel writer = adopt(pair[0]);
+        Socket reader = pair[1];
+        group.next().register(writer).sync();
+        try {
+            byte[] big = new byte[3 << 20];  // more than the socket buffer: partial writes, then EPOLLOUT
+            ThreadLocalRandom.current().nextBytes(big);
+            byte[] small = "at an offset".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] framed = new byte[small.length + 10];
+            System.arraycopy(small, 0, framed, 5, small.length);
+            var first = writer.writeAndFlush(Unpooled.wrappedBuffer(big));
+            var second = writer.writeAndFlush(Unpooled.wrappedBuffer(framed, 5, small.length));  // arrayOffset 5
+            byte[] got = new byte[big.length + small.length];
+            int n = 0;
+            reader.setReadTimeout(java.util.Optional.of(java.time.Duration.ofSeconds(30)));
+            while (n < got.length) {
+                int r = reader.recv(got, n, got.length - n);
+                assertTrue(r > 0, "end of stream after " + n);
+                n += r;
+            }
+            assertTrue(first.await(10, TimeUnit.SECONDS) && first.isSuccess());
+            assertTrue(second.await(10, TimeUnit.SECONDS) && second.isSuccess());
+            assertEquals(java.nio.ByteBuffer.wrap(big), java.nio.ByteBuffer.wrap(got, 0, big.length));
+            assertEquals(java.nio.ByteBuffer.wrap(small), java.nio.ByteBuffer.wrap(got, big.length, small.length));
+        } finally {
+            writer.close().sync();
+            reader.close();
+        }
+    }
+
+    @Test
+    void theFirstLoopsWarmUpLeavesNoDescriptorBehind() throws Exception {
+        long before = openFds();
+        MultiThreadIoEventLoopGroup g = new MultiThreadIoEventLoopGroup(1, Socket2IoHandler.newFactory());
+        g.next().submit(() -> { }).sync();
+        g.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        assertEquals(before, openFds());
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    @Test
     void interestMasksAreSharedInstances() {
         Socket2IoOps none = Socket2IoOps.of(0);
         assertSame(Socket2IoOps.of(C.EPOLLIN | C.EPOLLRDHUP), none.with(C.EPOLLIN).with(C.EPOLLRDHUP));
