@@ -270,14 +270,16 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         public void handle(IoRegistration reg, IoEvent event) {
             int ev = ((Socket2IoEvent) event).events();
             // The order below is load-bearing; Netty's epoll transport reached it through bugs.
-            // EPOLLHUP counts as EPOLLERR: the kernel reports both whatever the interest mask, and a level-triggered
-            // HUP that reached neither branch would come back on every wakeup with nothing to end it.
+            // On a connected channel EPOLLHUP counts as EPOLLERR: the kernel reports both whatever the interest mask,
+            // and a level-triggered HUP that reached neither branch would come back on every wakeup with nothing to
+            // end it. A socket not connected yet reports HUP as its normal state: its connect decides.
+            if ((ev & C.EPOLLHUP) != 0 && isActive()) ev |= C.EPOLLERR;
             // EPOLLOUT first: a refused connect shows up as EPOLLOUT, EPOLLERR or both, and its promise must fail
             // before anything reads the descriptor (Netty issues #3785 and #3848).
-            if ((ev & (C.EPOLLERR | C.EPOLLHUP | C.EPOLLOUT)) != 0) epollOutReady();
+            if ((ev & (C.EPOLLERR | C.EPOLLOUT)) != 0) epollOutReady();
             // EPOLLIN before EPOLLRDHUP: what the peer sent before its FIN is read before the input is shut down
             // (Netty issue #4317); an error also goes through the read, which reports it to the pipeline.
-            if ((ev & (C.EPOLLERR | C.EPOLLHUP | C.EPOLLIN)) != 0) epollInReady();
+            if ((ev & (C.EPOLLERR | C.EPOLLIN)) != 0) epollInReady();
             if ((ev & C.EPOLLRDHUP) != 0) epollRdHupReady();
         }
 
