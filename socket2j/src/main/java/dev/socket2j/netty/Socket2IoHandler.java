@@ -141,13 +141,12 @@ public final class Socket2IoHandler implements IoHandler {
         }
         if (n < 0) {
             int errno = Libc.errno(scratch.capture);
-            if (errno == Errno.EINTR) return 0;
-            IOException e = Errors.of("epoll_wait(2)", errno);
             // the epoll instance itself is gone or broken: every further wait would fail at once, so end the loop
             if (errno == Errno.EBADF || errno == Errno.EINVAL || errno == Errno.EFAULT) {
-                throw new ChannelException("the event loop's epoll instance is unusable", e);
+                throw new ChannelException("the event loop's epoll instance is unusable",
+                    Errors.of("epoll_wait(2)", errno));
             }
-            reportUnexpected(e);
+            if (errno != Errno.EINTR) reportUnexpected(errno);
             return 0;
         }
         try {
@@ -183,6 +182,14 @@ public final class Socket2IoHandler implements IoHandler {
      * most one per {@link #REPORT_INTERVAL_SECONDS} seconds. Logging may fail too (a logger that loads time-zone
      * data at the descriptor limit throws an {@code Error}): that is dropped, the loop matters more.
      */
+    private void reportUnexpected(int epollWaitErrno) {
+        try {
+            reportUnexpected(Errors.of("epoll_wait(2)", epollWaitErrno));
+        } catch (Throwable t) {
+            reportUnexpected(t);
+        }
+    }
+
     private void reportUnexpected(Throwable t) {
         long now = System.nanoTime();
         if (reportedOnce && now - lastReportNanos < REPORT_INTERVAL_NANOS) {
