@@ -718,6 +718,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
                 if (k >= 0) {
                     done += k;
                     if (done >= len) return done;
+                    if (w != null) w.progressed();
                     continue;
                 }
                 int e = Parking.errno(s);
@@ -822,6 +823,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
                 if (k >= 0) {
                     done += k;
                     if (advance(msg, k) == 0) return done;
+                    if (w != null) w.progressed();
                     continue;
                 }
                 int e = Parking.errno(s);
@@ -892,6 +894,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
                 if (k > 0) {
                     done += k;
                     if (done >= count) return done;
+                    if (w != null) w.progressed();
                     continue;
                 }
                 if (k == 0) return done;  // end of the file
@@ -1004,6 +1007,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
                 if (k >= 0) {
                     done += k;
                     if (done >= count) return done;
+                    if (w != null) w.progressed();
                     continue;
                 }
                 int e = Parking.errno(s);
@@ -1065,6 +1069,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
             if (k > 0) {
                 got += k;
                 if (got >= max || (flags & C.MSG_WAITFORONE) != 0) return got;
+                if (w != null) w.progressed();
                 continue;
             }
             int e = k == 0 ? Errno.EAGAIN : Parking.errno(s);

@@ -95,6 +95,9 @@ final class Parking {
         waitReady(now);
     }
 
+    /** The call moved some bytes since the last wait: its readiness was real, not a spin. */
+    void progressed() { spins = 0; }
+
     /** One wait: until ready, the deadline, a close or (virtual threads) an interrupt. */
     private void waitReady(long now) throws IOException {
         if (sock.closing()) throw new AsynchronousCloseException();

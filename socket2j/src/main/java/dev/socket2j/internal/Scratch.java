@@ -127,6 +127,9 @@ public final class Scratch {
         return b;
     }
 
+    /** Buffers of all threads' scratch that are malloc'ed and not yet freed (a leak check for tests). */
+    public static long liveBuffers() { return Malloc.LIVE.get(); }
+
     /** The cap on what {@link #nativeBytes()} stays under between calls on this thread. */
     public long keepLimit() { return FIXED + keep; }
 
@@ -178,14 +181,18 @@ public final class Scratch {
         static final MethodHandle MALLOC = Libc.bind("malloc", Libc.PLAIN, FunctionDescriptor.of(ADDRESS, JAVA_LONG));
         static final MethodHandle FREE = Libc.bind("free", Libc.PLAIN, FunctionDescriptor.ofVoid(JAVA_LONG));
 
+        static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
+
         static MemorySegment malloc(long size) {
             MemorySegment m;
             try { m = (MemorySegment) MALLOC.invokeExact(size); } catch (Throwable t) { throw Libc.unexpected(t); }
             if (m.address() == 0) throw new OutOfMemoryError("malloc(" + size + ") failed");
+            LIVE.incrementAndGet();
             return m.reinterpret(size);
         }
 
         static void free(long address) {
+            LIVE.decrementAndGet();
             try { FREE.invokeExact(address); } catch (Throwable t) { throw Libc.unexpected(t); }
         }
     }
