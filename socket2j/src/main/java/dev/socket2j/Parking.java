@@ -75,7 +75,9 @@ final class Parking {
     static Parking after(int errno, BaseSocket sock, int fd, String call, short event, boolean send, int flags, Scratch s,
                          int timeoutErrno) throws IOException {
         if (errno != Errno.EAGAIN && errno != timeoutErrno) throw OsError.of(call, errno);
-        if ((flags & C.MSG_DONTWAIT) != 0 || sock.userNonblocking(fd)) throw OsError.of(call, errno);
+        // MSG_OOB and MSG_ERRQUEUE receives never wait, even on a blocking socket: EAGAIN is their answer
+        int neverWaits = send ? C.MSG_DONTWAIT : C.MSG_DONTWAIT | C.MSG_OOB | C.MSG_ERRQUEUE;
+        if ((flags & neverWaits) != 0 || sock.userNonblocking(fd)) throw OsError.of(call, errno);
         return new Parking(sock, fd, call, event, send, s, timeoutErrno);
     }
 
