@@ -34,6 +34,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * honoured, position moved by the bytes transferred) and {@link MemorySegment}. Direct buffers and native
  * segments are passed to the kernel as they are; heap memory is copied through a per-thread native buffer
  * (at most 1 MiB per call, so a larger transfer is partial, which the caller must handle anyway).
+ *
+ * <p>On a virtual thread a call that would block parks the thread instead of its carrier (see {@link Socket} for
+ * the rules); a {@link SockRef} does the same for every call with a {@code MSG_DONTWAIT} twin and for
+ * {@code connect}, but {@code accept} and {@code sendfile} on a borrowed descriptor block the carrier.
  */
 public abstract sealed class BaseSocket implements SocketOptions permits Socket, SockRef {
 

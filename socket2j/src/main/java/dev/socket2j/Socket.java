@@ -29,8 +29,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *
  * <p>Limits: {@code shutdown} does not wake a blocking {@code connect} on a Unix stream socket waiting for
  * room in a full listener's queue, nor a blocking Unix datagram send waiting for a full receiver; such a call
- * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then. {@link Thread#interrupt()} does
- * not wake any blocking call. A {@code Socket} that becomes unreachable without being closed has its descriptor
+ * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then (on a virtual thread, see below,
+ * close wakes these too). {@link Thread#interrupt()} does not wake a blocking call on a platform thread. A {@code Socket} that becomes unreachable without being closed has its descriptor
  * closed by a {@link Cleaner} after the garbage collector finds it, as the JDK's own sockets do: a safety net for
  * leaks, not a substitute for {@code close} (when that happens is up to the collector).
  * Because the wake-up is a {@code shutdown}, closing while calls are in flight also ends the connection for
