@@ -13,11 +13,14 @@ import dev.socket2j.internal.VtPoller;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -172,11 +175,11 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
                 if (plain) throw Errors.of("connect(2)", Errno.EAGAIN);
                 throw new SocketTimeoutException("connect(2) timed out after " + nanos / 1_000_000 + " ms");
             }
-            if (closing()) throw new java.nio.channels.AsynchronousCloseException();
-            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, 1_000_000L << Math.min(naps, 5)));
+            if (closing()) throw new AsynchronousCloseException();
+            LockSupport.parkNanos(Math.min(left, 1_000_000L << Math.min(naps, 5)));
             if (Thread.currentThread().isVirtual() && Thread.currentThread().isInterrupted()) {
                 closeOnInterrupt();
-                throw new java.net.SocketException("Closed by interrupt");
+                throw new SocketException("Closed by interrupt");
             }
         }
     }

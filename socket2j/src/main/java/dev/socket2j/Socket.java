@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.SocketException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -30,9 +31,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <p>Limits: {@code shutdown} does not wake a blocking {@code connect} on a Unix stream socket waiting for
  * room in a full listener's queue, nor a blocking Unix datagram send waiting for a full receiver; such a call
  * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then (on a virtual thread, see below,
- * close wakes these too). {@link Thread#interrupt()} does not wake a blocking call on a platform thread. A {@code Socket} that becomes unreachable without being closed has its descriptor
- * closed by a {@link Cleaner} after the garbage collector finds it, as the JDK's own sockets do: a safety net for
- * leaks, not a substitute for {@code close} (when that happens is up to the collector).
+ * close wakes these too). {@link Thread#interrupt()} does not wake a blocking call on a platform thread. A
+ * {@code Socket} that becomes unreachable without being closed has its descriptor closed by a {@link Cleaner} after
+ * the garbage collector finds it, as the JDK's own sockets do: a safety net for leaks, not a substitute for
+ * {@code close} (when that happens is up to the collector).
  * Because the wake-up is a {@code shutdown}, closing while calls are in flight also ends the connection for
  * duplicates made with {@link #tryClone()}; closing an idle socket affects only its own descriptor.
  *
@@ -47,7 +49,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * exception; a send on a stream socket goes on until all is written; {@code close} wakes a parked call, which
  * throws {@link AsynchronousCloseException} (including the cases that {@code shutdown} cannot wake); a call that
  * completed before a racing close returns its result. Interrupting a virtual thread parked in a call closes the
- * socket, and the call throws {@link java.net.SocketException} ("Closed by interrupt") with the thread's interrupt
+ * socket, and the call throws {@link SocketException} ("Closed by interrupt") with the thread's interrupt
  * status left set, as for {@code java.net.Socket}; on platform threads interrupts stay ignored. Once the
  * descriptor is non-blocking, platform threads calling this socket wait in {@code poll(2)} the same way. Change the
  * mode through {@link #setNonblocking(boolean)} (a raw {@code fcntl} on {@link #rawFd()} is not seen), and note
@@ -207,7 +209,7 @@ public final class Socket extends BaseSocket implements Closeable {
             if (s == CLOSED) Sys.closeQuietly(fd);
             if (!completed) {
                 if (closedByInterrupt && Thread.currentThread().isInterrupted()) {
-                    throw new java.net.SocketException("Closed by interrupt");
+                    throw new SocketException("Closed by interrupt");
                 }
                 throw new AsynchronousCloseException();
             }

@@ -5,6 +5,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -75,7 +77,7 @@ public final class Scratch {
 
         MemorySegment temp(long size) {
             MemorySegment m = Malloc.malloc(size);
-            if (ntemps == temps.length) temps = java.util.Arrays.copyOf(temps, ntemps * 2);
+            if (ntemps == temps.length) temps = Arrays.copyOf(temps, ntemps * 2);
             temps[ntemps++] = m.address();
             return m;
         }
@@ -84,7 +86,7 @@ public final class Scratch {
         MemorySegment replaceKept(int kind, long size) {
             MemorySegment m = Malloc.malloc(size);
             if (kept[kind] != 0) {
-                if (ntemps == temps.length) temps = java.util.Arrays.copyOf(temps, ntemps * 2);
+                if (ntemps == temps.length) temps = Arrays.copyOf(temps, ntemps * 2);
                 temps[ntemps++] = kept[kind];
             }
             kept[kind] = m.address();
@@ -181,7 +183,7 @@ public final class Scratch {
         static final MethodHandle MALLOC = Libc.bind("malloc", Libc.PLAIN, FunctionDescriptor.of(ADDRESS, JAVA_LONG));
         static final MethodHandle FREE = Libc.bind("free", Libc.PLAIN, FunctionDescriptor.ofVoid(JAVA_LONG));
 
-        static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
+        static final AtomicLong LIVE = new AtomicLong();
 
         static MemorySegment malloc(long size) {
             MemorySegment m;
