@@ -16,8 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * socket2j's own poller for virtual threads that wait on a descriptor: the shape of the JDK's
- * {@code sun.nio.ch.Poller} in system-thread mode. Two platform daemon threads, one for read readiness and
- * one for write readiness, each block in {@code epoll_wait(2)} on an epoll instance of their own. A waiting
+ * {@code sun.nio.ch.Poller}. Two pollers, one for read readiness and one for write readiness, each with an epoll
+ * instance of its own (see {@link Pollers} for the threads that serve them). A waiting
  * thread registers the descriptor one-shot ({@code EPOLLONESHOT}: re-armed with {@code EPOLL_CTL_MOD},
  * added on {@code ENOENT}), parks, and deregisters when it returns; the poller thread takes the waiters of
  * every ready descriptor out of its map and unparks them. Several threads may wait on one descriptor (the
@@ -37,20 +37,34 @@ public final class VtPoller {
     /** Descriptor → the waiting {@link Thread}, or a {@code Thread[]} when several wait on it. */
     private final ConcurrentHashMap<Integer, Object> waiters = new ConcurrentHashMap<>();
 
-    private VtPoller(int events, String name) throws IOException {
+    /**
+     * A poller served by a platform thread ({@code master} null), or by a virtual thread that polls without
+     * waiting and, when nothing is ready, parks on {@code master} until its own epoll descriptor is readable.
+     */
+    private VtPoller(int events, String name, VtPoller master) throws IOException {
         this.events = events;
         this.epfd = Epoll.create();
-        Thread t = Thread.ofPlatform().daemon().name(name).unstarted(this::loop);
+        Thread t = master == null ? Thread.ofPlatform().daemon().name(name).unstarted(this::loop)
+            : Thread.ofVirtual().name(name).unstarted(() -> subLoop(master));
         t.setUncaughtExceptionHandler((th, e) -> e.printStackTrace());
         t.start();
     }
 
+    /**
+     * The two pollers. By default (property {@code socket2j.pollerMode=virtual}) they are virtual threads, as the
+     * JDK's own pollers are on Linux: a ready descriptor is then handled on a carrier thread between other virtual
+     * threads, with no wake-up of a platform thread per event; one platform "master" thread waits for the two
+     * epoll descriptors only while both pollers found nothing. {@code socket2j.pollerMode=platform} serves each
+     * poller by a platform thread blocked in {@code epoll_wait(2)}.
+     */
     private static final class Pollers {
         static final VtPoller READ, WRITE;
         static {
             try {
-                READ = new VtPoller(C.EPOLLIN, "socket2j-read-poller");
-                WRITE = new VtPoller(C.EPOLLOUT, "socket2j-write-poller");
+                boolean platform = "platform".equals(System.getProperty("socket2j.pollerMode"));
+                VtPoller master = platform ? null : new VtPoller(C.EPOLLIN, "socket2j-master-poller", null);
+                READ = new VtPoller(C.EPOLLIN, "socket2j-read-poller", master);
+                WRITE = new VtPoller(C.EPOLLOUT, "socket2j-write-poller", master);
             } catch (IOException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -145,17 +159,47 @@ public final class VtPoller {
     private void loop() {
         MemorySegment evs = Arena.global().allocate(Layouts.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
         MemorySegment cs = Arena.global().allocate(Libc.CAPTURE_LAYOUT);
+        for (;;) poll(evs, cs, -1);
+    }
+
+    /** The virtual poller: poll without waiting, yield while there was work, park on the master when idle. */
+    private void subLoop(VtPoller master) {
+        MemorySegment evs = Arena.global().allocate(Layouts.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
+        MemorySegment cs = Arena.global().allocate(Libc.CAPTURE_LAYOUT);
+        MemorySegment ev = Arena.global().allocate(16, 8);
+        int polled = 0;
         for (;;) {
-            int n = Epoll.waitRaw(cs, epfd, evs, MAX_EVENTS, -1);
-            if (n < 0) {
-                int errno = Libc.errno(cs);
-                if (errno == Errno.EINTR) continue;
-                throw new IllegalStateException(Errors.message("epoll_wait(2)", errno));
-            }
-            for (int i = 0; i < n; i++) {
-                wake((int) evs.get(Epoll.EPOLL_DATA, i * Layouts.EPOLL_EVENT_SIZE + Layouts.EPOLL_DATA));
+            try {
+                if (polled == 0) {
+                    master.register(epfd, cs, ev);
+                    try {
+                        LockSupport.park();
+                    } finally {
+                        master.deregister(epfd, cs);
+                    }
+                } else {
+                    Thread.yield();
+                }
+                polled = poll(evs, cs, 0);
+            } catch (IOException | RuntimeException e) {
+                e.printStackTrace();  // keep serving: the waiters of this poller depend on it
+                polled = 0;
             }
         }
+    }
+
+    /** One epoll_wait(2); wakes the waiters of every ready descriptor; returns how many were ready. */
+    private int poll(MemorySegment evs, MemorySegment cs, int timeoutMs) {
+        int n = Epoll.waitRaw(cs, epfd, evs, MAX_EVENTS, timeoutMs);
+        if (n < 0) {
+            int errno = Libc.errno(cs);
+            if (errno == Errno.EINTR) return 0;
+            throw new IllegalStateException(Errors.message("epoll_wait(2)", errno));
+        }
+        for (int i = 0; i < n; i++) {
+            wake((int) evs.get(Epoll.EPOLL_DATA, i * Layouts.EPOLL_EVENT_SIZE + Layouts.EPOLL_DATA));
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- calls the parking paths need
