@@ -108,6 +108,22 @@ public final class Uring {
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
         static final MethodHandle MUNMAP = Libc.bind("munmap", Libc.ERRNO,
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle EVENTFD = Libc.bind("eventfd", Libc.ERRNO, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** Every byte of the address space, for copies to and from raw addresses without a segment per copy. */
+    public static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    static final int EFD_CLOEXEC = 0x80000;
+
+    /**
+     * A blocking, close-on-exec eventfd(2): io_uring honours {@code O_NONBLOCK} by failing a read with
+     * {@code EAGAIN} instead of waiting, so the wakeup descriptor that a READ waits on must block.
+     */
+    public static int blockingEventfd() throws IOException {
+        MemorySegment cs = Scratch.get().capture;
+        try { return Errors.check("eventfd(2)", (int) Calls.EVENTFD.invokeExact(cs, 0, EFD_CLOEXEC), cs); }
+        catch (IOException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     /** io_uring_setup(2): the ring's descriptor, or -errno. {@code params} is read and filled by the kernel. */
