@@ -425,6 +425,9 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     /** Live registrations (for tests). */
     int registrations() { return liveRegistrations; }
 
+    /** Reads that found the buffer ring empty (ENOBUFS) and were armed again; for tests and diagnostics. */
+    long bufferRingExhausted;
+
     // ---------------------------------------------------------------- registrations
 
     final class Registration implements IoRegistration {

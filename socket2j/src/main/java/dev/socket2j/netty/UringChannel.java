@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * holds an operation for it; {@link #isOpen()} is false from the moment close starts.
  */
 public abstract class UringChannel extends AbstractChannel implements UnixChannel {
-    static final int TAG_RECV = 1, TAG_WRITE = 2, TAG_CONNECT = 3, TAG_ACCEPT = 4, TAG_CANCEL = 5;
+    static final int TAG_RECV = 1, TAG_WRITE = 2, TAG_CONNECT = 3, TAG_ACCEPT = 4, TAG_CANCEL = 5, TAG_POLL = 6;
 
     final Socket socket;
     final int fd;
@@ -113,6 +113,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
             if (f.isSuccess()) {
                 nettyRegistration = (IoRegistration) f.getNow();
                 registration = nettyRegistration.attachment();
+                if (active) activated();
                 promise.setSuccess();
             } else {
                 promise.setFailure(f.cause());
@@ -172,6 +173,9 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
         released();
         socket.close();
     }
+
+    /** The channel is registered and connected (accepted, adopted connected, or its connect completed). */
+    void activated() { }
 
     /** Memory the channel holds for the kernel is given back (all its operations are complete). */
     void released() { }
@@ -263,6 +267,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
             active = true;
             if (remote == null) remote = requestedRemote;
             resetCachedAddresses();
+            activated();
             boolean promiseSet = promise.trySuccess();
             if (!wasActive) pipeline().fireChannelActive();
             if (!promiseSet) close(voidPromise());

@@ -53,6 +53,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     // event loop only
     private boolean recvArmed, recvMultishot, eofPending, writeInFlight;
+    /** The peer sent FIN (POLLRDHUP): read on until EOF whatever auto-read says, as the epoll engine does. */
+    private boolean rdHup;
     private ByteBuf ownReadBuf;
     private ArrayDeque<ByteBuf> unread;
     private Throwable writeError;
@@ -149,6 +151,17 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             if (q != null) for (ByteBuf b; (b = q.poll()) != null; ) b.release();
         }
     }
+
+    /** Watches for the peer's FIN even while nobody reads, so half-closure is seen (one POLL_ADD per connection). */
+    @Override
+    void activated() {
+        long s = registration.sqe(Uring.OP_POLL_ADD, fd, 0, 0, 0, TAG_POLL);
+        registration.ring().sqeOpFlags(s, POLLRDHUP);
+        StreamUnsafe u = (StreamUnsafe) unsafe();
+        if (u.readPending) u.armRecv();
+    }
+
+    private static final int POLLRDHUP = 0x2000;
 
     @Override
     void released() {
@@ -269,7 +282,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     class StreamUnsafe extends UringUnsafe {
         void armRecv() {
-            if (recvArmed || !isOpen() || inputShutdown || eofPending) return;
+            if (recvArmed || !isOpen() || !isActive() || inputShutdown || eofPending) return;
             Socket2UringIoHandler loop = loop();
             UringRing ring = registration.ring();
             if (loop.usesBufferRing()) {
@@ -301,6 +314,11 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         void completeOp(int op, int res, int flags) {
             if (op == TAG_RECV) {
                 recvComplete(res, flags);
+            } else if (op == TAG_POLL) {
+                if (res > 0 && (res & POLLRDHUP) != 0 && isOpen()) {
+                    rdHup = true;
+                    armRecv();
+                }
             } else if (op == TAG_WRITE) {
                 writeComplete(res);
             }
@@ -342,6 +360,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 return;
             } else {
                 int errno = -res;
+                if (errno == Errno.ENOBUFS) loop().bufferRingExhausted++;
                 if (errno == Errno.EINVAL && recvMultishot) {
                     loop().disableRecvMultishot();   // a kernel without multishot recv: single shots from now on
                 } else if (errno != Errno.ECANCELED && errno != Errno.ENOBUFS && errno != Errno.EAGAIN
@@ -350,7 +369,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     return;
                 }
             }
-            if (!recvArmed && isOpen() && (readPending || config().isAutoRead())) armRecv();
+            if (!recvArmed && isOpen() && (readPending || rdHup || config().isAutoRead())) armRecv();
         }
 
         private void copyIn(UringBufRing ring, int bid, ByteBuf buf, int n) {
@@ -369,7 +388,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
         @SuppressWarnings("deprecation")
         private void deliver(ByteBuf buf, int n) {
-            if (shouldStopReading()) {
+            if (shouldStopReading() && !rdHup) {
                 if (unread == null) unread = new ArrayDeque<>(4);
                 unread.add(buf);
                 stopMultishot();

@@ -80,4 +80,32 @@ class Socket2UringTransportTest {
             assertEquals(50_000, r.length(), f);
         }
     }
+
+    @Test
+    void aServerCloseReachesTheClientAsEndOfStream() throws Exception {
+        for (boolean halfClosure : new boolean[] { false, true }) {
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, Socket2UringIoHandler.newFactory());
+            try {
+                Channel server = new ServerBootstrap().group(group).channel(Socket2UringServerSocketChannel.class)
+                    .childHandler(new ChannelInboundHandlerAdapter() {
+                        @Override public void channelActive(ChannelHandlerContext ctx) { ctx.close(); }
+                    }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                CompletableFuture<Object> event = new CompletableFuture<>();
+                Channel client = new Bootstrap().group(group).channel(Socket2UringSocketChannel.class)
+                    .option(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                            event.complete(evt);
+                            ctx.close();
+                        }
+                    }).connect(server.localAddress()).sync().channel();
+                org.junit.jupiter.api.Assertions.assertTrue(client.closeFuture().await(5, TimeUnit.SECONDS),
+                    "half closure " + halfClosure);
+                if (halfClosure) assertEquals(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE, event.getNow(null));
+                server.close().sync();
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            }
+        }
+    }
 }
