@@ -290,7 +290,15 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 ring.sqeFlags(s, Uring.SQE_BUFFER_SELECT);
                 ring.sqeBufGroup(s, loop.bufGroup());
                 recvMultishot = loop.recvMultishot() && config().isAutoRead();
-                if (recvMultishot) ring.sqeIoprio(s, Uring.RECV_MULTISHOT);
+                if (recvMultishot) {
+                    ring.sqeIoprio(s, Uring.RECV_MULTISHOT);
+                } else {
+                    // one read of at most what the allocator asks for, as the epoll engine reads
+                    RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+                    h.reset(config());
+                    ring.sqes().set(java.lang.foreign.ValueLayout.JAVA_INT, s + Uring.SQE_LEN,
+                        Math.max(1, Math.min(h.guess(), loop.bufRing().bufSize())));
+                }
             } else {
                 RecvByteBufAllocator.Handle h = recvBufAllocHandle();
                 h.reset(config());

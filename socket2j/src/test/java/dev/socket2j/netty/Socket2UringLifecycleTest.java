@@ -127,8 +127,10 @@ class Socket2UringLifecycleTest {
         server.close().sync();
         assertClosedSoon(fd);
         // nothing listens there any more
-        assertTrue(new Bootstrap().group(group).channel(Socket2UringSocketChannel.class)
-            .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).await().cause() != null);
+        ChannelFuture refused = new Bootstrap().group(group).channel(Socket2UringSocketChannel.class)
+            .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).await();
+        assertTrue(refused.cause() instanceof java.net.ConnectException, String.valueOf(refused.cause()));
+        refused.channel().close().sync();
     }
 
     @Test
@@ -179,9 +181,10 @@ class Socket2UringLifecycleTest {
                 ctx.close();
             }
         }, true);
-        // warm up the pools and the JIT, then count
-        churn(server, 100);
+        Socket2UringIoHandler loop = loopOf(server);
+        int regsBefore = server.eventLoop().submit(loop::registrations).get();
         long before = openFds();
+        churn(server, 100);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         int done = 0;
         while (done < 10_000 && System.nanoTime() < deadline) {
@@ -196,13 +199,12 @@ class Socket2UringLifecycleTest {
             after = openFds();
         }
         assertTrue(after <= before, "descriptors before " + before + ", after " + after);
-        Socket2UringIoHandler loop = loopOf(server);
         int regs = server.eventLoop().submit(loop::registrations).get();
-        for (int i = 0; i < 200 && regs > 1; i++) {
+        for (int i = 0; i < 200 && regs > regsBefore; i++) {
             Thread.sleep(10);
             regs = server.eventLoop().submit(loop::registrations).get();
         }
-        assertEquals(1, regs, "only the listener is registered on its loop");
+        assertTrue(regs <= regsBefore, "registrations on the listener's loop: before " + regsBefore + ", after " + regs);
         assertTrue(accepted.get() >= 10_000);
         server.close().sync();
     }

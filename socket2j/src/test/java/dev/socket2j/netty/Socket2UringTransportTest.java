@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +104,24 @@ class Socket2UringTransportTest {
                     "half closure " + halfClosure);
                 if (halfClosure) assertEquals(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE, event.getNow(null));
                 server.close().sync();
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            }
+        }
+    }
+
+    @Test
+    void scheduledTasksWakeAnIdleLoopWithAndWithoutExtArg() throws Exception {
+        for (Set<String> off : List.of(Set.<String>of(), Set.of("EXT_ARG"))) {
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                Socket2UringIoHandler.newFactory(8, 16, 1, 64, off));
+            try {
+                group.submit(() -> { }).sync();   // the loop is started and goes to sleep in io_uring_enter
+                for (int i = 0; i < 3; i++) {
+                    group.schedule(() -> { }, 20, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS);
+                }
+                // a task from another thread wakes the sleeping loop (eventfd read armed in the ring)
+                group.submit(() -> { }).get(5, TimeUnit.SECONDS);
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             }
