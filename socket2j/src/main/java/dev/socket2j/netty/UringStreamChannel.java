@@ -27,6 +27,7 @@ import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -58,6 +59,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     private ByteBuf ownReadBuf;
     private ArrayDeque<ByteBuf> unread;
     private Throwable writeError;
+    /** Buffers of a write still in flight at close: kept alive until the kernel is done with them. */
+    private ArrayList<ByteBuf> pinned;
     private final Gather gather = new Gather();
 
     UringStreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
@@ -165,6 +168,11 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     @Override
     void released() {
+        ArrayList<ByteBuf> p = pinned;
+        if (p != null) {
+            pinned = null;
+            for (ByteBuf b : p) b.release();
+        }
         ByteBuf b = ownReadBuf;
         if (b != null) {
             ownReadBuf = null;
@@ -281,6 +289,29 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     // ---------------------------------------------------------------- completions
 
     class StreamUnsafe extends UringUnsafe {
+        /**
+         * Close fails and releases the flushed buffers; those of a write still in flight are retained first, since
+         * the kernel may read them until the cancelled write completes ({@link #released} lets them go).
+         */
+        @Override
+        protected java.util.concurrent.Executor prepareToClose() {
+            ChannelOutboundBuffer in = outboundBuffer();
+            if (writeInFlight && in != null && pinned == null) {
+                ArrayList<ByteBuf> p = new ArrayList<>(gather.count);
+                try {
+                    in.forEachFlushedMessage(m -> {
+                        if (!(m instanceof ByteBuf b) || p.size() == gather.count) return false;
+                        if (b.isReadable()) p.add(b.retain());
+                        return p.size() < gather.count;
+                    });
+                } catch (Exception cannotHappen) {
+                    // the processor throws nothing
+                }
+                pinned = p;
+            }
+            return null;
+        }
+
         void armRecv() {
             if (recvArmed || !isOpen() || !isActive() || inputShutdown || eofPending) return;
             Socket2UringIoHandler loop = loop();
