@@ -6,6 +6,7 @@ import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Layouts;
+import dev.socket2j.internal.Sys;
 import dev.socket2j.internal.Uring;
 import dev.socket2j.internal.UringBufRing;
 import dev.socket2j.internal.UringRing;
@@ -26,6 +27,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 
@@ -107,6 +110,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     private void shutdownInput0(ChannelPromise promise) {
         try {
+            // the descriptor outlives close() until its operations are cancelled: refuse as a closed one would
+            if (!isOpen()) throw new ClosedChannelException();
             socket.shutdown(Shutdown.READ);
             inputShutdown = true;
             promise.setSuccess();
@@ -139,6 +144,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     @Override
     protected void doShutdownOutput() throws Exception {
+        if (!isOpen()) throw new ClosedChannelException();
         socket.shutdown(Shutdown.WRITE);
         outputShutdown = true;
     }
@@ -389,7 +395,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 return;
             }
             if (res > 0) {
-                deliver(buf, res);
+                // a single-shot read that left data in the socket continues as the epoll engine's read loop does
+                deliver(buf, res, !recvArmed && (flags & Uring.CQE_F_SOCK_NONEMPTY) != 0);
             } else if (res == 0) {
                 if (unread != null && !unread.isEmpty()) {
                     eofPending = true;
@@ -426,18 +433,18 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         }
 
         @SuppressWarnings("deprecation")
-        private void deliver(ByteBuf buf, int n) {
+        private void deliver(ByteBuf buf, int n, boolean more) {
             if (shouldStopReading() && !rdHup) {
                 if (unread == null) unread = new ArrayDeque<>(4);
                 unread.add(buf);
                 stopMultishot();
                 return;
             }
-            fire(buf, n);
+            fire(buf, n, more);
         }
 
         @SuppressWarnings("deprecation")
-        private void fire(ByteBuf buf, int n) {
+        private void fire(ByteBuf buf, int n, boolean more) {
             ChannelConfig config = config();
             RecvByteBufAllocator.Handle h = recvBufAllocHandle();
             h.reset(config);
@@ -447,8 +454,28 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             readPending = false;
             ChannelPipeline p = pipeline();
             p.fireChannelRead(buf);
+            boolean eof = false;
+            while (more && isOpen() && !inputShutdown && h.continueReading()) {
+                ByteBuf b = h.allocate(config.getAllocator());
+                int room = b.writableBytes();
+                long address = IovBatch.address(b, b.writerIndex(), room);
+                long r = address == 0 ? -1 : Sys.recvNb(registration.ring().capture, fd,
+                    MemorySegment.ofAddress(address).reinterpret(room), room, C.MSG_DONTWAIT);
+                if (r <= 0) {
+                    b.release();
+                    eof = r == 0;   // EAGAIN or an error: the next armed recv reports it
+                    break;
+                }
+                b.writerIndex(b.writerIndex() + (int) r);
+                h.attemptedBytesRead(room);
+                h.lastBytesRead((int) r);
+                h.incMessagesRead(1);
+                readPending = false;
+                p.fireChannelRead(b);
+            }
             h.readComplete();
             p.fireChannelReadComplete();
+            if (eof && isOpen()) inputEnded();
             if (shouldStopReading()) stopMultishot();
         }
 
@@ -457,7 +484,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ArrayDeque<ByteBuf> q = unread;
             while (q != null && !q.isEmpty() && isOpen() && !shouldStopReading()) {
                 ByteBuf b = q.poll();
-                fire(b, b.readableBytes());
+                fire(b, b.readableBytes(), false);
             }
             if ((q == null || q.isEmpty()) && eofPending && isOpen()) {
                 eofPending = false;
