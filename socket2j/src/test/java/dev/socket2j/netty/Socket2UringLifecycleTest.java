@@ -162,7 +162,9 @@ class Socket2UringLifecycleTest {
                 }));
             }
             for (Channel c : clients) c.writeAndFlush(Unpooled.wrappedBuffer(payload));
-            for (CompletableFuture<byte[]> r : results) org.junit.jupiter.api.Assertions.assertArrayEquals(payload, r.get(20, TimeUnit.SECONDS));
+            for (CompletableFuture<byte[]> r : results) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(payload, r.get(20, TimeUnit.SECONDS));
+            }
             Socket2UringIoHandler loop = loopOf(server);
             long exhausted = server.eventLoop().submit(() -> loop.bufferRingExhausted).get();
             assertTrue(exhausted > 0, "the ring ran dry at least once");

@@ -11,5 +11,7 @@ import java.util.List;
 @ExtendWith(UringAvailable.class)
 public class Socket2UringServerSocketSuspendTest extends Socket2ServerSocketSuspendTest {
     @Override
-    protected List<BootstrapFactory<ServerBootstrap>> newFactories() { return Socket2UringSocketTestPermutation.INSTANCE.serverSocket(); }
+    protected List<BootstrapFactory<ServerBootstrap>> newFactories() {
+        return Socket2UringSocketTestPermutation.INSTANCE.serverSocket();
+    }
 }

@@ -11,5 +11,7 @@ import java.util.List;
 @ExtendWith(UringAvailable.class)
 public class Socket2UringSocketCancelWriteTest extends Socket2SocketCancelWriteTest {
     @Override
-    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() { return Socket2UringSocketTestPermutation.INSTANCE.socket(); }
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return Socket2UringSocketTestPermutation.INSTANCE.socket();
+    }
 }

@@ -11,5 +11,7 @@ import java.util.List;
 @ExtendWith(UringAvailable.class)
 public class Socket2UringSocketChannelNotYetConnectedTest extends Socket2SocketChannelNotYetConnectedTest {
     @Override
-    protected List<BootstrapFactory<Bootstrap>> newFactories() { return Socket2UringSocketTestPermutation.INSTANCE.clientSocketWithFastOpen(); }
+    protected List<BootstrapFactory<Bootstrap>> newFactories() {
+        return Socket2UringSocketTestPermutation.INSTANCE.clientSocketWithFastOpen();
+    }
 }

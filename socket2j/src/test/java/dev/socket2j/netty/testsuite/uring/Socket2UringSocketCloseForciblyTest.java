@@ -11,5 +11,7 @@ import java.util.List;
 @ExtendWith(UringAvailable.class)
 public class Socket2UringSocketCloseForciblyTest extends Socket2SocketCloseForciblyTest {
     @Override
-    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() { return Socket2UringSocketTestPermutation.INSTANCE.socket(); }
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return Socket2UringSocketTestPermutation.INSTANCE.socket();
+    }
 }

@@ -14,7 +14,9 @@ import java.util.List;
 @ExtendWith(UringAvailable.class)
 public class Socket2UringSocketHalfClosedTest extends Socket2SocketHalfClosedTest {
     @Override
-    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() { return Socket2UringSocketTestPermutation.INSTANCE.socket(); }
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return Socket2UringSocketTestPermutation.INSTANCE.socket();
+    }
 
     /** Its handler blocks the loop after a write, which io_uring submits only when the loop turn ends: a deadlock. */
     @Override

@@ -11,5 +11,7 @@ import java.util.List;
 @ExtendWith(UringAvailable.class)
 public class Socket2UringSocketObjectEchoTest extends Socket2SocketObjectEchoTest {
     @Override
-    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() { return Socket2UringSocketTestPermutation.INSTANCE.socketWithFastOpen(); }
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return Socket2UringSocketTestPermutation.INSTANCE.socketWithFastOpen();
+    }
 }

@@ -11,5 +11,7 @@ import java.util.List;
 @ExtendWith(UringAvailable.class)
 public class Socket2UringSocketShutdownOutputByPeerTest extends Socket2SocketShutdownOutputByPeerTest {
     @Override
-    protected List<BootstrapFactory<ServerBootstrap>> newFactories() { return Socket2UringSocketTestPermutation.INSTANCE.serverSocket(); }
+    protected List<BootstrapFactory<ServerBootstrap>> newFactories() {
+        return Socket2UringSocketTestPermutation.INSTANCE.serverSocket();
+    }
 }

@@ -11,5 +11,7 @@ import java.util.List;
 @ExtendWith(UringAvailable.class)
 public class Socket2UringSocketShutdownOutputBySelfTest extends Socket2SocketShutdownOutputBySelfTest {
     @Override
-    protected List<BootstrapFactory<Bootstrap>> newFactories() { return Socket2UringSocketTestPermutation.INSTANCE.clientSocket(); }
+    protected List<BootstrapFactory<Bootstrap>> newFactories() {
+        return Socket2UringSocketTestPermutation.INSTANCE.clientSocket();
+    }
 }
