@@ -46,7 +46,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Optional features can be turned off with the system property {@code socket2j.uring.disable}, a comma list of
  * {@code NO_SQARRAY, DEFER_TASKRUN, SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL, EXT_ARG, PBUF_RING, RECV_MULTISHOT,
- * ACCEPT_MULTISHOT}, read when a factory is made.
+ * ACCEPT_MULTISHOT, CANCEL_FD}, read when a factory is made.
  */
 public final class Socket2UringIoHandler implements IoHandler, UringRing.CompletionSink {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Socket2UringIoHandler.class);
@@ -62,7 +62,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     /** Features in use, decided per loop from the probe and the {@code disable} list. */
     static final class Features {
         final int excludedSetupFlags;
-        final boolean extArg, pbufRing, recvMultishot, acceptMultishot;
+        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd;
         final int bufCount, bufSize;
 
         Features(Set<String> disabled, int bufCount, int bufSize) {
@@ -77,6 +77,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
             pbufRing = !disabled.contains("PBUF_RING");
             recvMultishot = !disabled.contains("RECV_MULTISHOT");
             acceptMultishot = !disabled.contains("ACCEPT_MULTISHOT");
+            cancelFd = !disabled.contains("CANCEL_FD");
             this.bufCount = bufCount;
             this.bufSize = bufSize;
         }
@@ -101,7 +102,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     final MemorySegment addrScratch = arena.allocate(128, 8);
 
     private UringBufRing bufRing;
-    private boolean useExtArg, recvMultishot, acceptMultishot;
+    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd;
 
     private Registration[] slots = new Registration[64];
     private int[] freeSlots = new int[64];
@@ -182,7 +183,8 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
         try {
             ring.enable();   // on the loop's thread: with SINGLE_ISSUER it becomes the ring's only submitter
             useExtArg = requested.extArg && ring.hasFeature(Uring.FEAT_EXT_ARG);
-            acceptMultishot = requested.acceptMultishot && ring.supports(Uring.OP_SOCKET);    // both 5.19
+            cancelByFd = requested.cancelFd && ring.supports(Uring.OP_SOCKET);                 // both 5.19
+            acceptMultishot = requested.acceptMultishot && ring.supports(Uring.OP_SOCKET);
             recvMultishot = requested.recvMultishot && ring.supports(Uring.OP_SEND_ZC);       // both 6.0
             if (requested.pbufRing) {
                 try {
@@ -460,10 +462,17 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
             long s = sqe(Uring.OP_ASYNC_CANCEL, -1, userData(slot, gen, op), 0, 0, cancelTag);
         }
 
-        /** {@code IORING_OP_ASYNC_CANCEL} of every operation on {@code fd} (5.19; before that, by op tags). */
-        void cancelFd(int fd, int cancelTag) {
-            long s = sqe(Uring.OP_ASYNC_CANCEL, fd, 0, 0, 0, cancelTag);
-            ring.sqeOpFlags(s, Uring.CANCEL_FD | Uring.CANCEL_ALL);
+        /**
+         * {@code IORING_OP_ASYNC_CANCEL} of every operation on {@code fd} ({@code IORING_ASYNC_CANCEL_FD}, 5.19); before
+         * that, one cancel per tag in {@code tags}, which works because a handle has at most one operation per tag.
+         */
+        void cancelFd(int fd, int cancelTag, int... tags) {
+            if (cancelByFd) {
+                long s = sqe(Uring.OP_ASYNC_CANCEL, fd, 0, 0, 0, cancelTag);
+                ring.sqeOpFlags(s, Uring.CANCEL_FD | Uring.CANCEL_ALL);
+            } else {
+                for (int t : tags) cancel(t, cancelTag);
+            }
         }
 
         UringRing ring() { return ring; }

@@ -132,7 +132,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
 
     /** Cancels every operation on the descriptor; their completions still arrive (with ECANCELED). */
     void cancelInFlight(Socket2UringIoHandler.Registration r) {
-        r.cancelFd(fd, TAG_CANCEL);
+        r.cancelFd(fd, TAG_CANCEL, TAG_RECV, TAG_WRITE, TAG_CONNECT, TAG_ACCEPT, TAG_POLL);
     }
 
     @Override

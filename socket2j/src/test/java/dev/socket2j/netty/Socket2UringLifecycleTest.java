@@ -85,6 +85,22 @@ class Socket2UringLifecycleTest {
 
     @Test
     void closeDuringAnInFlightReadCancelsItThenClosesTheDescriptor() throws Exception {
+        closeDuringAnInFlightRead(group);
+    }
+
+    /** The pre-5.19 path: one ASYNC_CANCEL per operation tag instead of IORING_ASYNC_CANCEL_FD. */
+    @Test
+    void closeCancelsByOperationWhereTheKernelCannotCancelByDescriptor() throws Exception {
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1,
+            Socket2UringIoHandler.newFactory(64, 256, 16, 1024, Set.of("CANCEL_FD")));
+        try {
+            closeDuringAnInFlightRead(g);
+        } finally {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static void closeDuringAnInFlightRead(EventLoopGroup group) throws Exception {
         Channel server = server(group, new Shared(), true);
         CompletableFuture<Object> read = new CompletableFuture<>();
         Channel c = client(group, server, new ChannelInboundHandlerAdapter() {
