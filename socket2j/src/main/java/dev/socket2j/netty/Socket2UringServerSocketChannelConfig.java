@@ -1,0 +1,102 @@
+package dev.socket2j.netty;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ServerSocketChannelConfig;
+import io.netty.util.NetUtil;
+
+import java.util.Map;
+
+/**
+ * The configuration of a {@link Socket2UringServerSocketChannel}: {@code SO_BACKLOG}, {@code TCP_FASTOPEN} (the queue
+ * of pending Fast Open requests, set before listen), and every socket option as for
+ * {@link Socket2SocketChannelConfig}. {@code SO_REUSEADDR} is on by default, as in Netty's epoll transport.
+ */
+public final class Socket2UringServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
+    private final Socket2UringServerSocketChannel ch;
+    private volatile int backlog = NetUtil.SOMAXCONN;
+    private volatile int tcpFastOpen;
+
+    Socket2UringServerSocketChannelConfig(Socket2UringServerSocketChannel ch) {
+        super(ch);
+        this.ch = ch;
+        setReuseAddress(true);
+    }
+
+    /**
+     * Netty's options with their values, and every socket option this config accepts as a key with a {@code null}
+     * value: reading them all would ask the kernel for options a TCP socket refuses. Read one with
+     * {@link #getOption}.
+     */
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_BACKLOG, ChannelOption.TCP_FASTOPEN);
+        for (ChannelOption<?> o : UringOptions.all()) m.put(o, null);
+        return m;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == ChannelOption.SO_BACKLOG) return (T) Integer.valueOf(backlog);
+        if (option == ChannelOption.TCP_FASTOPEN) return (T) Integer.valueOf(tcpFastOpen);
+        if (OptionTable.binding(option) != null) return UringOptions.get(ch, option);
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == ChannelOption.SO_BACKLOG) {
+            setBacklog((Integer) value);
+        } else if (option == ChannelOption.TCP_FASTOPEN) {
+            setTcpFastOpen((Integer) value);
+        } else if (!UringOptions.set(ch, option, value)) {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    /** The Fast Open queue length given to {@code TCP_FASTOPEN} at bind; 0 leaves Fast Open off. */
+    public int getTcpFastOpen() { return tcpFastOpen; }
+
+    /** @throws IllegalArgumentException if negative */
+    public Socket2UringServerSocketChannelConfig setTcpFastOpen(int pending) {
+        if (pending < 0) throw new IllegalArgumentException("TCP_FASTOPEN queue must be >= 0: " + pending);
+        tcpFastOpen = pending;
+        return this;
+    }
+
+    @Override public int getBacklog() { return backlog; }
+
+    @Override
+    public Socket2UringServerSocketChannelConfig setBacklog(int n) {
+        if (n < 0) throw new IllegalArgumentException("backlog must be >= 0: " + n);
+        backlog = n;
+        return this;
+    }
+
+    @Override public boolean isReuseAddress() { return getOption(ChannelOption.SO_REUSEADDR); }
+    @Override public Socket2UringServerSocketChannelConfig setReuseAddress(boolean on) { setOption(ChannelOption.SO_REUSEADDR, on); return this; }
+    @Override public int getReceiveBufferSize() { return getOption(ChannelOption.SO_RCVBUF); }
+    @Override public Socket2UringServerSocketChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setPerformancePreferences(int c, int l, int b) { return this; }
+
+    @Override public Socket2UringServerSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
+    @Override @Deprecated public Socket2UringServerSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+
+    @Override
+    protected void autoReadCleared() { ch.clearReadPending(); }
+}

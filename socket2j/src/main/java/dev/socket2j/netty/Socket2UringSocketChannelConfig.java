@@ -1,0 +1,91 @@
+package dev.socket2j.netty;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannelConfig;
+
+import java.util.Map;
+
+/**
+ * The configuration of a {@link Socket2UringSocketChannel}: the same options as {@link Socket2SocketChannelConfig}
+ * (Netty's standard ones, the epoll transport's names, every option of the table), read from and written to the
+ * kernel directly; a refusal throws {@link io.netty.channel.ChannelException} with the errno.
+ */
+public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
+    private final Socket2UringSocketChannel ch;
+    private volatile boolean allowHalfClosure;
+
+    Socket2UringSocketChannelConfig(Socket2UringSocketChannel ch) {
+        super(ch);
+        this.ch = ch;
+        try {
+            setTcpNoDelay(true);   // Nagle off by default, as in Netty's NIO, epoll and io_uring channels
+        } catch (RuntimeException e) {
+            ch.refusedOption = null;
+        }
+    }
+
+    /** Netty's options with their values, and every table option as a key with a {@code null} value. */
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE);
+        for (ChannelOption<?> o : UringOptions.all()) m.put(o, null);
+        return m;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) return (T) Boolean.valueOf(allowHalfClosure);
+        if (OptionTable.binding(option) != null) return UringOptions.get(ch, option);
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+            allowHalfClosure = (Boolean) value;
+        } else if (!UringOptions.set(ch, option, value)) {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    @Override public boolean isTcpNoDelay() { return getOption(ChannelOption.TCP_NODELAY); }
+    @Override public Socket2UringSocketChannelConfig setTcpNoDelay(boolean on) { setOption(ChannelOption.TCP_NODELAY, on); return this; }
+    @Override public int getSoLinger() { return getOption(ChannelOption.SO_LINGER); }
+    @Override public Socket2UringSocketChannelConfig setSoLinger(int s) { setOption(ChannelOption.SO_LINGER, s); return this; }
+    @Override public int getSendBufferSize() { return getOption(ChannelOption.SO_SNDBUF); }
+    @Override public Socket2UringSocketChannelConfig setSendBufferSize(int n) { setOption(ChannelOption.SO_SNDBUF, n); return this; }
+    @Override public int getReceiveBufferSize() { return getOption(ChannelOption.SO_RCVBUF); }
+    @Override public Socket2UringSocketChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
+    @Override public boolean isKeepAlive() { return getOption(ChannelOption.SO_KEEPALIVE); }
+    @Override public Socket2UringSocketChannelConfig setKeepAlive(boolean on) { setOption(ChannelOption.SO_KEEPALIVE, on); return this; }
+    @Override public int getTrafficClass() { return getOption(ChannelOption.IP_TOS); }
+    @Override public Socket2UringSocketChannelConfig setTrafficClass(int tc) { setOption(ChannelOption.IP_TOS, tc); return this; }
+    @Override public boolean isReuseAddress() { return getOption(ChannelOption.SO_REUSEADDR); }
+    @Override public Socket2UringSocketChannelConfig setReuseAddress(boolean on) { setOption(ChannelOption.SO_REUSEADDR, on); return this; }
+    @Override public Socket2UringSocketChannelConfig setPerformancePreferences(int c, int l, int b) { return this; }
+    @Override public boolean isAllowHalfClosure() { return allowHalfClosure; }
+    @Override public Socket2UringSocketChannelConfig setAllowHalfClosure(boolean on) { allowHalfClosure = on; return this; }
+
+    @Override public Socket2UringSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
+    @Override @Deprecated public Socket2UringSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override public Socket2UringSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
+    @Override public Socket2UringSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
+    @Override public Socket2UringSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2UringSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
+    @Override public Socket2UringSocketChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
+    @Override public Socket2UringSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
+    @Override public Socket2UringSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
+    @Override public Socket2UringSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
+    @Override public Socket2UringSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+
+    @Override
+    protected void autoReadCleared() { ch.clearReadPending(); }
+}
