@@ -160,7 +160,7 @@ public final class Uring {
     static long mmap(MemorySegment cs, long len, int prot, int flags, int fd, long offset, String what) throws IOException {
         try {
             long addr = (long) Calls.MMAP.invokeExact(cs, MemorySegment.NULL, len, prot, flags, fd, offset);
-            if (addr == MAP_FAILED) throw Errors.of("mmap(2) of the " + what, Libc.errno(cs));
+            if (addr == MAP_FAILED) throw Errors.of("mmap(2) of the " + what, Errors.Kind.OTHER, Libc.errno(cs));
             return addr;
         } catch (IOException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
@@ -172,5 +172,5 @@ public final class Uring {
     }
 
     /** An io_uring failure as an exception naming the call and the errno. */
-    public static IOException error(String call, int negErrno) { return Errors.of(call, -negErrno); }
+    public static IOException error(String call, int negErrno) { return Errors.of(call, Errors.Kind.OTHER, -negErrno); }
 }

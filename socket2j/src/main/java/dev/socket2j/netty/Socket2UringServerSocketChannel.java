@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.OsError;
 import dev.socket2j.SockOpt;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
@@ -182,11 +183,11 @@ public final class Socket2UringServerSocketChannel extends UringChannel implemen
                 if (errno == Errno.EINVAL && acceptMultishot) {
                     loop().disableAcceptMultishot();
                 } else if (errno == Errno.EMFILE || errno == Errno.ENFILE) {
-                    pipeline().fireExceptionCaught(Errors.of("accept(2)", errno));
+                    pipeline().fireExceptionCaught(OsError.ofReceive("accept(2)", errno));
                     backOff();
                     return;
                 } else if (errno != Errno.ECONNABORTED && errno != Errno.EINTR && errno != Errno.EAGAIN) {
-                    pipeline().fireExceptionCaught(Errors.of("accept(2)", errno));
+                    pipeline().fireExceptionCaught(OsError.ofReceive("accept(2)", errno));
                 }
             }
             if (!acceptArmed && (readPending || config.isAutoRead())) armAccept();

@@ -17,6 +17,10 @@ import java.util.Map;
  * {@link Socket2SocketChannelConfig}. {@code SO_REUSEADDR} is on by default, as in Netty's epoll transport.
  */
 public final class Socket2UringServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
+    private static final ConfigSupport.Dispatch<Socket2UringServerSocketChannelConfig> DISPATCH =
+        new ConfigSupport.Dispatch<Socket2UringServerSocketChannelConfig>()
+            .own(ChannelOption.SO_BACKLOG, c -> c.backlog, Socket2UringServerSocketChannelConfig::setBacklog)
+            .own(ChannelOption.TCP_FASTOPEN, c -> c.tcpFastOpen, Socket2UringServerSocketChannelConfig::setTcpFastOpen);
     private final Socket2UringServerSocketChannel ch;
     private volatile int backlog = NetUtil.SOMAXCONN;
     private volatile int tcpFastOpen;
@@ -27,39 +31,9 @@ public final class Socket2UringServerSocketChannelConfig extends DefaultChannelC
         setReuseAddress(true);
     }
 
-    /**
-     * Netty's options with their values, and every socket option this config accepts as a key with a {@code null}
-     * value: reading them all would ask the kernel for options a TCP socket refuses. Read one with
-     * {@link #getOption}.
-     */
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.SO_BACKLOG, ChannelOption.TCP_FASTOPEN);
-        for (ChannelOption<?> o : UringOptions.all()) m.put(o, null);
-        return m;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == ChannelOption.SO_BACKLOG) return (T) Integer.valueOf(backlog);
-        if (option == ChannelOption.TCP_FASTOPEN) return (T) Integer.valueOf(tcpFastOpen);
-        if (OptionTable.binding(option) != null) return UringOptions.get(ch, option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == ChannelOption.SO_BACKLOG) {
-            setBacklog((Integer) value);
-        } else if (option == ChannelOption.TCP_FASTOPEN) {
-            setTcpFastOpen((Integer) value);
-        } else if (!UringOptions.set(ch, option, value)) {
-            return super.setOption(option, value);
-        }
-        return true;
-    }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
 
     /** The Fast Open queue length given to {@code TCP_FASTOPEN} at bind; 0 leaves Fast Open off. */
     public int getTcpFastOpen() { return tcpFastOpen; }

@@ -16,6 +16,9 @@ import java.util.Map;
  * kernel directly; a refusal throws {@link io.netty.channel.ChannelException} with the errno.
  */
 public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
+    private static final ConfigSupport.Dispatch<Socket2UringSocketChannelConfig> DISPATCH =
+        new ConfigSupport.Dispatch<Socket2UringSocketChannelConfig>()
+        .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, (c, v) -> c.allowHalfClosure = v);
     private final Socket2UringSocketChannel ch;
     private volatile boolean allowHalfClosure;
 
@@ -25,36 +28,13 @@ public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig 
         try {
             setTcpNoDelay(true);   // Nagle off by default, as in Netty's NIO, epoll and io_uring channels
         } catch (RuntimeException e) {
-            ch.refusedOption = null;
+            ch.options.forget(ChannelOption.TCP_NODELAY);  // e.g. an adopted non-TCP stream: keep the kernel's default
         }
     }
 
-    /** Netty's options with their values, and every table option as a key with a {@code null} value. */
-    @Override
-    public Map<ChannelOption<?>, Object> getOptions() {
-        Map<ChannelOption<?>, Object> m = getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE);
-        for (ChannelOption<?> o : UringOptions.all()) m.put(o, null);
-        return m;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T getOption(ChannelOption<T> option) {
-        if (option == ChannelOption.ALLOW_HALF_CLOSURE) return (T) Boolean.valueOf(allowHalfClosure);
-        if (OptionTable.binding(option) != null) return UringOptions.get(ch, option);
-        return super.getOption(option);
-    }
-
-    @Override
-    public <T> boolean setOption(ChannelOption<T> option, T value) {
-        validate(option, value);
-        if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
-            allowHalfClosure = (Boolean) value;
-        } else if (!UringOptions.set(ch, option, value)) {
-            return super.setOption(option, value);
-        }
-        return true;
-    }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
 
     @Override public boolean isTcpNoDelay() { return getOption(ChannelOption.TCP_NODELAY); }
     @Override public Socket2UringSocketChannelConfig setTcpNoDelay(boolean on) { setOption(ChannelOption.TCP_NODELAY, on); return this; }

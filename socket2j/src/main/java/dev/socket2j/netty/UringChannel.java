@@ -1,7 +1,9 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.OsError;
 import dev.socket2j.SockAddr;
 import dev.socket2j.SockRef;
+import dev.socket2j.SocketKind;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
@@ -49,8 +51,8 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
     /** The loop's registration, as the loop wraps it (cancel through it) and the engine's own (submit through it). */
     private IoRegistration nettyRegistration;
     Socket2UringIoHandler.Registration registration;
-    /** An option the kernel refused before registration: registration fails with it (the bootstrap only logs). */
-    volatile ChannelException refusedOption;
+    /** The option dispatch's view of this channel (owned socket, kind, refusals before registration). */
+    final ConfigSupport.OptionHost options;
 
     private ChannelPromise connectPromise;
     private Future<?> connectTimeoutFuture;
@@ -62,6 +64,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
         this.fd = socket.rawFd();
         this.ipv6 = ipv6;
         this.nettyFd = new NettyFd(socket);
+        this.options = new ConfigSupport.OptionHost(this, socket, ipv6 ? SocketKind.TCP_V6 : SocketKind.TCP_V4);
         this.active = active;
         if (active) resetCachedAddresses();
     }
@@ -78,7 +81,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
     }
 
     /** The socket as a borrowed reference: any core call (options, {@code tcpInfo()}, ...) on it. */
-    public SockRef socket() { return SockRef.of(fd); }
+    public SockRef socket() { return SockRef.borrow(socket); }
 
     @Override public final FileDescriptor fd() { return nettyFd; }
 
@@ -104,7 +107,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
 
     @Override
     protected void doRegister(ChannelPromise promise) {
-        ChannelException refused = refusedOption;
+        ChannelException refused = options.refusal();
         if (refused != null) {
             promise.setFailure(refused);
             return;
@@ -258,7 +261,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
             if (res < 0) {
                 int errno = -res;
                 Throwable cause = errno == Errno.ECANCELED ? new ClosedChannelException()
-                    : annotateConnectException(Errors.of("connect(2)", errno), requestedRemote);
+                    : annotateConnectException(OsError.ofConnect("connect(2)", errno), requestedRemote);
                 promise.tryFailure(cause);
                 closeIfClosed();
                 return;

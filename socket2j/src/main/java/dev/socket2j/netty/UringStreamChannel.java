@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.OsError;
 import dev.socket2j.Shutdown;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
@@ -411,7 +412,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     loop().disableRecvMultishot();   // a kernel without multishot recv: single shots from now on
                 } else if (errno != Errno.ECANCELED && errno != Errno.ENOBUFS && errno != Errno.EAGAIN
                         && errno != Errno.EINTR) {
-                    readFailed(Errors.of("recv(2)", errno));
+                    readFailed(OsError.ofReceive("recv(2)", errno));
                     return;
                 }
             }
@@ -528,7 +529,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             } else {
                 int errno = -res;
                 if (errno == Errno.ECANCELED) return;   // deregistered: the next flush writes again
-                if (errno != Errno.EAGAIN && errno != Errno.EINTR) writeError = Errors.of("writev(2)", errno);
+                if (errno != Errno.EAGAIN && errno != Errno.EINTR) writeError = OsError.of("writev(2)", errno);
             }
             if (in != null && (!in.isEmpty() || writeError != null)) flush0();
         }
