@@ -337,12 +337,18 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, 0));
         Reference.reachabilityFence(buf);
         if (n == Errors.AGAIN) return -1;
-        if (direct) {
-            buf.writerIndex(buf.writerIndex() + (int) n);
-        } else {
-            buf.writeBytes(s.copy.asSlice(0, n).asByteBuffer());
-        }
+        if (!direct) copyIn(s, buf, buf.writerIndex(), (int) n);
+        buf.writerIndex(buf.writerIndex() + (int) n);
         return (int) n;
+    }
+
+    /** Copies {@code n} received bytes from the loop's copy area into a non-direct {@code buf} at {@code at}. */
+    private static void copyIn(LoopScratch s, ByteBuf buf, int at, int n) {
+        if (buf.hasArray()) {
+            MemorySegment.copy(s.copy, JAVA_BYTE, 0, buf.array(), buf.arrayOffset() + at, n);
+        } else {
+            buf.setBytes(at, s.copy.asSlice(0, n).asByteBuffer());
+        }
     }
 
     /**
@@ -366,11 +372,8 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         Reference.reachabilityFence(buf);
         if (n == Errors.AGAIN) return 0;
         int start = buf.writerIndex();
-        if (!direct) {
-            buf.writeBytes(s.copy.asSlice(0, (long) n * payload).asByteBuffer());
-        } else {
-            buf.writerIndex(start + n * payload);
-        }
+        if (!direct) copyIn(s, buf, start, n * payload);
+        buf.writerIndex(start + n * payload);
         int total = 0;
         for (int i = 0; i < n; i++) {
             int len = Math.min(m.msgLen(i), payload);

@@ -4,17 +4,22 @@ import dev.socket2j.SockOpt;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -153,6 +158,70 @@ class Socket2DatagramBatchWriteTest {
                 seen[g.seq()] = true;
             }
             for (int seq = 0; seq < 10; seq++) assertEquals(seq != 4, seen[seq], "datagram " + seq);
+        } finally {
+            tx.close().sync();
+            rx.close().sync();
+        }
+    }
+
+    /** Receive buffers of {@code size} bytes on the heap (Netty's allocators hand out direct I/O buffers wherever they can). */
+    private static RecvByteBufAllocator heapReceives(int size) {
+        FixedRecvByteBufAllocator fixed = new FixedRecvByteBufAllocator(size);
+        return new RecvByteBufAllocator() {
+            @Override public Handle newHandle() {
+                return new DelegatingHandle(fixed.newHandle()) {
+                    @Override public ByteBuf allocate(ByteBufAllocator alloc) { return alloc.heapBuffer(guess()); }
+                };
+            }
+        };
+    }
+
+    /** A heap-buffer allocator: datagrams land in the loop's copy area and are copied into the heap array. */
+    @ParameterizedTest(name = "recvmmsg={0}")
+    @ValueSource(booleans = {false, true})
+    void datagramsReadIntoHeapBuffersKeepTheirBytes(boolean recvmmsg) throws Exception {
+        BlockingQueue<byte[]> got = new LinkedBlockingQueue<>();
+        Bootstrap b = new Bootstrap().group(GROUP).channelFactory(() -> new Socket2DatagramChannel(SocketProtocolFamily.INET))
+            .option(ChannelOption.RCVBUF_ALLOCATOR, heapReceives(recvmmsg ? 64 * 16 : 2048))
+            .option(ChannelOption.SO_RCVBUF, 1 << 20);
+        if (recvmmsg) b.option(Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 64);
+        Channel rx = b.handler(new ChannelInboundHandlerAdapter() {
+            @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                DatagramPacket p = (DatagramPacket) msg;
+                try {
+                    assertFalse(p.content().isDirect());
+                    byte[] bytes = new byte[p.content().readableBytes()];
+                    p.content().getBytes(p.content().readerIndex(), bytes);
+                    got.add(bytes);
+                } finally {
+                    p.release();
+                }
+            }
+        }).bind(new InetSocketAddress(LO4, 0)).sync().channel();
+        Channel tx = new Bootstrap().group(GROUP).channelFactory(() -> new Socket2DatagramChannel(SocketProtocolFamily.INET))
+            .handler(new ChannelInboundHandlerAdapter()).bind(new InetSocketAddress(LO4, 0)).sync().channel();
+        try {
+            InetSocketAddress to = (InetSocketAddress) rx.localAddress();
+            int count = 200;
+            tx.eventLoop().submit(() -> {
+                for (int seq = 0; seq < count; seq++) {
+                    ByteBuf data = Unpooled.buffer();
+                    data.writeInt(seq);
+                    for (int i = 0; i < seq % 60; i++) data.writeByte(seq + i);
+                    tx.write(new DatagramPacket(data, to));
+                }
+                tx.flush();
+            }).sync();
+            boolean[] seen = new boolean[count];
+            for (int n = 0; n < count; n++) {
+                byte[] d = got.poll(10, TimeUnit.SECONDS);
+                assertNotNull(d, "datagram missing after " + n);
+                int seq = ((d[0] & 0xFF) << 24) | ((d[1] & 0xFF) << 16) | ((d[2] & 0xFF) << 8) | (d[3] & 0xFF);
+                assertFalse(seen[seq], "twice: " + seq);
+                seen[seq] = true;
+                assertEquals(4 + seq % 60, d.length, "length of " + seq);
+                for (int i = 0; i < seq % 60; i++) assertEquals((byte) (seq + i), d[4 + i], "byte " + i + " of " + seq);
+            }
         } finally {
             tx.close().sync();
             rx.close().sync();
