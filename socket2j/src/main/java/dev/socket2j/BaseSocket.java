@@ -7,15 +7,19 @@ import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Libc;
 import dev.socket2j.internal.Scratch;
 import dev.socket2j.internal.Sys;
+import dev.socket2j.internal.VtPoller;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -32,6 +36,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * honoured, position moved by the bytes transferred) and {@link MemorySegment}. Direct buffers and native
  * segments are passed to the kernel as they are; heap memory is copied through a per-thread native buffer
  * (at most 1 MiB per call, so a larger transfer is partial, which the caller must handle anyway).
+ *
+ * <p>On a virtual thread a call that would block parks the thread instead of its carrier (see {@link Socket} for
+ * the rules); a {@link SockRef} does the same for every call with a {@code MSG_DONTWAIT} twin and for
+ * {@code connect}, but {@code accept} and {@code sendfile} on a borrowed descriptor block the carrier.
  */
 public abstract sealed class BaseSocket implements SocketOptions permits Socket, SockRef {
 
@@ -42,6 +50,43 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     /** Ends a call started with {@link #acquire()}; throws if the socket was closed during it. */
     abstract void release() throws IOException;
+
+    /**
+     * Ends a call started with {@link #acquire()}. A call that {@code completed} (moved data, made a descriptor)
+     * is not reported as failed when a close raced it, as the JDK's {@code NioSocketImpl.endRead(completed)};
+     * one that did not throws if the socket was closed during it.
+     */
+    void release(boolean completed) throws IOException { release(); }
+
+    // ---- the waiting path of blocking calls (see Parking); Socket overrides, a borrowed SockRef never owns a mode
+
+    /** Whether socket2j made the descriptor non-blocking itself (the user's mode is then tracked apart). */
+    boolean switchedNonblocking() { return false; }
+
+    /**
+     * Makes the descriptor non-blocking for good, for a call that has no per-call {@code MSG_DONTWAIT}
+     * ({@code accept}, {@code sendfile}); false if this object may not change the mode (a borrowed descriptor).
+     */
+    boolean switchNonblocking(int fd) throws IOException { return false; }
+
+    /** Whether the user's blocking mode is non-blocking. */
+    boolean userNonblocking(int fd) throws IOException { return (Sys.fcntl(fd, C.F_GETFL, 0) & C.O_NONBLOCK) != 0; }
+
+    /** {@code SO_SNDTIMEO} or {@code SO_RCVTIMEO} in nanoseconds, 0 for none. */
+    long timeoutNanos(int fd, boolean send) throws IOException {
+        return (send ? SockOpt.SO_SNDTIMEO : SockOpt.SO_RCVTIMEO).get(fd).map(Duration::toNanos).orElse(0L);
+    }
+
+    /** Whether a close has begun: a waiting call must stop. */
+    boolean closing() { return false; }
+
+    /** A virtual thread waiting in a call on this socket was interrupted: an owned socket closes. */
+    void closeOnInterrupt() {}
+
+    /** MSG_WAITALL has no per-call non-blocking twin: on a descriptor still blocking, the call blocks as it is. */
+    private boolean parks(int flags) {
+        return Parking.needed(this) && ((flags & C.MSG_WAITALL) == 0 || switchedNonblocking());
+    }
 
     /** The raw descriptor number (for passing to other native code; do not close it). */
     public abstract int rawFd();
@@ -58,8 +103,11 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     public <T> void setOption(SockOpt<T> opt, T value) throws IOException {
         Objects.requireNonNull(value, "value");
         int fd = acquire();
-        try { opt.set(fd, value); } finally { release(); }
+        try { opt.set(fd, value); } finally { optionSet(); release(); Scratch.get().trim(); }
     }
+
+    /** After any option was set: a cached timeout may have changed. */
+    void optionSet() {}
 
     // ---------------------------------------------------------------- addresses and connections
 
@@ -90,10 +138,49 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         Scratch s = Scratch.get();
         int len = address.copyTo(s.addr);
         int fd = acquire();
+        boolean done = false;
         try {
+            if (Parking.needed(this) && !userNonblocking(fd)) {
+                connectWaiting(fd, s, len, timeoutNanos(fd, true), true);
+            } else {
+                int rc = Sys.connectRaw(fd, s.addr, len, s.capture);
+                if (rc < 0) throw OsError.ofConnect("connect(2)", -rc);
+            }
+            done = true;
+        } finally { release(done); }
+    }
+
+    /**
+     * A blocking-mode connect that does not block the thread: {@code connect(2)} on the descriptor made
+     * non-blocking for the call, then a wait for the result as {@link #connectTimeout} does. {@code plain}: the
+     * deadline is {@code SO_SNDTIMEO} ({@code nanos} 0 for none) and its expiry fails as the blocking call does.
+     */
+    private void connectWaiting(int fd, Scratch s, int len, long nanos, boolean plain) throws IOException {
+        long deadline = System.nanoTime() + (nanos <= 0 ? Long.MAX_VALUE / 4 : Math.min(nanos, Long.MAX_VALUE / 4));
+        for (int naps = 0; ; naps++) {
+            boolean temp = !switchedNonblocking();
+            if (temp) setNonblockingFd(fd, true);
             int rc = Sys.connectRaw(fd, s.addr, len, s.capture);
-            if (rc < 0) throw OsError.ofConnect("connect(2)", -rc);
-        } finally { release(); }
+            if (temp) setNonblockingFd(fd, false);
+            if (rc == 0) return;
+            if (-rc == Errno.EINPROGRESS) {
+                pollConnect(fd, Math.max(0, deadline - System.nanoTime()), s, plain ? Errno.EINPROGRESS : 0);
+                return;
+            }
+            if (-rc != Errno.EAGAIN) throw OsError.ofConnect("connect(2)", -rc);
+            // a Unix listener's queue is full: there is nothing to poll for, so try again after a nap
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                if (plain) throw OsError.ofConnect("connect(2)", Errno.EAGAIN);
+                throw new SocketTimeoutException("connect(2) timed out after " + nanos / 1_000_000 + " ms");
+            }
+            if (closing()) throw new AsynchronousCloseException();
+            LockSupport.parkNanos(Math.min(left, 1_000_000L << Math.min(naps, 5)));
+            if (Thread.currentThread().isVirtual() && Thread.currentThread().isInterrupted()) {
+                closeOnInterrupt();
+                throw new SocketException("Closed by interrupt");
+            }
+        }
     }
 
     /** {@link #connect(SockAddr)} for a JDK address. */
@@ -116,27 +203,52 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         Scratch s = Scratch.get();
         int len = address.copyTo(s.addr);
         int fd = acquire();
+        boolean done = false;
         try {
+            if (Thread.currentThread().isVirtual()) {
+                connectWaiting(fd, s, len, timeout.isZero() ? 1
+                    : timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos(), false);
+                done = true;
+                return;
+            }
             boolean wasNonblocking = (Sys.fcntl(fd, C.F_GETFL, 0) & C.O_NONBLOCK) != 0;
             setNonblockingFd(fd, true);
             int rc = Sys.connectRaw(fd, s.addr, len, s.capture);
             if (!wasNonblocking) setNonblockingFd(fd, false);
+            done = rc == 0;
             if (rc == 0) return;
             if (-rc != Errno.EINPROGRESS && -rc != Errno.EAGAIN) throw OsError.ofConnect("connect(2)", -rc);
-            pollConnect(fd, timeout, s);
-        } finally { release(); }
+            pollConnect(fd, timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos(),
+                s, 0);
+            done = true;
+        } finally { release(done); }
     }
 
-    private static final long POLL_FD = Layouts.off(Layouts.POLLFD, "fd"),
+    static final long POLL_FD = Layouts.off(Layouts.POLLFD, "fd"),
         POLL_EVENTS = Layouts.off(Layouts.POLLFD, "events"), POLL_REVENTS = Layouts.off(Layouts.POLLFD, "revents");
 
-    private void pollConnect(int fd, Duration timeout, Scratch s) throws IOException {
-        long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
+    /**
+     * Waits up to {@code nanos} for a connect in progress; on expiry throws {@link SocketTimeoutException}, or the
+     * error for {@code timeoutErrno} if not 0 (a plain connect whose {@code SO_SNDTIMEO} expired).
+     */
+    private void pollConnect(int fd, long nanos, Scratch s, int timeoutErrno) throws IOException {
         long deadline = System.nanoTime() + nanos;
         MemorySegment pfd = s.pollfd;
         while (true) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) throw new SocketTimeoutException("connect(2) timed out after " + nanos / 1_000_000 + " ms");
+            if (left <= 0) {
+                if (timeoutErrno != 0) throw OsError.ofConnect("connect(2)", timeoutErrno);
+                throw new SocketTimeoutException("connect(2) timed out after " + nanos / 1_000_000 + " ms");
+            }
+            if (Thread.currentThread().isVirtual()) {
+                short revents = (short) Parking.waitFor(this, fd, (short) (C.POLLIN | C.POLLOUT), left, s);
+                if (revents == 0) continue;
+                if ((revents & (C.POLLHUP | C.POLLERR)) != 0) {
+                    int err = SockOpt.SO_ERROR.get(fd);
+                    throw err != 0 ? OsError.ofConnect("connect(2)", err) : new IOException("no error set after POLLHUP");
+                }
+                return;
+            }
             int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
             pfd.set(JAVA_INT, POLL_FD, fd);
             pfd.set(JAVA_SHORT, POLL_EVENTS, (short) (C.POLLIN | C.POLLOUT));
@@ -197,20 +309,33 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         int fd = acquire();
         int nfd = -1;
         try {
-            nfd = flags < 0 ? Sys.accept(fd, s.addr, s.len) : Sys.accept4(fd, s.addr, s.len, flags);
-        } finally { releaseClosing(nfd); }
+            if (Parking.needed(this) && switchNonblocking(fd)) {
+                nfd = acceptWaiting(fd, s, flags);
+            } else {
+                nfd = flags < 0 ? Sys.accept(fd, s.addr, s.len) : Sys.accept4(fd, s.addr, s.len, flags);
+            }
+        } finally { release(nfd >= 0); }
         try {
             SockAddr peer = readAddr(s.addr, s.len.get(JAVA_INT, 0));
-            return new Accepted(new Socket(nfd), peer);
+            return new Accepted(Socket.accepted(nfd, flags), peer);
         } catch (RuntimeException e) {
             Sys.closeQuietly(nfd);
             throw e;
         }
     }
 
-    /** {@link #release()}, closing {@code extraFd} if it throws (a descriptor produced during a racing close). */
-    private void releaseClosing(int extraFd) throws IOException {
-        try { release(); } catch (IOException e) { if (extraFd >= 0) Sys.closeQuietly(extraFd); throw e; }
+    /** accept4(2) on the non-blocking descriptor, waiting on EAGAIN; {@code flags} -1 is plain accept(2). */
+    private int acceptWaiting(int fd, Scratch s, int flags) throws IOException {
+        String call = flags < 0 ? "accept(2)" : "accept4(2)";
+        Parking w = null;
+        for (;;) {
+            s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
+            int nfd = Sys.accept4Nb(s.capture, fd, s.addr, s.len, Math.max(flags, 0));
+            if (nfd >= 0) return nfd;
+            int e = Parking.errno(s);
+            if (w == null) w = Parking.after(e, this, fd, call, C.POLLIN, false, 0, s);
+            w.await(e);
+        }
     }
 
     /** {@code getsockname(2)}: the local address (for an unbound IP socket the wildcard address and port 0). */
@@ -240,25 +365,36 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     public Socket tryClone() throws IOException {
         int fd = acquire();
         int nfd = -1;
-        try { nfd = Sys.fcntl(fd, C.F_DUPFD_CLOEXEC, 0); } finally { releaseClosing(nfd); }
-        return new Socket(nfd);
+        try { nfd = Sys.fcntl(fd, C.F_DUPFD_CLOEXEC, 0); } finally { release(nfd >= 0); }
+        return cloned(nfd);
     }
 
     // ---------------------------------------------------------------- descriptor flags
 
-    /** Whether {@code O_NONBLOCK} is set. */
+    /** A {@link Socket} owning {@code nfd}, a duplicate of this socket's descriptor. */
+    Socket cloned(int nfd) { return new Socket(nfd); }
+
+    /**
+     * Whether {@code O_NONBLOCK} is set. Once a virtual thread made a {@link Socket}'s descriptor non-blocking
+     * internally (see {@link Socket}), this reports the mode the user set, as {@code java.net.Socket} does.
+     */
     public boolean nonblocking() throws IOException {
         int fd = acquire();
-        try { return (Sys.fcntl(fd, C.F_GETFL, 0) & C.O_NONBLOCK) != 0; } finally { release(); }
+        try { return userNonblocking(fd); } finally { release(); }
     }
 
-    /** Sets or clears {@code O_NONBLOCK} (read-modify-write of the file status flags: two syscalls, not atomic). */
+    /**
+     * Sets or clears {@code O_NONBLOCK} (read-modify-write of the file status flags: two syscalls, not atomic).
+     * On a descriptor socket2j made non-blocking for a virtual thread, only the recorded mode changes.
+     */
     public void setNonblocking(boolean on) throws IOException {
         int fd = acquire();
-        try { setNonblockingFd(fd, on); } finally { release(); }
+        try { setUserNonblocking(fd, on); } finally { release(); }
     }
 
-    private static void setNonblockingFd(int fd, boolean on) throws IOException {
+    void setUserNonblocking(int fd, boolean on) throws IOException { setNonblockingFd(fd, on); }
+
+    static void setNonblockingFd(int fd, boolean on) throws IOException {
         setFlag(fd, C.F_GETFL, C.F_SETFL, C.O_NONBLOCK, on);
     }
 
@@ -323,31 +459,49 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
      */
     public int recvWithFlags(byte[] buf, int off, int len, int flags) throws IOException {
         Scratch s = Scratch.get();
-        MemorySegment sink = Bufs.sink(s, buf, off, len);
-        long n = recvRaw(sink, flags);
-        Bufs.finish(sink, buf, off, n);
-        return (int) n;
+        try {
+            MemorySegment sink = Bufs.sink(s, buf, off, len);
+            long n = recvRaw(s, sink, flags);
+            Bufs.finish(sink, buf, off, n);
+            return (int) n;
+        } finally { s.trim(); }
     }
 
     /** {@code recv(2)} with flags into a {@link ByteBuffer}. */
     public int recvWithFlags(ByteBuffer buf, int flags) throws IOException {
-        MemorySegment sink = Bufs.sink(Scratch.get(), buf);
-        long n = recvRaw(sink, flags);
-        Bufs.finish(sink, buf, n);
-        return (int) n;
+        Scratch s = Scratch.get();
+        try {
+            MemorySegment sink = Bufs.sink(s, buf);
+            long n = recvRaw(s, sink, flags);
+            Bufs.finish(sink, buf, n);
+            return (int) n;
+        } finally { s.trim(); }
     }
 
     /** {@code recv(2)} with flags into a segment. */
     public long recvWithFlags(MemorySegment seg, int flags) throws IOException {
-        MemorySegment sink = Bufs.sink(Scratch.get(), seg);
-        long n = recvRaw(sink, flags);
-        Bufs.finish(sink, seg, n);
-        return n;
+        Scratch s = Scratch.get();
+        try {
+            MemorySegment sink = Bufs.sink(s, seg);
+            long n = recvRaw(s, sink, flags);
+            Bufs.finish(sink, seg, n);
+            return n;
+        } finally { s.trim(); }
     }
 
-    private long recvRaw(MemorySegment sink, int flags) throws IOException {
+    private long recvRaw(Scratch s, MemorySegment sink, int flags) throws IOException {
         int fd = acquire();
-        try { return Sys.recv(fd, sink, sink.byteSize(), flags); } finally { release(); }
+        long n = -1;
+        try {
+            if (!parks(flags)) return n = Sys.recv(fd, sink, sink.byteSize(), flags);
+            Parking w = null;
+            while ((n = Sys.recvNb(s.capture, fd, sink, sink.byteSize(), flags | C.MSG_DONTWAIT)) < 0) {
+                int e = Parking.errno(s);
+                if (w == null) w = Parking.after(e, this, fd, "recv(2)", C.POLLIN, false, flags, s);
+                w.await(e);
+            }
+            return n;
+        } finally { release(n > 0); }
     }
 
     /** {@code recv(2)} with {@code MSG_OOB}: reads the urgent byte of a TCP connection. */
@@ -365,10 +519,12 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     /** {@code recvfrom(2)} into {@code buf[off, off+len)} with {@code flags}. */
     public Received recvFromWithFlags(byte[] buf, int off, int len, int flags) throws IOException {
         Scratch s = Scratch.get();
-        MemorySegment sink = Bufs.sink(s, buf, off, len);
-        Received r = recvFromRaw(s, sink, flags);
-        Bufs.finish(sink, buf, off, r.bytes());
-        return r;
+        try {
+            MemorySegment sink = Bufs.sink(s, buf, off, len);
+            Received r = recvFromRaw(s, sink, flags);
+            Bufs.finish(sink, buf, off, r.bytes());
+            return r;
+        } finally { s.trim(); }
     }
 
     /** {@code recvfrom(2)} into a {@link ByteBuffer}. */
@@ -377,19 +533,23 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     /** {@code recvfrom(2)} into a {@link ByteBuffer} with flags. */
     public Received recvFromWithFlags(ByteBuffer buf, int flags) throws IOException {
         Scratch s = Scratch.get();
-        MemorySegment sink = Bufs.sink(s, buf);
-        Received r = recvFromRaw(s, sink, flags);
-        Bufs.finish(sink, buf, r.bytes());
-        return r;
+        try {
+            MemorySegment sink = Bufs.sink(s, buf);
+            Received r = recvFromRaw(s, sink, flags);
+            Bufs.finish(sink, buf, r.bytes());
+            return r;
+        } finally { s.trim(); }
     }
 
     /** {@code recvfrom(2)} into a segment with flags. */
     public Received recvFromWithFlags(MemorySegment seg, int flags) throws IOException {
         Scratch s = Scratch.get();
-        MemorySegment sink = Bufs.sink(s, seg);
-        Received r = recvFromRaw(s, sink, flags);
-        Bufs.finish(sink, seg, r.bytes());
-        return r;
+        try {
+            MemorySegment sink = Bufs.sink(s, seg);
+            Received r = recvFromRaw(s, sink, flags);
+            Bufs.finish(sink, seg, r.bytes());
+            return r;
+        } finally { s.trim(); }
     }
 
     /** {@code recvfrom(2)} with {@code MSG_PEEK}: the datagram stays queued. */
@@ -409,9 +569,21 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     private Received recvFromRaw(Scratch s, MemorySegment sink, int flags) throws IOException {
         s.addr.fill((byte) 0);  // s.addr is one sockaddr_storage
         s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
-        long n;
+        long n = -1;
         int fd = acquire();
-        try { n = Sys.recvfrom(fd, sink, sink.byteSize(), flags, s.addr, s.len); } finally { release(); }
+        try {
+            if (!parks(flags)) {
+                n = Sys.recvfrom(fd, sink, sink.byteSize(), flags, s.addr, s.len);
+            } else {
+                Parking w = null;
+                while ((n = Sys.recvfromNb(s.capture, fd, sink, sink.byteSize(), flags | C.MSG_DONTWAIT, s.addr, s.len)) < 0) {
+                    int e = Parking.errno(s);
+                    if (w == null) w = Parking.after(e, this, fd, "recvfrom(2)", C.POLLIN, false, flags, s);
+                    w.await(e);
+                    s.len.set(JAVA_INT, 0, SockAddr.STORAGE_SIZE);
+                }
+            }
+        } finally { release(n > 0); }
         return new Received(n, new RecvFlags(0), readAddr(s.addr, s.len.get(JAVA_INT, 0)));
     }
 
@@ -437,16 +609,38 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     private Received recvmsgVectored(ByteBuffer[] bufs, int flags, boolean withAddr) throws IOException {
         Scratch s = Scratch.get();
-        int cnt = Bufs.fillIov(s, bufs, false);
-        if (withAddr) s.addr.fill((byte) 0);  // s.addr is one sockaddr_storage
-        MemorySegment msg = prepareMsg(s, withAddr ? s.addr : MemorySegment.NULL, withAddr ? SockAddr.STORAGE_SIZE : 0,
-            cnt, MemorySegment.NULL, 0, 0);
-        long n;
+        try {
+            int cnt = Bufs.fillIov(s, bufs, false);
+            if (withAddr) s.addr.fill((byte) 0);  // s.addr is one sockaddr_storage
+            MemorySegment msg = prepareMsg(s, withAddr ? s.addr : MemorySegment.NULL, withAddr ? SockAddr.STORAGE_SIZE : 0,
+                cnt, MemorySegment.NULL, 0, 0);
+            long n = recvmsgRaw(s, msg, flags, withAddr ? SockAddr.STORAGE_SIZE : 0);
+            Bufs.afterRecv(s, bufs, n);
+            SockAddr from = withAddr ? readAddr(s.addr, msg.get(JAVA_INT, Layouts.MSG_NAMELEN)) : null;
+            return new Received(n, new RecvFlags(msg.get(JAVA_INT, Layouts.MSG_FLAGS)), from);
+        } finally { s.trim(); }
+    }
+
+    /** recvmsg(2) of a prepared msghdr, waiting on the non-blocking path; {@code namelen} is restored per retry. */
+    private long recvmsgRaw(Scratch s, MemorySegment msg, int flags, int namelen) throws IOException {
+        long n = -1;
         int fd = acquire();
-        try { n = Sys.recvmsg(fd, msg, flags); } finally { release(); }
-        Bufs.afterRecv(s, bufs, n);
-        SockAddr from = withAddr ? readAddr(s.addr, msg.get(JAVA_INT, Layouts.MSG_NAMELEN)) : null;
-        return new Received(n, new RecvFlags(msg.get(JAVA_INT, Layouts.MSG_FLAGS)), from);
+        try { return n = recvmsgOn(fd, s, msg, flags, namelen); } finally { release(n > 0); }
+    }
+
+    private long recvmsgOn(int fd, Scratch s, MemorySegment msg, int flags, int namelen) throws IOException {
+        if (!parks(flags)) return Sys.recvmsg(fd, msg, flags);
+        long controlLen = msg.get(JAVA_LONG, Layouts.MSG_CONTROLLEN);
+        Parking w = null;
+        long n;
+        while ((n = Sys.recvmsgNb(s.capture, fd, msg, flags | C.MSG_DONTWAIT)) < 0) {
+            int e = Parking.errno(s);
+            if (w == null) w = Parking.after(e, this, fd, "recvmsg(2)", C.POLLIN, false, flags, s);
+            w.await(e);
+            msg.set(JAVA_INT, Layouts.MSG_NAMELEN, namelen);
+            msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, controlLen);
+        }
+        return n;
     }
 
     /**
@@ -489,24 +683,60 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     /** {@code send(2)} with {@code flags} (always OR-ed with {@code MSG_NOSIGNAL}). */
     public int sendWithFlags(byte[] buf, int off, int len, int flags) throws IOException {
-        return (int) sendRaw(Bufs.source(Scratch.get(), buf, off, len), flags);
+        Scratch s = Scratch.get();
+        try { return (int) sendRaw(s, Bufs.source(s, buf, off, len), null, 0, flags); } finally { s.trim(); }
     }
 
     /** {@code send(2)} with flags from a {@link ByteBuffer}. */
     public int sendWithFlags(ByteBuffer buf, int flags) throws IOException {
-        long n = sendRaw(Bufs.source(Scratch.get(), buf), flags);
-        buf.position(buf.position() + (int) n);
-        return (int) n;
+        Scratch s = Scratch.get();
+        try {
+            long n = sendRaw(s, Bufs.source(s, buf), null, 0, flags);
+            buf.position(buf.position() + (int) n);
+            return (int) n;
+        } finally { s.trim(); }
     }
 
     /** {@code send(2)} with flags from a segment. */
     public long sendWithFlags(MemorySegment seg, int flags) throws IOException {
-        return sendRaw(Bufs.source(Scratch.get(), seg), flags);
+        Scratch s = Scratch.get();
+        try { return sendRaw(s, Bufs.source(s, seg), null, 0, flags); } finally { s.trim(); }
     }
 
-    private long sendRaw(MemorySegment src, int flags) throws IOException {
+    /**
+     * send(2), or sendto(2) when {@code to} is not null. On the waiting path a stream socket's partial send goes on
+     * with the rest, as the blocking call does; an error, timeout or close after some bytes returns their count.
+     */
+    private long sendRaw(Scratch s, MemorySegment src, MemorySegment to, int alen, int flags) throws IOException {
+        String call = to == null ? "send(2)" : "sendto(2)";
+        int f = flags | C.MSG_NOSIGNAL;
+        long len = src.byteSize(), done = 0;
         int fd = acquire();
-        try { return Sys.send(fd, src, src.byteSize(), flags | C.MSG_NOSIGNAL); } finally { release(); }
+        try {
+            if (!Parking.needed(this)) {
+                return done = to == null ? Sys.send(fd, src, len, f) : Sys.sendto(fd, src, len, f, to, alen);
+            }
+            Parking w = null;
+            for (;;) {
+                MemorySegment rest = done == 0 ? src : src.asSlice(done);
+                long k = to == null ? Sys.sendNb(s.capture, fd, rest, len - done, f | C.MSG_DONTWAIT)
+                    : Sys.sendtoNb(s.capture, fd, rest, len - done, f | C.MSG_DONTWAIT, to, alen);
+                if (k >= 0) {
+                    done += k;
+                    if (done >= len) return done;
+                    if (w != null) w.progressed();
+                    continue;
+                }
+                int e = Parking.errno(s);
+                try {
+                    if (w == null) w = Parking.after(e, this, fd, call, C.POLLOUT, true, flags, s);
+                    w.await(e);
+                } catch (IOException ex) {
+                    if (done > 0) return done;
+                    throw ex;
+                }
+            }
+        } finally { release(done > 0); }
     }
 
     /** {@code send(2)} with {@code MSG_OOB}: TCP urgent data. */
@@ -529,27 +759,28 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     /** {@code sendto(2)} of {@code buf[off, off+len)} with flags. */
     public int sendToWithFlags(byte[] buf, int off, int len, SockAddr to, int flags) throws IOException {
         Scratch s = Scratch.get();
-        return (int) sendToRaw(s, Bufs.source(s, buf, off, len), to, flags);
+        try { return (int) sendToRaw(s, Bufs.source(s, buf, off, len), to, flags); } finally { s.trim(); }
     }
 
     /** {@code sendto(2)} from a {@link ByteBuffer} with flags; moves its position. */
     public int sendToWithFlags(ByteBuffer buf, SockAddr to, int flags) throws IOException {
         Scratch s = Scratch.get();
-        long n = sendToRaw(s, Bufs.source(s, buf), to, flags);
-        buf.position(buf.position() + (int) n);
-        return (int) n;
+        try {
+            long n = sendToRaw(s, Bufs.source(s, buf), to, flags);
+            buf.position(buf.position() + (int) n);
+            return (int) n;
+        } finally { s.trim(); }
     }
 
     /** {@code sendto(2)} from a segment with flags. */
     public long sendToWithFlags(MemorySegment seg, SockAddr to, int flags) throws IOException {
         Scratch s = Scratch.get();
-        return sendToRaw(s, Bufs.source(s, seg), to, flags);
+        try { return sendToRaw(s, Bufs.source(s, seg), to, flags); } finally { s.trim(); }
     }
 
     private long sendToRaw(Scratch s, MemorySegment src, SockAddr to, int flags) throws IOException {
         int alen = to.copyTo(s.addr);
-        int fd = acquire();
-        try { return Sys.sendto(fd, src, src.byteSize(), flags | C.MSG_NOSIGNAL, s.addr, alen); } finally { release(); }
+        return sendRaw(s, src, s.addr, alen, flags);
     }
 
     /** {@code sendmsg(2)} gathering from {@code bufs}; moves their positions by what was sent. */
@@ -572,14 +803,73 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     private long sendmsgVectored(ByteBuffer[] bufs, SockAddr to, int flags) throws IOException {
         Scratch s = Scratch.get();
-        int cnt = Bufs.fillIov(s, bufs, true);
-        int alen = to == null ? 0 : to.copyTo(s.addr);
-        MemorySegment msg = prepareMsg(s, to == null ? MemorySegment.NULL : s.addr, alen, cnt, MemorySegment.NULL, 0, 0);
-        long n;
+        try {
+            int cnt = Bufs.fillIov(s, bufs, true);
+            int alen = to == null ? 0 : to.copyTo(s.addr);
+            MemorySegment msg = prepareMsg(s, to == null ? MemorySegment.NULL : s.addr, alen, cnt, MemorySegment.NULL, 0, 0);
+            long n = sendmsgRaw(s, msg, flags);
+            Bufs.afterSend(bufs, n);
+            return n;
+        } finally { s.trim(); }
+    }
+
+    /**
+     * sendmsg(2) of a prepared msghdr. On the waiting path a stream socket's partial send goes on with the rest
+     * (without the control messages, which went with the first bytes), as the blocking call does.
+     */
+    private long sendmsgRaw(Scratch s, MemorySegment msg, int flags) throws IOException {
+        int f = flags | C.MSG_NOSIGNAL;
+        long done = 0;
         int fd = acquire();
-        try { n = Sys.sendmsg(fd, msg, flags | C.MSG_NOSIGNAL); } finally { release(); }
-        Bufs.afterSend(bufs, n);
-        return n;
+        try {
+            if (!Parking.needed(this)) return done = Sys.sendmsg(fd, msg, f);
+            Parking w = null;
+            for (;;) {
+                long k = Sys.sendmsgNb(s.capture, fd, msg, f | C.MSG_DONTWAIT);
+                if (k >= 0) {
+                    done += k;
+                    if (advance(msg, k) == 0) return done;
+                    if (w != null) w.progressed();
+                    continue;
+                }
+                int e = Parking.errno(s);
+                try {
+                    if (w == null) w = Parking.after(e, this, fd, "sendmsg(2)", C.POLLOUT, true, flags, s);
+                    w.await(e);
+                } catch (IOException ex) {
+                    if (done > 0) return done;
+                    throw ex;
+                }
+            }
+        } finally { release(done > 0); }
+    }
+
+    /**
+     * Drops the first {@code n} bytes of {@code msg}'s iovecs, and its control data (sent with the first byte);
+     * returns the bytes left.
+     */
+    private static long advance(MemorySegment msg, long n) {
+        long cnt = msg.get(JAVA_LONG, Layouts.MSG_IOVLEN);
+        if (cnt == 0) return 0;
+        MemorySegment iov = msg.get(ADDRESS, Layouts.MSG_IOV).reinterpret(cnt * Layouts.IOVEC_SIZE);
+        long i = 0, left = 0;
+        for (; i < cnt; i++) {
+            long len = iov.get(JAVA_LONG, i * Layouts.IOVEC_SIZE + Layouts.IOV_LEN);
+            if (n < len) break;
+            n -= len;
+        }
+        if (i < cnt) {
+            long at = i * Layouts.IOVEC_SIZE;
+            MemorySegment base = iov.get(ADDRESS, at + Layouts.IOV_BASE);
+            iov.set(ADDRESS, at + Layouts.IOV_BASE, MemorySegment.ofAddress(base.address() + n));
+            iov.set(JAVA_LONG, at + Layouts.IOV_LEN, iov.get(JAVA_LONG, at + Layouts.IOV_LEN) - n);
+            for (long j = i; j < cnt; j++) left += iov.get(JAVA_LONG, j * Layouts.IOVEC_SIZE + Layouts.IOV_LEN);
+        }
+        msg.set(ADDRESS, Layouts.MSG_IOV, i < cnt ? iov.asSlice(i * Layouts.IOVEC_SIZE) : MemorySegment.NULL);
+        msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, cnt - i);
+        msg.set(ADDRESS, Layouts.MSG_CONTROL, MemorySegment.NULL);
+        msg.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, 0);
+        return left;
     }
 
     // ---------------------------------------------------------------- sendfile
@@ -600,8 +890,30 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         if (length < 0) throw new IllegalArgumentException("negative length: " + length);
         Scratch s = Scratch.get();
         s.offset.set(JAVA_LONG, 0, offset);
+        long count = length == 0 ? C.SENDFILE_MAX : length, done = 0;
         int fd = acquire();
-        try { return Sys.sendfile(fd, fileFd, s.offset, length == 0 ? C.SENDFILE_MAX : length); } finally { release(); }
+        try {
+            if (!Parking.needed(this) || !switchNonblocking(fd)) return done = Sys.sendfile(fd, fileFd, s.offset, count);
+            Parking w = null;
+            for (;;) {
+                long k = VtPoller.sendfileRaw(s.capture, fd, fileFd, s.offset, count - done);
+                if (k > 0) {
+                    done += k;
+                    if (done >= count) return done;
+                    if (w != null) w.progressed();
+                    continue;
+                }
+                if (k == 0) return done;  // end of the file
+                int e = Parking.errno(s);
+                try {
+                    if (w == null) w = Parking.after(e, this, fd, "sendfile(2)", C.POLLOUT, true, 0, s);
+                    w.await(e);
+                } catch (IOException ex) {
+                    if (done > 0) return done;
+                    throw ex;
+                }
+            }
+        } finally { release(done > 0); }
     }
 
     /** {@link #sendfile(int, long, long)} of a file opened (read-only) and closed for this call. */
@@ -633,12 +945,12 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     public long sendmsg(MsgHdr msg, int flags) throws IOException {
         Objects.requireNonNull(msg, "msg");
         Scratch s = Scratch.get();
-        MemorySegment hdr = msg.prepare(s);
-        long n;
-        int fd = acquire();
-        try { n = Sys.sendmsg(fd, hdr, flags | C.MSG_NOSIGNAL); } finally { release(); }
-        msg.afterSend(n);
-        return n;
+        try {
+            MemorySegment hdr = msg.prepare(s);
+            long n = sendmsgRaw(s, hdr, flags);
+            msg.afterSend(n);
+            return n;
+        } finally { s.trim(); }
     }
 
     /**
@@ -653,19 +965,22 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
     public long recvmsg(MsgHdrMut msg, int flags) throws IOException {
         Objects.requireNonNull(msg, "msg");
         Scratch s = Scratch.get();
-        MemorySegment hdr = msg.prepare(s);
-        long n = -1;
-        int fd = acquire();
         try {
-            n = Sys.recvmsg(fd, hdr, flags | C.MSG_CMSG_CLOEXEC);
-        } finally {
+            MemorySegment hdr = msg.prepare(s);
+            int namelen = hdr.get(JAVA_INT, Layouts.MSG_NAMELEN);
+            long n = -1;
+            int fd = acquire();
             try {
-                if (n >= 0) msg.complete(s, hdr, n);  // takes the received fds before release() may throw
+                n = recvmsgOn(fd, s, hdr, flags | C.MSG_CMSG_CLOEXEC, namelen);
             } finally {
-                release();
+                try {
+                    if (n >= 0) msg.complete(s, hdr, n);  // takes the received fds before release() may throw
+                } finally {
+                    release(n > 0);
+                }
             }
-        }
-        return n;
+            return n;
+        } finally { s.trim(); }
     }
 
     /** {@link #sendmmsg(MsgBatch, int, int, int)} of every slot added to {@code batch}. */
@@ -687,9 +1002,31 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
             throw new IllegalArgumentException("slots [" + from + ", +" + count + ") outside 0.." + batch.size());
         }
         if (count == 0) return 0;
-        MemorySegment hdrs = batch.headers(from);
+        int f = flags | C.MSG_NOSIGNAL, done = 0;
         int fd = acquire();
-        try { return Sys.sendmmsg(fd, hdrs, count, flags | C.MSG_NOSIGNAL); } finally { release(); }
+        try {
+            if (!Parking.needed(this)) return done = Sys.sendmmsg(fd, batch.headers(from), count, f);
+            Scratch s = Scratch.get();
+            Parking w = null;
+            for (;;) {  // the blocking call sends them all unless an error stops it
+                int k = Sys.sendmmsgNb(s.capture, fd, batch.headers(from + done), count - done, f | C.MSG_DONTWAIT);
+                if (k >= 0) {
+                    done += k;
+                    if (done >= count) return done;
+                    if (w != null) w.progressed();
+                    continue;
+                }
+                int e = Parking.errno(s);
+                if (done > 0 && e != Errno.EAGAIN) return done;
+                try {
+                    if (w == null) w = Parking.after(e, this, fd, "sendmmsg(2)", C.POLLOUT, true, flags, s);
+                    w.await(e);
+                } catch (IOException ex) {
+                    if (done > 0) return done;
+                    throw ex;
+                }
+            }
+        } finally { release(done > 0); }
     }
 
     /** {@link #recvmmsg(MsgBatch, int, int)} into every slot of {@code batch}. */
@@ -713,14 +1050,43 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
         int n = -1;
         int fd = acquire();
         try {
-            n = Sys.recvmmsg(fd, batch.headers(0), max, flags | C.MSG_CMSG_CLOEXEC, MemorySegment.NULL);
+            n = parks(flags) ? recvmmsgWaiting(fd, batch, max, flags | C.MSG_CMSG_CLOEXEC)
+                : Sys.recvmmsg(fd, batch.headers(0), max, flags | C.MSG_CMSG_CLOEXEC, MemorySegment.NULL);
         } finally {
             try {
                 if (n >= 0) batch.completeRecv(n);
             } finally {
-                release();
+                release(n > 0);
             }
         }
         return n;
+    }
+
+    /**
+     * recvmmsg(2) as the blocking call behaves: waits for the first datagram, then (without {@code MSG_WAITFORONE})
+     * for all {@code max}; an error, timeout or close after some returns their count.
+     */
+    private int recvmmsgWaiting(int fd, MsgBatch batch, int max, int flags) throws IOException {
+        Scratch s = Scratch.get();
+        Parking w = null;
+        int got = 0;
+        for (;;) {
+            int k = Sys.recvmmsgNb(s.capture, fd, batch.headers(got), max - got, flags | C.MSG_DONTWAIT);
+            if (k > 0) {
+                got += k;
+                if (got >= max || (flags & C.MSG_WAITFORONE) != 0) return got;
+                if (w != null) w.progressed();
+                continue;
+            }
+            int e = k == 0 ? Errno.EAGAIN : Parking.errno(s);
+            if (got > 0 && e != Errno.EAGAIN) return got;
+            try {
+                if (w == null) w = Parking.after(e, this, fd, "recvmmsg(2)", C.POLLIN, false, flags, s);
+                w.await(e);
+            } catch (IOException ex) {
+                if (got > 0) return got;
+                throw ex;
+            }
+        }
     }
 }

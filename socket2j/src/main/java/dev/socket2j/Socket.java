@@ -3,12 +3,14 @@ package dev.socket2j;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Scratch;
 import dev.socket2j.internal.Sys;
+import dev.socket2j.internal.VtPoller;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.SocketException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -28,12 +30,33 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *
  * <p>Limits: {@code shutdown} does not wake a blocking {@code connect} on a Unix stream socket waiting for
  * room in a full listener's queue, nor a blocking Unix datagram send waiting for a full receiver; such a call
- * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then. {@link Thread#interrupt()} does
- * not wake any blocking call. A {@code Socket} that becomes unreachable without being closed has its descriptor
- * closed by a {@link Cleaner} after the garbage collector finds it, as the JDK's own sockets do: a safety net for
- * leaks, not a substitute for {@code close} (when that happens is up to the collector).
+ * ends on its own (or by {@code SO_SNDTIMEO}), and the descriptor is closed then (on a virtual thread, see below,
+ * close wakes these too). {@link Thread#interrupt()} does not wake a blocking call on a platform thread. A
+ * {@code Socket} that becomes unreachable without being closed has its descriptor closed by a {@link Cleaner} after
+ * the garbage collector finds it, as the JDK's own sockets do: a safety net for leaks, not a substitute for
+ * {@code close} (when that happens is up to the collector).
  * Because the wake-up is a {@code shutdown}, closing while calls are in flight also ends the connection for
  * duplicates made with {@link #tryClone()}; closing an idle socket affects only its own descriptor.
+ *
+ * <p><b>Virtual threads.</b> A call that may block ({@code accept}, {@code connect}, {@code connectTimeout},
+ * every {@code recv*}/{@code peek*}/{@code send*}, {@code recvmsg}/{@code sendmsg}, {@code recvmmsg}/{@code sendmmsg},
+ * {@code sendfile}) made in blocking mode from a virtual thread does not block its carrier thread: the call is made
+ * non-blocking ({@code MSG_DONTWAIT}, or for {@code accept} and {@code sendfile} by setting {@code O_NONBLOCK} on the
+ * descriptor for good, while {@link #nonblocking()} keeps reporting the mode the user set, as the JDK's
+ * {@code java.net.Socket} does), and on {@code EAGAIN} the virtual thread parks until socket2j's poller (an epoll
+ * instance served by two platform threads) sees the descriptor ready. What a caller sees stays as on a platform
+ * thread: {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} and {@code connectTimeout} deadlines end the wait with the same
+ * exception; a send on a stream socket goes on until all is written; {@code close} wakes a parked call, which
+ * throws {@link AsynchronousCloseException} (including the cases that {@code shutdown} cannot wake); a call that
+ * completed before a racing close returns its result. Interrupting a virtual thread parked in a call closes the
+ * socket, and the call throws {@link SocketException} ("Closed by interrupt") with the thread's interrupt
+ * status left set, as for {@code java.net.Socket}; on platform threads interrupts stay ignored. Once the
+ * descriptor is non-blocking, platform threads calling this socket wait in {@code poll(2)} the same way. Change the
+ * mode through {@link #setNonblocking(boolean)} (a raw {@code fcntl} on {@link #rawFd()} is not seen), and note
+ * that duplicates share the descriptor's flags. Limits: {@code MSG_WAITALL} (which has no non-blocking twin) blocks
+ * the carrier unless the descriptor was already made non-blocking, in which case it returns what a first wake-up
+ * finds; a borrowed {@link SockRef} never changes a descriptor's mode, so {@code accept} and {@code sendfile} on one
+ * block the carrier.
  */
 public final class Socket extends BaseSocket implements Closeable {
     private static final long CLOSED = 1L << 62;
@@ -55,11 +78,28 @@ public final class Socket extends BaseSocket implements Closeable {
     private final Closer closer;
     private final Cleaner.Cleanable cleanable;
 
+    private static final int MODE_UNKNOWN = 0, MODE_BLOCKING = 1, MODE_NONBLOCKING = 2;
+    /** The blocking mode the user set, once known (from the creating call, {@link #setNonblocking}, or fcntl). */
+    private volatile int userMode;
+    /** Whether socket2j set O_NONBLOCK itself; {@link #userMode} is then what {@link #nonblocking()} reports. */
+    private volatile boolean switched;
+    private volatile boolean closedByInterrupt;
+    /** SO_RCVTIMEO and SO_SNDTIMEO in nanoseconds, -1 until read; any setOption forgets them. */
+    private volatile long rcvTimeout = -1, sndTimeout = -1;
+
     Socket(int fd) {
         this.fd = fd;
         this.closer = new Closer(fd);
         this.cleanable = CLEANER.register(this, closer);
     }
+
+    private Socket(int fd, int type) {
+        this(fd);
+        this.userMode = (type & C.SOCK_NONBLOCK) != 0 ? MODE_NONBLOCKING : MODE_BLOCKING;
+    }
+
+    /** The socket {@code accept4(2)} made with {@code flags} (-1: plain accept, blocking). */
+    static Socket accepted(int fd, int flags) { return new Socket(fd, Math.max(flags, 0)); }
 
     /**
      * Closes the descriptor of a Socket collected while still open. It holds no reference to the Socket; once the
@@ -130,7 +170,7 @@ public final class Socket extends BaseSocket implements Closeable {
 
     /** {@code socket(2)} with exactly the given type: no flags added (the descriptor is inherited across exec). */
     public static Socket openRaw(Domain domain, Type type, Protocol protocol) throws IOException {
-        return new Socket(Sys.socket(domain.value(), type.value(), protocol == null ? 0 : protocol.value()));
+        return new Socket(Sys.socket(domain.value(), type.value(), protocol == null ? 0 : protocol.value()), type.value());
     }
 
     /**
@@ -147,7 +187,7 @@ public final class Socket extends BaseSocket implements Closeable {
     public static Socket[] pairRaw(Domain domain, Type type, Protocol protocol) throws IOException {
         var fds = Scratch.get().offset;  // 8 bytes: two ints
         Sys.socketpair(domain.value(), type.value(), protocol == null ? 0 : protocol.value(), fds);
-        return new Socket[] { new Socket(fds.get(JAVA_INT, 0)), new Socket(fds.get(JAVA_INT, 4)) };
+        return new Socket[] { new Socket(fds.get(JAVA_INT, 0), type.value()), new Socket(fds.get(JAVA_INT, 4), type.value()) };
     }
 
     @Override
@@ -160,12 +200,97 @@ public final class Socket extends BaseSocket implements Closeable {
     }
 
     @Override
-    void release() throws IOException {
+    void release() throws IOException { release(false); }
+
+    @Override
+    void release(boolean completed) throws IOException {
         long s = (long) STATE.getAndAdd(this, -1L) - 1;
         if ((s & CLOSED) != 0) {
             if (s == CLOSED) Sys.closeQuietly(fd);
-            throw new AsynchronousCloseException();
+            if (!completed) {
+                if (closedByInterrupt && Thread.currentThread().isInterrupted()) {
+                    throw new SocketException("Closed by interrupt");
+                }
+                throw new AsynchronousCloseException();
+            }
         }
+    }
+
+    // ---------------------------------------------------------------- the waiting path (see BaseSocket, Parking)
+
+    @Override boolean switchedNonblocking() { return switched; }
+
+    @Override
+    boolean switchNonblocking(int fd) throws IOException {
+        if (switched) return true;
+        synchronized (this) {
+            if (switched) return true;
+            int fl = Sys.fcntl(fd, C.F_GETFL, 0);
+            if (userMode == MODE_UNKNOWN) userMode = (fl & C.O_NONBLOCK) != 0 ? MODE_NONBLOCKING : MODE_BLOCKING;
+            if (userMode == MODE_BLOCKING && (fl & C.O_NONBLOCK) == 0) Sys.fcntl(fd, C.F_SETFL, fl | C.O_NONBLOCK);
+            switched = true;
+            return true;
+        }
+    }
+
+    @Override
+    boolean userNonblocking(int fd) throws IOException {
+        int m = userMode;
+        if (m == MODE_UNKNOWN) {
+            m = (Sys.fcntl(fd, C.F_GETFL, 0) & C.O_NONBLOCK) != 0 ? MODE_NONBLOCKING : MODE_BLOCKING;
+            userMode = m;
+        }
+        return m == MODE_NONBLOCKING;
+    }
+
+    @Override
+    public boolean nonblocking() throws IOException {
+        if (switched) {
+            if (isClosed()) throw new ClosedChannelException();
+            return userMode == MODE_NONBLOCKING;
+        }
+        int fd = acquire();
+        try {
+            boolean nb = (Sys.fcntl(fd, C.F_GETFL, 0) & C.O_NONBLOCK) != 0;
+            if (!switched) userMode = nb ? MODE_NONBLOCKING : MODE_BLOCKING;
+            return nb;
+        } finally { release(); }
+    }
+
+    @Override
+    synchronized void setUserNonblocking(int fd, boolean on) throws IOException {
+        if (!switched) setNonblockingFd(fd, on);
+        userMode = on ? MODE_NONBLOCKING : MODE_BLOCKING;
+    }
+
+    @Override
+    long timeoutNanos(int fd, boolean send) throws IOException {
+        long t = send ? sndTimeout : rcvTimeout;
+        if (t < 0) {
+            t = super.timeoutNanos(fd, send);
+            if (send) sndTimeout = t; else rcvTimeout = t;
+        }
+        return t;
+    }
+
+    @Override void optionSet() { rcvTimeout = sndTimeout = -1; }
+
+    @Override boolean closing() { return isClosed(); }
+
+    @Override
+    void closeOnInterrupt() {
+        closedByInterrupt = true;
+        try { close(); } catch (IOException ignored) { /* the call reports the interrupt */ }
+    }
+
+    @Override
+    Socket cloned(int nfd) {
+        Socket c = new Socket(nfd);
+        synchronized (this) {
+            c.userMode = userMode;
+            c.switched = switched;
+        }
+        return c;
     }
 
     @Override
@@ -197,6 +322,7 @@ public final class Socket extends BaseSocket implements Closeable {
         } catch (IOException ignored) {
             // not connected, or not a socket that supports shutdown: nothing more to wake
         } finally {
+            VtPoller.wakeAll(fd);  // virtual threads parked on this descriptor, whatever shutdown could wake
             if ((long) STATE.getAndAdd(this, -1L) - 1 == CLOSED) Sys.closeQuietly(fd);
         }
     }
@@ -213,6 +339,10 @@ public final class Socket extends BaseSocket implements Closeable {
             throw new IllegalStateException("calls in flight on this socket");
         }
         disarm();
+        if (switched && userMode == MODE_BLOCKING) {
+            // hand the descriptor over in the mode its user set
+            try { setNonblockingFd(fd, false); } catch (IOException ignored) { /* still a valid descriptor */ }
+        }
         return fd;
     }
 }

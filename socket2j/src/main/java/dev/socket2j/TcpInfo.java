@@ -1,10 +1,13 @@
 package dev.socket2j;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
@@ -17,6 +20,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * <em>absent</em> from {@link #fields()}, and its accessor returns an empty {@link OptionalLong} — never 0.
  * All values are unsigned and given as {@code long}; times are in microseconds unless the name says otherwise.
  *
+ * <p>Two things are read as the running system defines them. Bitfields ({@code SND_WSCALE}, {@code RCV_WSCALE},
+ * {@code DELIVERY_RATE_APP_LIMITED}, {@code FASTOPEN_CLIENT_FAIL} and the word at offset 276) follow the byte order
+ * of the JVM: C compilers for big-endian targets (s390x, ppc64) fill a bitfield word from its high bit, little-endian
+ * ones from its low bit. The word at offset 276 changed shape: Linux 6.18 and 6.19 store two 16-bit fields there
+ * ({@code tcpi_accecn_fail_mode}, then {@code tcpi_accecn_opt_seen}); from Linux 7.0 it holds the bitfields
+ * {@code ECN_MODE}, {@code ACCECN_OPT_SEEN}, {@code ACCECN_FAIL_MODE} and {@code OPTIONS2}. Both are 280 bytes long,
+ * so the kernel's version ({@code os.version}) decides; on 6.18 and 6.19 {@code ECN_MODE} and {@code OPTIONS2} are
+ * absent.
+ *
  * @param fields the fields the kernel returned, each with its value
  */
 public record TcpInfo(Map<Field, Long> fields) {
@@ -24,10 +36,11 @@ public record TcpInfo(Map<Field, Long> fields) {
     public TcpInfo { fields = Collections.unmodifiableMap(new EnumMap<>(fields)); }
 
     /**
-     * The fields of {@code struct tcp_info} as of Linux 6.18, with their byte offset, size and bit range
-     * (bitfields: {@code shift}, {@code bits}; a plain field has {@code bits == 8 * size}). Each constant is the
-     * field {@code tcpi_<name in lower case>}, e.g. {@link #SND_CWND} is {@code tcpi_snd_cwnd}; see
-     * {@code include/uapi/linux/tcp.h} for their meaning.
+     * The fields of {@code struct tcp_info} as of Linux 7.0, with their byte offset and size (for a bitfield, of
+     * the word that holds it; its bits are counted from the word's low bit on little-endian machines and from its
+     * high bit on big-endian ones). On Linux 6.18 and 6.19, {@code ACCECN_FAIL_MODE} is the 16-bit field at 276 and
+     * {@code ACCECN_OPT_SEEN} the one at 278. Each constant is the field {@code tcpi_<name in lower case>}, e.g.
+     * {@link #SND_CWND} is {@code tcpi_snd_cwnd}; see {@code include/uapi/linux/tcp.h} for their meaning.
      */
     public enum Field {
         STATE(0, 1), CA_STATE(1, 1), RETRANSMITS(2, 1), PROBES(3, 1), BACKOFF(4, 1), OPTIONS(5, 1),
@@ -65,25 +78,62 @@ public record TcpInfo(Map<Field, Long> fields) {
         /** The size in bytes of the C field (for a bitfield, of the word holding it). */
         public int size() { return size; }
 
-        long read(MemorySegment buf) {
-            long raw = switch (size) {
-                case 1 -> Byte.toUnsignedLong(buf.get(JAVA_BYTE, offset));
-                case 2 -> Short.toUnsignedLong(buf.get(JAVA_SHORT_UNALIGNED, offset));
-                case 4 -> Integer.toUnsignedLong(buf.get(JAVA_INT_UNALIGNED, offset));
-                default -> buf.get(JAVA_LONG_UNALIGNED, offset);
-            };
-            return bits == 64 ? raw : (raw >>> shift) & ((1L << bits) - 1);
+        /** The field from {@code buf} in byte order {@code order}; bitfields are placed as that order's ABI does. */
+        long read(MemorySegment buf, ByteOrder order) {
+            long raw = readUnsigned(buf, offset, size, order);
+            if (bits == 64) return raw;
+            int from = order == ByteOrder.LITTLE_ENDIAN ? shift : size * 8 - shift - bits;
+            return (raw >>> from) & ((1L << bits) - 1);
         }
+
+        private boolean bitfieldAt276() { return offset == WORD_276; }
     }
 
-    /** The size of {@code struct tcp_info} this class knows (Linux 6.18); a longer answer's extra bytes are ignored. */
+    private static long readUnsigned(MemorySegment buf, long offset, int size, ByteOrder order) {
+        return switch (size) {
+            case 1 -> Byte.toUnsignedLong(buf.get(JAVA_BYTE, offset));
+            case 2 -> Short.toUnsignedLong(buf.get(JAVA_SHORT_UNALIGNED.withOrder(order), offset));
+            case 4 -> Integer.toUnsignedLong(buf.get(JAVA_INT_UNALIGNED.withOrder(order), offset));
+            default -> buf.get(JAVA_LONG_UNALIGNED.withOrder(order), offset);
+        };
+    }
+
+    /** The word whose layout changed in Linux 7.0 (see the class comment). */
+    private static final int WORD_276 = 276;
+
+    /** Whether the running kernel stores bitfields at offset 276 (Linux 7.0+) rather than two 16-bit fields. */
+    static final boolean KERNEL_ECN_BITFIELDS = ecnBitfields(System.getProperty("os.version", ""));
+
+    /** Whether a kernel of this release ({@code uname -r}, e.g. {@code 6.18.44-generic}) has the 7.0 layout. */
+    static boolean ecnBitfields(String release) {
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+        if (!m.find()) return true;  // unknown: assume the newest layout
+        int major = Integer.parseInt(m.group(1)), minor = Integer.parseInt(m.group(2));
+        return major > 6 || major == 6 && minor > 19;
+    }
+
+    /** The size of {@code struct tcp_info} this class knows (Linux 6.18+); a longer answer's extra bytes are ignored. */
     public static final int KNOWN_SIZE = 280;
 
-    /** Decodes the first {@code len} bytes the kernel returned; fields past {@code len} are left out. */
+    /** Decodes the first {@code len} bytes the running kernel returned; fields past {@code len} are left out. */
     static TcpInfo decode(MemorySegment buf, int len) {
+        return decode(buf, len, ByteOrder.nativeOrder(), KERNEL_ECN_BITFIELDS);
+    }
+
+    /**
+     * Decodes {@code len} bytes written by a kernel of byte order {@code order}; {@code ecnBitfields} says whether
+     * the word at offset 276 is Linux 7.0's bitfields or the two 16-bit fields of Linux 6.18 and 6.19.
+     */
+    static TcpInfo decode(MemorySegment buf, int len, ByteOrder order, boolean ecnBitfields) {
         EnumMap<Field, Long> m = new EnumMap<>(Field.class);
         for (Field f : Field.values()) {
-            if (f.offset + f.size <= len) m.put(f, f.read(buf));
+            if (f.offset + f.size > len) continue;
+            if (f.bitfieldAt276() && !ecnBitfields) continue;
+            m.put(f, f.read(buf, order));
+        }
+        if (!ecnBitfields && len >= WORD_276 + 4) {
+            m.put(Field.ACCECN_FAIL_MODE, readUnsigned(buf, WORD_276, 2, order));
+            m.put(Field.ACCECN_OPT_SEEN, readUnsigned(buf, WORD_276 + 2, 2, order));
         }
         return new TcpInfo(m);
     }

@@ -151,6 +151,57 @@ class SafetyTest {
         }
     }
 
+    /**
+     * A send that queued bytes before a racing close woke it returns their count instead of reporting failure
+     * (review B5; the JDK's {@code NioSocketImpl.endWrite(completed)} does the same): the kernel copied part of
+     * the buffer, blocked for room, and returns the partial count when close's shutdown wakes it.
+     */
+    private static void sendThatQueuedBytesReturnsTheirCountAfterARacingClose(boolean virtual) throws Exception {
+        Socket[] p = TestSockets.tcpPair();
+        try (Socket peer = p[1]) {
+            Socket s = p[0];
+            s.setSendBufferSize(8192);
+            peer.setRecvBufferSize(8192);
+            ByteBuffer big = ByteBuffer.allocateDirect(8 << 20);  // direct: no bounce cap, one send of all of it
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            Runnable send = () -> {
+                try {
+                    result.complete(s.send(big));
+                } catch (Throwable e) {
+                    result.complete(e);
+                }
+            };
+            Thread t = virtual ? Thread.ofVirtual().start(send) : Thread.ofPlatform().daemon().start(send);
+            if (virtual) {
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (dev.socket2j.internal.VtPoller.of(C.POLLOUT).waiting() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            } else {
+                TestSockets.awaitBlockedOn(s.rawFd(), 10_000);
+            }
+            Thread.sleep(50);
+            assertFalse(result.isDone(), () -> "send returned before close: " + result.getNow(null));
+            s.close();
+            Object r = result.get(60, TimeUnit.SECONDS);
+            assertInstanceOf(Integer.class, r, () -> "a send that queued bytes was reported as failed: " + r);
+            int n = (Integer) r;
+            assertTrue(n > 0 && n < big.capacity(), "partial count " + n);
+            assertEquals(n, big.position(), "the buffer's position moved by what was queued");
+            t.join(10_000);
+        }
+    }
+
+    @Test
+    void sendThatQueuedBytesReturnsTheirCountAfterARacingClose() throws Exception {
+        sendThatQueuedBytesReturnsTheirCountAfterARacingClose(false);
+    }
+
+    @Test
+    void sendThatQueuedBytesReturnsTheirCountAfterARacingCloseOnAVirtualThread() throws Exception {
+        sendThatQueuedBytesReturnsTheirCountAfterARacingClose(true);
+    }
+
     @Test
     void closeWakesUdpRecv() throws Exception {
         Socket u = Socket.open(Domain.IPV4, Type.DGRAM);

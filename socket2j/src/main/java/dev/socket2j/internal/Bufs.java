@@ -117,7 +117,7 @@ public final class Bufs {
         }
         MemorySegment bounce = heap > 0 ? s.bounce(heap) : MemorySegment.NULL;
         long used = 0;
-        MemorySegment iov = s.iov;
+        MemorySegment iov = s.iov(bufs.length);
         for (int i = 0; i < bufs.length; i++) {
             ByteBuffer bb = bufs[i];
             MemorySegment seg;
@@ -149,6 +149,7 @@ public final class Bufs {
         }
         MemorySegment bounce = heap > 0 ? s.bounce(heap) : MemorySegment.NULL;
         long used = 0;
+        s.iov(segs.length);
         for (int i = 0; i < segs.length; i++) {
             MemorySegment seg = segs[i];
             if (!seg.isNative()) {

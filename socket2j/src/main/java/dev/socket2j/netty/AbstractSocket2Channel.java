@@ -1,6 +1,7 @@
 package dev.socket2j.netty;
 
 import dev.socket2j.OsError;
+import dev.socket2j.SockAddr;
 import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
 import dev.socket2j.SocketKind;
@@ -71,9 +72,10 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         this.nettyFd = new NettyFd(socket);
         this.options = new ConfigSupport.OptionHost(this, socket, kindOf(ipv6));
         this.active = active;
-        this.initialOps = new Socket2IoOps(interest);
+        this.initialOps = Socket2IoOps.of(interest);
         this.ops = initialOps;
-        if (active) resetCachedAddresses();
+        // an accepted child learns its addresses from the server channel (acceptedFrom): no syscalls here
+        if (active && parent == null) resetCachedAddresses();
     }
 
     /** Makes the descriptor non-blocking (accepted and new sockets are made so already; this is for adopted ones). */
@@ -117,6 +119,16 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
     void resetCachedAddresses() {
         try { local = Addresses.fromKernel(socket.localAddr()); } catch (IOException e) { local = null; }
         try { remote = Addresses.fromKernel(socket.peerAddr()); } catch (IOException e) { /* keep the requested one */ }
+    }
+
+    /**
+     * The addresses of a child just accepted: the peer is what {@code accept4(2)} wrote. The local address still
+     * takes a {@code getsockname}, as in Netty's epoll transport: behind a wildcard or transparent ({@code
+     * IP_TRANSPARENT}) listener it is the address the peer dialled, not the listener's.
+     */
+    void acceptedFrom(SockAddr peer) {
+        remote = Addresses.fromKernel(peer);
+        try { local = Addresses.fromKernel(socket.localAddr()); } catch (IOException e) { local = null; }
     }
 
     @Override
@@ -169,7 +181,9 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
     protected void doDeregister() {
         IoRegistration r = registration;
         if (r != null) {
-            ops = initialOps;
+            // a registration on another loop starts from the constructor's interest, but keeps asking for
+            // EPOLLRDHUP if it still did: a connected client's peer FIN must not go unheard there
+            ops = initialOps.with(ops.value() & C.EPOLLRDHUP);
             r.cancel();
         }
     }
@@ -276,9 +290,16 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         @Override
         public void handle(IoRegistration reg, IoEvent event) {
             int ev = ((Socket2IoEvent) event).events();
-            // EPOLLOUT first: a refused connect reports EPOLLERR|EPOLLOUT and must fail before any read
+            // The order below is load-bearing; Netty's epoll transport reached it through bugs.
+            // On a connected channel EPOLLHUP counts as EPOLLERR: the kernel reports both whatever the interest mask,
+            // and a level-triggered HUP that reached neither branch would come back on every wakeup with nothing to
+            // end it. A socket not connected yet reports HUP as its normal state: its connect decides.
+            if ((ev & C.EPOLLHUP) != 0 && isActive()) ev |= C.EPOLLERR;
+            // EPOLLOUT first: a refused connect shows up as EPOLLOUT, EPOLLERR or both, and its promise must fail
+            // before anything reads the descriptor (Netty issues #3785 and #3848).
             if ((ev & (C.EPOLLERR | C.EPOLLOUT)) != 0) epollOutReady();
-            // EPOLLIN before EPOLLRDHUP, so all data is read before the input is shut down
+            // EPOLLIN before EPOLLRDHUP: what the peer sent before its FIN is read before the input is shut down
+            // (Netty issue #4317); an error also goes through the read, which reports it to the pipeline.
             if ((ev & (C.EPOLLERR | C.EPOLLIN)) != 0) epollInReady();
             if ((ev & C.EPOLLRDHUP) != 0) epollRdHupReady();
         }

@@ -1,6 +1,7 @@
 package dev.socket2j.netty;
 
 import dev.socket2j.OsError;
+import dev.socket2j.SockAddr;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
@@ -20,22 +21,32 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * What listening channels share: the {@code accept4(2)} loop (children come non-blocking and close-on-exec from
- * the call itself) and the answer to running out of descriptors. On {@code EMFILE}/{@code ENFILE} the channel
- * reports the error once, stops asking epoll for readiness and retries after a back-off (10 ms doubling to 1 s):
- * level-triggered EPOLLIN would otherwise fire again at once and spin the loop. Connections wait in the kernel's
- * queue meanwhile; none is accepted and dropped.
+ * the call itself, with the peer address the call wrote) and the answer to running out of descriptors. On
+ * {@code EMFILE}/{@code ENFILE} the channel stops asking epoll for readiness and retries after a back-off (10 ms
+ * doubling to 1 s): level-triggered EPOLLIN would otherwise fire again at once and spin the loop. Connections wait
+ * in the kernel's queue meanwhile; none is accepted and dropped, and accepting resumes by itself once descriptors
+ * are free. The pipeline hears of it through {@code exceptionCaught} at most once per
+ * {@value #EXHAUSTION_REPORT_SECONDS} seconds, not once per retry.
  */
 public abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channel {
     private static final long MIN_BACKOFF_MS = 10, MAX_BACKOFF_MS = 1000;
+    static final int EXHAUSTION_REPORT_SECONDS = 10;
+    private static final long EXHAUSTION_REPORT_NANOS = TimeUnit.SECONDS.toNanos(EXHAUSTION_REPORT_SECONDS);
 
     private long backoffMs;
+    private boolean backoffPending;
+    private boolean exhaustionReported;
+    private long lastExhaustionReport;
 
     AbstractSocket2ServerChannel(Socket socket, boolean ipv6) {
         super(null, socket, ipv6, false, 0);
     }
 
-    /** The channel for an accepted descriptor, which it then owns. */
-    abstract Channel newChild(Socket child);
+    /**
+     * The channel for an accepted descriptor, which it then owns; {@code peer} is the address {@code accept4(2)}
+     * wrote, so the child need not ask the kernel again.
+     */
+    abstract Channel newChild(Socket child, SockAddr peer);
 
     @Override protected SocketAddress remoteAddress0() { return null; }
 
@@ -80,14 +91,19 @@ public abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channe
                             break;
                         }
                         if (errno == Errno.ECONNABORTED || errno == Errno.EINTR) continue;  // the next one may be fine
-                        failure = OsError.of("accept4(2)", errno);
-                        if (errno == Errno.EMFILE || errno == Errno.ENFILE) backOff();
+                        if (errno == Errno.EMFILE || errno == Errno.ENFILE) {
+                            backOff();
+                            if (shouldReportExhaustion()) failure = OsError.of("accept4(2)", errno);
+                        } else {
+                            failure = OsError.of("accept4(2)", errno);
+                        }
                         break;
                     }
+                    backoffMs = 0;
                     h.lastBytesRead(1);
                     h.incMessagesRead(1);
                     readPending = false;
-                    pipeline.fireChannelRead(newChild(Socket.fromFd(child)));
+                    pipeline.fireChannelRead(accepted(child, s));
                 } while (h.continueReading());
             } catch (Throwable t) {
                 failure = t;
@@ -98,10 +114,32 @@ public abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channe
             if (shouldStopReading(cfg)) clearFlag(C.EPOLLIN);
         }
 
+        /** The child for an accepted descriptor; closes it if the channel cannot be made. */
+        private Channel accepted(int child, LoopScratch s) {
+            Socket socket = Socket.fromFd(child);
+            try {
+                return newChild(socket, SockAddr.fromSegment(s.addr, s.addrLen.get(JAVA_INT, 0)));
+            } catch (Throwable t) {
+                try { socket.close(); } catch (Throwable ignored) { /* reporting the first failure */ }
+                throw t;
+            }
+        }
+
+        private boolean shouldReportExhaustion() {
+            long now = System.nanoTime();
+            if (exhaustionReported && now - lastExhaustionReport < EXHAUSTION_REPORT_NANOS) return false;
+            exhaustionReported = true;
+            lastExhaustionReport = now;
+            return true;
+        }
+
         private void backOff() {
-            backoffMs = backoffMs == 0 ? MIN_BACKOFF_MS : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
             clearFlag(C.EPOLLIN);
+            if (backoffPending) return;  // one timer at a time, whoever re-armed EPOLLIN meanwhile
+            backoffMs = backoffMs == 0 ? MIN_BACKOFF_MS : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            backoffPending = true;
             eventLoop().schedule(() -> {
+                backoffPending = false;
                 if (isOpen() && (readPending || config().isAutoRead())) setFlag(C.EPOLLIN);
             }, backoffMs, TimeUnit.MILLISECONDS);
         }

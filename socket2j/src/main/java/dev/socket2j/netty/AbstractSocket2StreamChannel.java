@@ -399,6 +399,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
 
     private int writeGathering(ChannelOutboundBuffer in) throws Exception {
         LoopScratch s = scratch();
+        if (in.size() == 1 && in.current() instanceof ByteBuf buf && buf.hasArray()) return writeHeap(in, buf, s);
         IovBatch batch = s.batch.reset(maxBytesPerGatheringWrite);
         in.forEachFlushedMessage(batch);
         int count = batch.count;
@@ -414,6 +415,19 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         adjustMaxBytesPerGatheringWrite(total, n);
         // a short write means the send buffer filled during the call: trying again now would only meet EAGAIN
         return n == total ? 1 : SNDBUF_FULL;
+    }
+
+    /**
+     * The flush is one heap buffer: one write(2) straight from its array (a critical downcall may read heap memory),
+     * not a copy into the loop's native area first.
+     */
+    private int writeHeap(ChannelOutboundBuffer in, ByteBuf buf, LoopScratch s) throws Exception {
+        int len = buf.readableBytes();
+        MemorySegment bytes = MemorySegment.ofArray(buf.array()).asSlice(buf.arrayOffset() + buf.readerIndex(), len);
+        long n = Errors.ioResult(Call.WRITE, Sys.writeNb(s.capture, fd, bytes, len));
+        if (n == Errors.AGAIN) return SNDBUF_FULL;
+        in.removeBytes(n);
+        return n == len ? 1 : SNDBUF_FULL;
     }
 
     private void adjustMaxBytesPerGatheringWrite(long attempted, long written) {

@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Netty's {@link DomainSocketAddress} to and from {@code sockaddr_un}: a path starting with NUL ({@code "\0name"})
- * is an abstract address (Linux), as in Netty's epoll transport; the unnamed address is {@code null}.
+ * is an abstract address (Linux), as in Netty's epoll transport; the unnamed address (a {@code socketpair} end, an
+ * unbound client) is {@code DomainSocketAddress("")}, as Netty's epoll transport reports it.
  */
 final class DomainAddresses {
     private DomainAddresses() {}
+
+    private static final DomainSocketAddress UNNAMED = new DomainSocketAddress("");
 
     static SockAddr toKernel(SocketAddress address) {
         if (address instanceof DomainSocketAddress d) return SockAddr.unix(d.path().getBytes(StandardCharsets.UTF_8));
@@ -22,7 +25,8 @@ final class DomainAddresses {
     }
 
     static DomainSocketAddress fromKernel(SockAddr a) {
-        if (a == null || !a.isUnix() || a.isUnnamed()) return null;
+        if (a == null || !a.isUnix()) return null;
+        if (a.isUnnamed()) return UNNAMED;
         var path = a.asPathname();
         if (path.isPresent()) return new DomainSocketAddress(path.get().toString());
         byte[] name = a.asAbstractNamespace().orElse(null);

@@ -53,9 +53,8 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
     public Socket2DomainSocketChannel(int fd) { this(null, nonBlocking(Socket.fromFd(fd)), Sockets.isConnected(fd)); }
 
     Socket2DomainSocketChannel(Channel parent, Socket socket, boolean active) {
-        super(parent, socket, false, active);
+        super(parent, socket, false, active);  // which reads the addresses of an adopted connected socket
         this.config = new Socket2DomainSocketChannelConfig(this);
-        if (active) resetCachedAddresses();
     }
 
     static Socket newUnix(int type) {
@@ -94,6 +93,13 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
             DomainSocketAddress p = DomainAddresses.fromKernel(socket.peerAddr());
             if (p != null) remote = p;
         } catch (IOException e) { /* keep the requested one */ }
+    }
+
+    /** An accepted Unix socket's own name is always its listener's: no syscall needed for either address. */
+    @Override
+    void acceptedFrom(SockAddr peer) {
+        remote = DomainAddresses.fromKernel(peer);
+        local = parent().localAddress();
     }
 
     @Override
@@ -151,14 +157,26 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
         return Errors.ioResult(Call.SENDMSG, Sys.sendmsgNb(s.capture, fd, m.hdrs, C.MSG_NOSIGNAL)) != Errors.AGAIN;
     }
 
-    /** recvmsg(2) of one byte and its descriptors: the descriptors, empty for EAGAIN, {@code null} at end of stream. */
+    /** What {@link #recvFds()} returns for EAGAIN: compared by identity, as a read of plain bytes is empty too. */
+    private static final int[] AGAIN = new int[0];
+    /**
+     * Bytes are dropped in FILE_DESCRIPTORS mode, so each recvmsg(2) takes up to this many: a peer that writes
+     * plain bytes costs one call per chunk, not one wakeup per byte. The kernel still ends a read at the message
+     * that carries descriptors, so none are merged or lost.
+     */
+    private static final int DROPPED_BYTES_PER_READ = 4096;
+
+    /**
+     * recvmsg(2) of some bytes and the descriptors that came with them: the descriptors (empty when only bytes
+     * came), {@link #AGAIN} for EAGAIN, {@code null} at end of stream.
+     */
     private int[] recvFds() throws IOException {
         LoopScratch s = scratch();
         MsgSlots m = fdSlots();
-        m.setData(0, s.copy.address(), 1);
+        m.setData(0, s.copy.address(), DROPPED_BYTES_PER_READ);
         m.prepareRecv(0);
         long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, C.MSG_CMSG_CLOEXEC));
-        if (n == Errors.AGAIN) return MsgSlots.NO_FDS;
+        if (n == Errors.AGAIN) return AGAIN;
         int[] fds = m.takeFds(0);
         return n == 0 && fds.length == 0 ? null : fds;
     }
@@ -193,9 +211,12 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
                             readPending = false;
                             break;
                         }
-                        if (fds.length == 0) break;
+                        if (fds == AGAIN) break;
+                        // each recvmsg counts as one message, so maxMessagesPerRead bounds the work per wakeup
+                        h.attemptedBytesRead(1);
                         h.lastBytesRead(1);
                         h.incMessagesRead(1);
+                        if (fds.length == 0) continue;  // plain bytes only: dropped, read on
                         readPending = false;
                         for (int f : fds) pipeline.fireChannelRead(new NettyFd(Socket.fromFd(f)));
                         if (!isOpen()) break;

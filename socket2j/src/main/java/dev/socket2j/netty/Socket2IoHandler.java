@@ -5,6 +5,7 @@ import dev.socket2j.internal.C;
 import dev.socket2j.internal.Epoll;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Layouts;
+import dev.socket2j.internal.Libc;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.ChannelException;
 import io.netty.channel.IoHandle;
@@ -20,7 +21,10 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -35,6 +39,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * before 5.11, which lack {@code epoll_pwait2}) a {@code timerfd} so that scheduled tasks fire with sub-millisecond
  * precision. Registrations are keyed by a 64-bit id carried in {@code epoll_event.data}, never by descriptor
  * number, so an event for a descriptor closed and reused in the same wakeup cannot reach the wrong channel.
+ *
+ * <p>A loop never dies of what a handler or the JDK throws while it processes events ({@code Error}s included,
+ * e.g. a logger that cannot open a file at the descriptor limit): it logs the first, then at most one every
+ * {@value #REPORT_INTERVAL_SECONDS} s with the number left unlogged, and goes on. Only an epoll instance that the
+ * kernel no longer accepts ({@code EBADF}, {@code EINVAL} or {@code EFAULT} from {@code epoll_wait}) ends it.
  */
 public final class Socket2IoHandler implements IoHandler {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Socket2IoHandler.class);
@@ -42,6 +51,16 @@ public final class Socket2IoHandler implements IoHandler {
     private static final long WAKEUP_ID = 0, TIMER_ID = 1;
     private static final long AWAKE = -1L, NONE = Long.MAX_VALUE;
     private static final boolean PWAIT2 = Epoll.hasPwait2();
+    static final int REPORT_INTERVAL_SECONDS = 10;
+    private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(REPORT_INTERVAL_SECONDS);
+    private static final VarHandle CANCELLED;
+    static {
+        try {
+            CANCELLED = MethodHandles.lookup().findVarHandle(Registration.class, "cancelled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ThreadAwareExecutor executor;
     /** epoll_pwait2 for timers; else a timerfd. */
@@ -56,6 +75,10 @@ public final class Socket2IoHandler implements IoHandler {
     private final AtomicLong nextWakeupNanos = new AtomicLong(AWAKE);
     private long armedDeadline = NONE;
     private boolean destroyed;
+    /** Rate limit of {@link #reportUnexpected}: when it last logged, and how many it dropped since. */
+    private long lastReportNanos;
+    private boolean reportedOnce;
+    private int unreported;
 
     private Socket2IoHandler(ThreadAwareExecutor executor, int maxEvents, boolean pwait2) {
         this.executor = executor;
@@ -79,6 +102,7 @@ public final class Socket2IoHandler implements IoHandler {
         this.epfd = ep;
         this.eventFd = ev;
         this.timerFd = tf;
+        Warmup.once(s, ep);
     }
 
     private static void check(String call, int rc) throws IOException {
@@ -109,30 +133,83 @@ public final class Socket2IoHandler implements IoHandler {
     @Override
     public int run(IoHandlerContext context) {
         int n;
-        if (!context.canBlock()) {
-            n = Epoll.waitRaw(scratch.capture, epfd, scratch.events, scratch.maxEvents, 0);
-        } else {
-            long deadline = context.deadlineNanos();
-            if (deadline == -1L) deadline = NONE;
-            nextWakeupNanos.set(deadline);
-            try {
-                n = context.canBlock() ? waitUntil(deadline, context)
-                    : Epoll.waitRaw(scratch.capture, epfd, scratch.events, scratch.maxEvents, 0);
-            } finally {
-                nextWakeupNanos.lazySet(AWAKE);
-            }
-        }
-        if (n < 0) {
-            int errno = dev.socket2j.internal.Libc.errno(scratch.capture);
-            if (errno != Errno.EINTR) LOG.warn("epoll_wait failed", OsError.of("epoll_wait(2)", errno));
+        try {
+            n = waitForEvents(context);
+        } catch (Throwable t) {
+            reportUnexpected(t);
             return 0;
         }
-        if (!context.shouldReportActiveIoTime()) return processReady(n);
-        // auto-scaling groups judge a loop by its busy time: report the handling, not the sleep in epoll_wait
-        long start = System.nanoTime();
-        int handled = processReady(n);
-        context.reportActiveIoTime(System.nanoTime() - start);
-        return handled;
+        if (n < 0) {
+            int errno = Libc.errno(scratch.capture);
+            // the epoll instance itself is gone or broken: every further wait would fail at once, so end the loop
+            if (errno == Errno.EBADF || errno == Errno.EINVAL || errno == Errno.EFAULT) {
+                throw new ChannelException("the event loop's epoll instance is unusable",
+                    OsError.of("epoll_wait(2)", errno));
+            }
+            if (errno != Errno.EINTR) reportUnexpected(errno);
+            return 0;
+        }
+        try {
+            if (!context.shouldReportActiveIoTime()) return processReady(n);
+            // auto-scaling groups judge a loop by its busy time: report the handling, not the sleep in epoll_wait
+            long start = System.nanoTime();
+            int handled = processReady(n);
+            context.reportActiveIoTime(System.nanoTime() - start);
+            return handled;
+        } catch (Throwable t) {
+            reportUnexpected(t);
+            return 0;
+        }
+    }
+
+    private int waitForEvents(IoHandlerContext context) {
+        if (!context.canBlock()) return Epoll.waitRaw(scratch.capture, epfd, scratch.events, scratch.maxEvents, 0);
+        long deadline = context.deadlineNanos();
+        if (deadline == -1L) deadline = NONE;
+        nextWakeupNanos.set(deadline);
+        try {
+            // asked again after publishing the deadline: a task added in between has seen AWAKE and written
+            // no eventfd, so it must not wait
+            return context.canBlock() ? waitUntil(deadline, context)
+                : Epoll.waitRaw(scratch.capture, epfd, scratch.events, scratch.maxEvents, 0);
+        } finally {
+            nextWakeupNanos.lazySet(AWAKE);
+        }
+    }
+
+    /**
+     * Logs what a handle or the JDK threw while this loop handled events, and goes on: the first at once, then at
+     * most one per {@link #REPORT_INTERVAL_SECONDS} seconds. Logging may fail too (a logger that loads time-zone
+     * data at the descriptor limit throws an {@code Error}): that is dropped, the loop matters more.
+     */
+    private void reportUnexpected(int epollWaitErrno) {
+        try {
+            reportUnexpected(OsError.of("epoll_wait(2)", epollWaitErrno));
+        } catch (Throwable t) {
+            reportUnexpected(t);
+        }
+    }
+
+    private void reportUnexpected(Throwable t) {
+        long now = System.nanoTime();
+        if (reportedOnce && now - lastReportNanos < REPORT_INTERVAL_NANOS) {
+            unreported++;
+            return;
+        }
+        int dropped = unreported;
+        reportedOnce = true;
+        lastReportNanos = now;
+        unreported = 0;
+        try {
+            if (dropped == 0) {
+                LOG.warn("unexpected exception in the event loop, which goes on", t);
+            } else {
+                LOG.warn("unexpected exception in the event loop, which goes on ({} more since the last report)",
+                    dropped, t);
+            }
+        } catch (Throwable logFailure) {
+            // nothing left to tell it with
+        }
     }
 
     private int waitUntil(long deadline, IoHandlerContext context) {
@@ -176,12 +253,12 @@ public final class Socket2IoHandler implements IoHandler {
                 armedDeadline = NONE;
             } else {
                 Registration reg = registrations.get(id);
-                if (reg == null || !reg.valid) continue;  // cancelled earlier in this batch
+                if (reg == null || reg.cancelled) continue;  // cancelled earlier in this batch
                 reg.event.events = ev;
                 try {
                     reg.handle.handle(reg, reg.event);
                 } catch (Throwable t) {
-                    LOG.warn("unexpected exception from an I/O handle", t);
+                    reportUnexpected(t);
                 }
                 handled++;
             }
@@ -241,6 +318,9 @@ public final class Socket2IoHandler implements IoHandler {
         scratch.free();
     }
 
+    /** For tests: the epoll descriptor, whose {@code /proc/self/fdinfo} entry lists what is in the set. */
+    int epollFd() { return epfd; }
+
     /** The per-loop scratch memory, for handles running on this loop's thread. */
     static LoopScratch scratchOf(IoRegistration registration) {
         Socket2IoHandler h = registration.attachment();  // the loop may hand out a wrapper: ask, do not cast
@@ -251,8 +331,9 @@ public final class Socket2IoHandler implements IoHandler {
         final long id;
         final Socket2IoHandle handle;
         final Socket2IoEvent event = new Socket2IoEvent();
-        private int added = -1;  // events currently in the epoll set, or -1 if not added
-        boolean valid = true;
+        private int added = -1;  // events currently in the epoll set, or -1 if not added (loop thread only)
+        /** Set once, by the {@link #cancel()} that wins the compare-and-set; read by the loop on every event. */
+        volatile boolean cancelled;
 
         Registration(long id, Socket2IoHandle handle) {
             this.id = id;
@@ -268,7 +349,7 @@ public final class Socket2IoHandler implements IoHandler {
         @Override
         public long submit(IoOps ops) {
             int events = ((Socket2IoOps) ops).value();
-            if (!valid) return -1;
+            if (cancelled) return -1;
             if (!executor.isExecutorThread(Thread.currentThread())) {
                 executor.execute(() -> submit(ops));
                 return events;
@@ -277,19 +358,31 @@ public final class Socket2IoHandler implements IoHandler {
             // No interest: leave the set, else level-triggered EPOLLHUP (reported whatever the mask) would spin
             // for an unconnected or fully shut down socket.
             int op = events == 0 ? C.EPOLL_CTL_DEL : added < 0 ? C.EPOLL_CTL_ADD : C.EPOLL_CTL_MOD;
-            int rc = Epoll.ctl(scratch.capture, epfd, op, handle.fd(), events, id, scratch.ctlEvent);
+            int fd = handle.fd();
+            int rc = Epoll.ctl(scratch.capture, epfd, op, fd, events, id, scratch.ctlEvent);
+            if (cancelled) {
+                // A cancel on another thread landed during this call: its EPOLL_CTL_DEL may have come before our
+                // ADD, which would leave the descriptor in the set under a dead id and spin the loop. Take it out
+                // again. The number cannot belong to another registration of this loop yet: ADD and MOD run only
+                // on this thread.
+                if (rc == 0 && op != C.EPOLL_CTL_DEL) {
+                    int ignored = Epoll.ctl(scratch.capture, epfd, C.EPOLL_CTL_DEL, fd, 0, id, MemorySegment.NULL);
+                }
+                added = -1;
+                return -1;
+            }
             if (rc < 0) throw new ChannelException(OsError.of("epoll_ctl(2)", -rc));
             added = events == 0 ? -1 : events;
             return events;
         }
 
         @Override
-        public boolean isValid() { return valid; }
+        public boolean isValid() { return !cancelled; }
 
         @Override
         public boolean cancel() {
-            if (!valid) return false;
-            valid = false;
+            // one winner: a second cancel must not EPOLL_CTL_DEL a number that the first one's caller has closed
+            if (!CANCELLED.compareAndSet(this, false, true)) return false;
             // Leave the epoll set now, from any thread, so that a caller that closes the descriptor next can
             // never let a reused number lose its own registration. ENOENT/EBADF: nothing was there.
             int ignored = Epoll.ctl(dev.socket2j.internal.Scratch.get().capture, epfd, C.EPOLL_CTL_DEL,

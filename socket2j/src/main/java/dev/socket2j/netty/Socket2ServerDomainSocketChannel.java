@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.SockAddr;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
 import io.netty.channel.Channel;
@@ -62,5 +63,9 @@ public final class Socket2ServerDomainSocketChannel extends AbstractSocket2Serve
     }
 
     @Override
-    Channel newChild(Socket child) { return new Socket2DomainSocketChannel(this, child, true); }
+    Channel newChild(Socket child, SockAddr peer) {
+        Socket2DomainSocketChannel ch = new Socket2DomainSocketChannel(this, child, true);
+        ch.acceptedFrom(peer);
+        return ch;
+    }
 }

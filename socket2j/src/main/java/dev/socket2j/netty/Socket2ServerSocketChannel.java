@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.SockAddr;
 import dev.socket2j.Socket;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelMetadata;
@@ -74,5 +75,9 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2ServerChann
     }
 
     @Override
-    Channel newChild(Socket child) { return new Socket2SocketChannel(this, child, ipv6, true); }
+    Channel newChild(Socket child, SockAddr peer) {
+        Socket2SocketChannel ch = new Socket2SocketChannel(this, child, ipv6, true);
+        ch.acceptedFrom(peer);
+        return ch;
+    }
 }

@@ -1,6 +1,9 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.Domain;
 import dev.socket2j.OsError;
+import dev.socket2j.Socket;
+import dev.socket2j.Type;
 import dev.socket2j.internal.Libc;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,14 +16,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -39,12 +39,6 @@ class Socket2DescriptorExhaustionTest {
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SETRLIMIT = Libc.bind("setrlimit", Libc.PLAIN,
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-
-    private static long openFds() throws Exception {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count() - 1;  // the listing's own descriptor
-        }
-    }
 
     @Test
     void emfileOnAcceptIsReportedAndRetriedWithoutSpinning() throws Throwable {
@@ -70,7 +64,13 @@ class Socket2DescriptorExhaustionTest {
             dev.socket2j.OsError.of("accept4(2)", dev.socket2j.internal.Errno.EMFILE);  // load classes now
             MemorySegment saved = arena.allocate(16, 8), limited = arena.allocate(16, 8);
             assertEquals(0, (int) GETRLIMIT.invokeExact(RLIMIT_NOFILE, saved));
-            limited.set(JAVA_LONG, 0, openFds());
+            // the limit is on descriptor numbers: below the lowest free one every number is taken, so the next
+            // descriptor (accept4's) fails with EMFILE even if earlier tests left holes higher up
+            int lowestFree;
+            try (Socket probe = Socket.open(Domain.UNIX, Type.STREAM)) {
+                lowestFree = probe.rawFd();
+            }
+            limited.set(JAVA_LONG, 0, lowestFree);
             limited.set(JAVA_LONG, 8, saved.get(JAVA_LONG, 8));
             try {
                 assertEquals(0, (int) SETRLIMIT.invokeExact(RLIMIT_NOFILE, limited));

@@ -1,0 +1,91 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.Domain;
+import dev.socket2j.OsError;
+import dev.socket2j.Shutdown;
+import dev.socket2j.SockOpt;
+import dev.socket2j.Socket;
+import dev.socket2j.Type;
+import dev.socket2j.internal.C;
+import dev.socket2j.internal.Epoll;
+import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Layouts;
+import dev.socket2j.internal.Sys;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.ClosedChannelException;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Runs, once per process and before the first loop serves anything, the calls that a server otherwise makes for the
+ * first time only at its first EAGAIN, end of stream, close or error: each downcall's invoker is linked, the error
+ * tables and exception classes are loaded, the cleaner's unregister path has run. Done later, that work happens in
+ * the middle of traffic and throws compiled hot loops back to the interpreter (class loading invalidates what the
+ * compiler assumed about a class hierarchy). The calls go to a throwaway socket pair and listener on this thread.
+ */
+final class Warmup {
+    private Warmup() {}
+
+    private static volatile boolean done;
+
+    /** Once per process; never fails the caller (a missing feature only leaves that path cold). */
+    static void once(LoopScratch s, int epfd) {
+        if (done) return;
+        synchronized (Warmup.class) {
+            if (done) return;
+            done = true;
+            try {
+                run(s, epfd);
+            } catch (Throwable ignored) {
+                // cold paths stay cold: nothing else depends on this
+            }
+        }
+    }
+
+    private static void run(LoopScratch s, int epfd) throws Exception {
+        MemorySegment cs = s.capture, buf = s.copy;
+        Socket[] pair = Socket.pair(Domain.UNIX, new Type(C.SOCK_STREAM | C.SOCK_NONBLOCK), null);
+        try {
+            int a = pair[0].rawFd(), b = pair[1].rawFd();
+            // interest changes, as a channel makes them
+            Epoll.ctl(cs, epfd, C.EPOLL_CTL_ADD, a, C.EPOLLIN | C.EPOLLRDHUP, Long.MAX_VALUE, s.ctlEvent);
+            Epoll.ctl(cs, epfd, C.EPOLL_CTL_MOD, a, C.EPOLLIN | C.EPOLLOUT, Long.MAX_VALUE, s.ctlEvent);
+            Epoll.ctl(cs, epfd, C.EPOLL_CTL_DEL, a, 0, Long.MAX_VALUE, MemorySegment.NULL);
+            // EAGAIN on each read and write shape
+            Sys.readNb(cs, a, buf, 1);
+            Sys.readAddrNb(cs, a, buf.address(), 1);
+            s.iov.set(JAVA_LONG, Layouts.IOV_BASE, buf.address());
+            s.iov.set(JAVA_LONG, Layouts.IOV_LEN, 1);
+            Sys.readvNb(cs, a, s.iov, 1);
+            // data through each write shape, then end of stream
+            Sys.writeNb(cs, b, buf, 1);
+            Sys.writeAddrNb(cs, b, buf.address(), 1);
+            Sys.writevNb(cs, b, s.iov, 1);
+            Sys.sendNb(cs, b, buf, 1, C.MSG_NOSIGNAL);
+            Sys.readNb(cs, a, buf, 4);
+            pair[1].shutdown(Shutdown.WRITE);
+            Sys.readAddrNb(cs, a, buf.address(), 1);
+            Sys.sendNb(cs, b, buf, 1, C.MSG_NOSIGNAL);  // EPIPE
+            pair[0].getOption(SockOpt.SO_ERROR);
+            // what a failed read, write or accept throws, and what end of stream fires
+            OsError.ofReceive("read(2)", Errno.ECONNRESET);
+            OsError.of("write(2)", Errno.EPIPE);
+            OsError.ofReceive("accept4(2)", Errno.EMFILE);
+            OsError.ofConnect("connect(2)", Errno.ECONNREFUSED);
+            Object[] loaded = { new ClosedChannelException(), ChannelInputShutdownEvent.INSTANCE,
+                ChannelInputShutdownReadComplete.INSTANCE };
+        } finally {
+            pair[0].close();
+            pair[1].close();
+        }
+        try (Socket listener = Socket.open(Domain.UNIX, new Type(C.SOCK_STREAM | C.SOCK_NONBLOCK))) {
+            listener.listen(1);  // autobinds an abstract name
+            s.addrLen.set(JAVA_INT, 0, (int) Layouts.SOCKADDR_STORAGE_SIZE);
+            Sys.accept4Nb(cs, listener.rawFd(), s.addr, s.addrLen, C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);  // EAGAIN
+        }
+    }
+}
