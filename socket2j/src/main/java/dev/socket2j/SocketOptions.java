@@ -56,7 +56,7 @@ public interface SocketOptions {
             return;
         }
         int fd = b.acquire();
-        try { opt.setInt(fd, value, false); } finally { b.release(); }
+        try { opt.setInt(fd, value, false); } finally { b.optionSet(); b.release(); }
     }
 
     /** {@link #getOption} of a {@code boolean} option without boxing (see {@link #getIntOption}). */
@@ -73,7 +73,7 @@ public interface SocketOptions {
             return;
         }
         int fd = b.acquire();
-        try { opt.setInt(fd, on ? 1 : 0, true); } finally { b.release(); }
+        try { opt.setInt(fd, on ? 1 : 0, true); } finally { b.optionSet(); b.release(); }
     }
 
     // ================================================================ SOL_SOCKET, socket(7)
