@@ -55,4 +55,26 @@ public interface Codec<T> {
 
     /** The textual form that {@link #parse} accepts. */
     default String format(T value) { return String.valueOf(value); }
+
+    /**
+     * A codec whose value is one C {@code int} passed as it is ({@code Integer}) or as 0/1 ({@code Boolean}), with an
+     * unboxed form of {@link #encode} and {@link #decode}: {@link SocketOptions#getIntOption},
+     * {@link SocketOptions#getBooleanOption} and their setters use it, so that reading or writing such an option
+     * allocates nothing. Both forms check and convert alike.
+     *
+     * @param <T> {@code Integer} or {@code Boolean}
+     */
+    interface OfInt<T> extends Codec<T> {
+        /** {@link #decode} as an {@code int} (a boolean as 1 or 0). */
+        int decodeInt(MemorySegment buf, int len);
+
+        /**
+         * {@link #encode} of an {@code int} (a boolean as {@code value != 0}); returns the optlen.
+         *
+         * @throws IllegalArgumentException if the value is outside the codec's range
+         */
+        int encodeInt(int value, MemorySegment buf);
+
+        @Override default int size() { return 4; }
+    }
 }

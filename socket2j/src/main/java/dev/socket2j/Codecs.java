@@ -63,11 +63,12 @@ public final class Codecs {
     private static final int GSR_SIZE = (int) Layouts.GROUP_SOURCE_REQ.byteSize();
 
     /** A C {@code int} read as {@code value != 0}, written as 0/1. */
-    public static final Codec<Boolean> BOOL = new Codec<>() {
+    public static final Codec.OfInt<Boolean> BOOL = new Codec.OfInt<>() {
         @Override public Class<?> type() { return Boolean.class; }
-        @Override public int size() { return 4; }
-        @Override public int encode(Boolean v, MemorySegment buf) { buf.set(JAVA_INT, 0, v ? 1 : 0); return 4; }
+        @Override public int encode(Boolean v, MemorySegment buf) { return encodeInt(v ? 1 : 0, buf); }
         @Override public Boolean decode(MemorySegment buf, int len) { return readInt(buf, len) != 0; }
+        @Override public int encodeInt(int v, MemorySegment buf) { buf.set(JAVA_INT, 0, v != 0 ? 1 : 0); return 4; }
+        @Override public int decodeInt(MemorySegment buf, int len) { return readInt(buf, len) != 0 ? 1 : 0; }
         @Override public Boolean parse(String text) {
             return switch (text.trim().toLowerCase(Locale.ROOT)) {
                 case "true", "on", "yes", "1" -> true;
@@ -78,28 +79,29 @@ public final class Codecs {
     };
 
     /** A C {@code int} over its whole range. */
-    public static final Codec<Integer> INT = intRange(Integer.MIN_VALUE, Integer.MAX_VALUE);
+    public static final Codec.OfInt<Integer> INT = intRange(Integer.MIN_VALUE, Integer.MAX_VALUE);
 
     /** A C {@code int} that must not be negative (socket2's {@code u32}/{@code usize} options passed as {@code int}). */
-    public static final Codec<Integer> NON_NEGATIVE = intRange(0, Integer.MAX_VALUE);
+    public static final Codec.OfInt<Integer> NON_NEGATIVE = intRange(0, Integer.MAX_VALUE);
 
     /** An interface index ({@code unsigned int} in the kernel, {@code >= 0} here); 0 means none. */
-    public static final Codec<Integer> IFINDEX = NON_NEGATIVE;
+    public static final Codec.OfInt<Integer> IFINDEX = NON_NEGATIVE;
 
     /** A C {@code int} restricted to {@code [min, max]}; a value outside is refused before the syscall. */
-    public static Codec<Integer> intRange(long min, long max) {
+    public static Codec.OfInt<Integer> intRange(long min, long max) {
         if (min < Integer.MIN_VALUE || max > Integer.MAX_VALUE || min > max) {
             throw new IllegalArgumentException("bad int range " + min + ".." + max);
         }
-        return new Codec<>() {
+        return new Codec.OfInt<>() {
             @Override public Class<?> type() { return Integer.class; }
-            @Override public int size() { return 4; }
-            @Override public int encode(Integer v, MemorySegment buf) {
+            @Override public int encode(Integer v, MemorySegment buf) { return encodeInt(v, buf); }
+            @Override public Integer decode(MemorySegment buf, int len) { return readInt(buf, len); }
+            @Override public int encodeInt(int v, MemorySegment buf) {
                 if (v < min || v > max) throw new IllegalArgumentException("value " + v + " outside " + min + ".." + max);
                 buf.set(JAVA_INT, 0, v);
                 return 4;
             }
-            @Override public Integer decode(MemorySegment buf, int len) { return readInt(buf, len); }
+            @Override public int decodeInt(MemorySegment buf, int len) { return readInt(buf, len); }
             @Override public Integer parse(String text) {
                 long v = parseLong(text);
                 if (v < min || v > max) throw new IllegalArgumentException("value " + text + " outside " + min + ".." + max);

@@ -549,7 +549,7 @@ public final class SockOpt<T> {
         buf.asSlice(0, codec.size()).fill((byte) 0);
         s.len.set(JAVA_INT, 0, codec.size());
         try {
-            Sys.getsockopt(fd, level, optname, buf, s.len, getCall);
+            Sys.getsockopt(s.capture, fd, level, optname, buf, s.len, getCall);
         } catch (IOException e) {
             throw explained(e, getCall);
         }
@@ -564,7 +564,52 @@ public final class SockOpt<T> {
         MemorySegment buf = s.optval(size);
         int len = codec.encode(value, buf);
         try {
-            Sys.setsockopt(fd, level, optname, len == 0 ? MemorySegment.NULL : buf, len, setCall);
+            Sys.setsockopt(s.capture, fd, level, optname, len == 0 ? MemorySegment.NULL : buf, len, setCall);
+        } catch (IOException e) {
+            throw explained(e, setCall);
+        }
+    }
+
+    /**
+     * {@link #get} of an option whose codec is a {@link Codec.OfInt}, with nothing boxed: the value as an {@code int}
+     * (a boolean as 1/0). Another codec goes through {@link #get}; its value must then be an {@code Integer} or
+     * {@code Boolean} (the callers' types guarantee it).
+     */
+    int getInt(int fd) throws IOException {
+        if (!(codec instanceof Codec.OfInt<T> c)) {
+            Object v = get(fd);
+            return v instanceof Boolean b ? (b ? 1 : 0) : (Integer) v;
+        }
+        if (!readable) throw new UnsupportedOperationException(name + " cannot be read");
+        Scratch s = Scratch.get();
+        MemorySegment buf = s.optval;
+        buf.set(JAVA_INT, 0, 0);
+        s.len.set(JAVA_INT, 0, 4);
+        try {
+            Sys.getsockopt(s.capture, fd, level, optname, buf, s.len, getCall);
+        } catch (IOException e) {
+            throw explained(e, getCall);
+        }
+        return c.decodeInt(buf, s.len.get(JAVA_INT, 0));
+    }
+
+    /**
+     * {@link #set} of an {@code int} (a boolean as {@code value != 0}) through a {@link Codec.OfInt} codec, with
+     * nothing boxed. {@code asBoolean}: the option's values are {@code Boolean}s (decides the boxed fallback of
+     * another codec).
+     */
+    @SuppressWarnings("unchecked")
+    void setInt(int fd, int value, boolean asBoolean) throws IOException {
+        if (!(codec instanceof Codec.OfInt<T> c)) {
+            set(fd, (T) (asBoolean ? (Object) (value != 0) : (Object) value));
+            return;
+        }
+        if (!writable) throw new UnsupportedOperationException(name + " cannot be written");
+        Scratch s = Scratch.get();
+        MemorySegment buf = s.optval;
+        int len = c.encodeInt(value, buf);
+        try {
+            Sys.setsockopt(s.capture, fd, level, optname, buf, len, setCall);
         } catch (IOException e) {
             throw explained(e, setCall);
         }

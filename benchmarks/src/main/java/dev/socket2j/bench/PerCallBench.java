@@ -104,7 +104,7 @@ public class PerCallBench {
     @Benchmark
     public int getsockoptRcvbuf() throws IOException {
         return switch (impl) {
-            case "socket2j", "socket2j-heap" -> s2j.getOption(rcvbuf);
+            case "socket2j", "socket2j-heap" -> s2j.getIntOption(rcvbuf);
             case "epoll-jni" -> jni.getReceiveBufferSize();
             default -> nio.getOption(StandardSocketOptions.SO_RCVBUF);
         };

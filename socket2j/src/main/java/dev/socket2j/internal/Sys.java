@@ -248,13 +248,23 @@ public final class Sys {
 
     /** getsockopt(2); {@code lenPtr} holds the buffer size on entry and the kernel's length on return. */
     public static void getsockopt(int fd, int level, int name, MemorySegment val, MemorySegment lenPtr, String what) throws IOException {
-        MemorySegment cs = cs();
+        getsockopt(cs(), fd, level, name, val, lenPtr, what);
+    }
+
+    /** {@link #getsockopt(int, int, int, MemorySegment, MemorySegment, String)} with the caller's errno capture {@code cs}. */
+    public static void getsockopt(MemorySegment cs, int fd, int level, int name, MemorySegment val, MemorySegment lenPtr,
+                                  String what) throws IOException {
         try { Errors.check(what, (int) Getsockopt.MH.invokeExact(cs, fd, level, name, val, lenPtr), cs); }
         catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     public static void setsockopt(int fd, int level, int name, MemorySegment val, int len, String what) throws IOException {
-        MemorySegment cs = cs();
+        setsockopt(cs(), fd, level, name, val, len, what);
+    }
+
+    /** {@link #setsockopt(int, int, int, MemorySegment, int, String)} with the caller's errno capture {@code cs}. */
+    public static void setsockopt(MemorySegment cs, int fd, int level, int name, MemorySegment val, int len, String what)
+            throws IOException {
         try { Errors.check(what, (int) Setsockopt.MH.invokeExact(cs, fd, level, name, val, len), cs); }
         catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }

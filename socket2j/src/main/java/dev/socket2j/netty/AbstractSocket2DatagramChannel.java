@@ -225,7 +225,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
             throw new IOException("datagram in more than IOV_MAX pieces or larger than " + LoopScratch.COPY_SIZE + " bytes of heap memory");
         }
         m.setIov(0, s.iov, batch.count);
-        m.setName(0, to == null ? null : toKernel(to));
+        m.setNameBytes(0, kernelName(to));
         m.setControl(0, controlOf(msg, to));
         return Errors.ioResult(Call.SENDMSG, Sys.sendmsgNb(s.capture, fd, m.hdrs, C.MSG_NOSIGNAL)) != Errors.AGAIN;
     }
@@ -234,37 +234,85 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
     private int writeBatch(ChannelOutboundBuffer in) throws Exception {
         LoopScratch s = scratch();
         MsgSlots m = slots();
-        int[] count = {0};
-        int[] copied = {0};
-        in.forEachFlushedMessage(msg -> {
-            int i = count[0];
+        BatchFiller f = batchFiller;
+        f.start(s, m);
+        try {
+            in.forEachFlushedMessage(f);
+        } finally {
+            f.end();
+        }
+        int count = f.count;
+        if (count <= 1) return writeOne(in.current()) ? 1 : 0;
+        int n = Errors.ioResult(Call.SENDMMSG, Sys.sendmmsgNb(s.capture, fd, m.hdrs, count, C.MSG_NOSIGNAL));
+        return n == Errors.AGAIN ? 0 : n;
+    }
+
+    private final BatchFiller batchFiller = new BatchFiller();
+
+    /**
+     * Fills the slots with the flushed datagrams for one sendmmsg(2), as {@link IovBatch} gathers a stream's buffers:
+     * one per channel, reused by every flush on the loop, so a batch allocates nothing. A datagram that cannot take a
+     * slot of its own (a gathering buffer, heap bytes past the copy area) ends the batch and goes alone next turn.
+     */
+    private final class BatchFiller implements ChannelOutboundBuffer.MessageProcessor {
+        private LoopScratch s;
+        private MsgSlots m;
+        /** Datagrams placed, and heap bytes copied into the loop's copy area, in this batch. */
+        int count, copied;
+
+        void start(LoopScratch s, MsgSlots m) {
+            this.s = s;
+            this.m = m;
+            count = 0;
+            copied = 0;
+        }
+
+        void end() {
+            s = null;
+            m = null;
+        }
+
+        @Override
+        public boolean processMessage(Object msg) {
+            int i = count;
             if (i == BATCH) return false;
             ByteBuf data = contentOf(msg);
             int len = data.readableBytes();
             long address = IovBatch.address(data, data.readerIndex(), len);
             if (address == 0) {
                 if (!data.hasArray()) return false;  // gathering datagrams go alone
-                if (copied[0] + len > LoopScratch.COPY_SIZE) return false;
-                MemorySegment.copy(data.array(), data.arrayOffset() + data.readerIndex(), s.copy, JAVA_BYTE, copied[0], len);
-                address = s.copy.address() + copied[0];
-                copied[0] += len;
+                if (copied + len > LoopScratch.COPY_SIZE) return false;
+                MemorySegment.copy(data.array(), data.arrayOffset() + data.readerIndex(), s.copy, JAVA_BYTE, copied, len);
+                address = s.copy.address() + copied;
+                copied += len;
             }
-            SocketAddress to;
             try {
-                to = recipientOf(msg);
-                m.setName(i, to == null ? null : toKernel(to));
+                SocketAddress to = recipientOf(msg);
+                m.setNameBytes(i, kernelName(to));
                 m.setControl(i, controlOf(msg, to));
             } catch (RuntimeException e) {
                 if (i == 0) throw e;
                 return false;  // the batch ends before it; it fails on its own turn
             }
             m.setData(i, address, len);
-            count[0] = i + 1;
+            count = i + 1;
             return true;
-        });
-        if (count[0] <= 1) return writeOne(in.current()) ? 1 : 0;
-        int n = Errors.ioResult(Call.SENDMMSG, Sys.sendmmsgNb(s.capture, fd, m.hdrs, count[0], C.MSG_NOSIGNAL));
-        return n == Errors.AGAIN ? 0 : n;
+        }
+    }
+
+    /** The last recipient written to, kept so that a stream of datagrams to one peer makes no address per datagram. */
+    private SocketAddress lastRecipient;
+    private byte[] lastRecipientName;
+
+    /** The kernel's form of {@code to} ({@code null} for the connected peer), as the bytes of its {@code sockaddr}. */
+    private byte[] kernelName(SocketAddress to) {
+        if (to == null) return null;
+        if (to != lastRecipient && !to.equals(lastRecipient)) {
+            byte[] name = toKernel(to).toBytes();
+            lastRecipient = to;
+            lastRecipientName = name;
+        }
+        return lastRecipientName;
     }
 
     // ---------------------------------------------------------------- read
@@ -289,12 +337,18 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, 0));
         Reference.reachabilityFence(buf);
         if (n == Errors.AGAIN) return -1;
-        if (direct) {
-            buf.writerIndex(buf.writerIndex() + (int) n);
-        } else {
-            buf.writeBytes(s.copy.asSlice(0, n).asByteBuffer());
-        }
+        if (!direct) copyIn(s, buf, buf.writerIndex(), (int) n);
+        buf.writerIndex(buf.writerIndex() + (int) n);
         return (int) n;
+    }
+
+    /** Copies {@code n} received bytes from the loop's copy area into a non-direct {@code buf} at {@code at}. */
+    private static void copyIn(LoopScratch s, ByteBuf buf, int at, int n) {
+        if (buf.hasArray()) {
+            MemorySegment.copy(s.copy, JAVA_BYTE, 0, buf.array(), buf.arrayOffset() + at, n);
+        } else {
+            buf.setBytes(at, s.copy.asSlice(0, n).asByteBuffer());
+        }
     }
 
     /**
@@ -318,11 +372,8 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         Reference.reachabilityFence(buf);
         if (n == Errors.AGAIN) return 0;
         int start = buf.writerIndex();
-        if (!direct) {
-            buf.writeBytes(s.copy.asSlice(0, (long) n * payload).asByteBuffer());
-        } else {
-            buf.writerIndex(start + n * payload);
-        }
+        if (!direct) copyIn(s, buf, start, n * payload);
+        buf.writerIndex(start + n * payload);
         int total = 0;
         for (int i = 0; i < n; i++) {
             int len = Math.min(m.msgLen(i), payload);
@@ -338,20 +389,19 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
 
     /** The last sender seen, kept so that a stream of datagrams from one peer makes no address per datagram. */
     private final byte[] lastSenderBytes = new byte[(int) MsgSlots.NAME];
+    private final MemorySegment lastSenderSegment = MemorySegment.ofArray(lastSenderBytes);
     private int lastSenderLen = -1;
     private SocketAddress lastSender;
 
     private SocketAddress senderOf(MsgSlots m, int i) {
         int len = m.senderLen(i);
         if (len <= 0) return null;
-        MemorySegment name = m.name(i);
-        if (len == lastSenderLen
-                && MemorySegment.mismatch(name, 0, len, MemorySegment.ofArray(lastSenderBytes), 0, len) == -1) {
+        long at = MsgSlots.NAME * i;
+        if (len == lastSenderLen && MemorySegment.mismatch(m.names, at, at + len, lastSenderSegment, 0, len) == -1) {
             return lastSender;
         }
-        SockAddr a = SockAddr.fromSegment(name, len);
-        SocketAddress sender = fromKernel(a);
-        MemorySegment.copy(name, 0, MemorySegment.ofArray(lastSenderBytes), 0, len);
+        SocketAddress sender = fromKernel(SockAddr.fromSegment(m.name(i), len));
+        MemorySegment.copy(m.names, at, lastSenderSegment, 0, len);
         lastSenderLen = len;
         lastSender = sender;
         return sender;

@@ -10,6 +10,7 @@ import java.lang.ref.Cleaner;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -59,11 +60,14 @@ final class MsgSlots {
 
     MemorySegment control(int i) { return controls.asSlice((long) CONTROL * i, CONTROL); }
 
+    // The header fields that point into these slots are written as raw addresses (the segments are 64-bit, as
+    // everywhere in socket2j): a slice per field and datagram would be garbage on the hot path.
+
     /** Points slot {@code i} at its own single iovec over {@code [address, address+len)}. */
     void setData(int i, long address, long len) {
         iovs.set(JAVA_LONG, IOV * i + Layouts.IOV_BASE, address);
         iovs.set(JAVA_LONG, IOV * i + Layouts.IOV_LEN, len);
-        hdrs.set(ADDRESS, HDR * i + Layouts.MSG_IOV, iovs.asSlice(IOV * i, IOV));
+        hdrs.set(JAVA_LONG, HDR * i + Layouts.MSG_IOV, iovs.address() + IOV * i);
         hdrs.set(JAVA_LONG, HDR * i + Layouts.MSG_IOVLEN, 1);
     }
 
@@ -80,8 +84,22 @@ final class MsgSlots {
             hdrs.set(ADDRESS, h + Layouts.MSG_NAME, MemorySegment.NULL);
             hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, 0);
         } else {
-            hdrs.set(ADDRESS, h + Layouts.MSG_NAME, name(i));
-            hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, to.copyTo(name(i)));
+            MemorySegment name = name(i);
+            hdrs.set(JAVA_LONG, h + Layouts.MSG_NAME, names.address() + NAME * i);
+            hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, to.copyTo(name));
+        }
+    }
+
+    /** Destination of a send as the kernel's bytes ({@code sockaddr}, all of {@code to}): {@code null} for the connected peer. */
+    void setNameBytes(int i, byte[] to) {
+        long h = HDR * i;
+        if (to == null) {
+            hdrs.set(ADDRESS, h + Layouts.MSG_NAME, MemorySegment.NULL);
+            hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, 0);
+        } else {
+            MemorySegment.copy(to, 0, names, JAVA_BYTE, NAME * i, to.length);
+            hdrs.set(JAVA_LONG, h + Layouts.MSG_NAME, names.address() + NAME * i);
+            hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, to.length);
         }
     }
 
@@ -92,9 +110,8 @@ final class MsgSlots {
             hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, MemorySegment.NULL);
             hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, 0);
         } else {
-            MemorySegment c = control(i);
-            long n = ControlMessage.encode(msgs, c);
-            hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, c);
+            long n = ControlMessage.encode(msgs, control(i));
+            hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROL, controls.address() + (long) CONTROL * i);
             hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, n);
         }
         hdrs.set(JAVA_INT, h + Layouts.MSG_FLAGS, 0);
@@ -104,9 +121,9 @@ final class MsgSlots {
     /** Full name and control lengths of slot {@code i} for a receive. */
     void prepareRecv(int i) {
         long h = HDR * i;
-        hdrs.set(ADDRESS, h + Layouts.MSG_NAME, name(i));
+        hdrs.set(JAVA_LONG, h + Layouts.MSG_NAME, names.address() + NAME * i);
         hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, (int) NAME);
-        hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, control(i));
+        hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROL, controls.address() + (long) CONTROL * i);
         hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, CONTROL);
         hdrs.set(JAVA_INT, h + Layouts.MSG_FLAGS, 0);
         hdrs.set(JAVA_INT, h + Layouts.MMSG_LEN, 0);

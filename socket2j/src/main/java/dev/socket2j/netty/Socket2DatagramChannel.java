@@ -194,9 +194,20 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg) + EXPECTED_TYPES);
     }
 
+    /** The UDP_SEGMENT message of the last GSO send, kept: a stream of one segment size makes no message per send. */
+    private List<ControlMessage> gsoControl = List.of(new ControlMessage.UdpSegment(0));
+
+    private List<ControlMessage> gsoControl(int segmentSize) {
+        List<ControlMessage> c = gsoControl;
+        if (((ControlMessage.UdpSegment) c.get(0)).size() != segmentSize) {
+            gsoControl = c = List.of(new ControlMessage.UdpSegment(segmentSize));
+        }
+        return c;
+    }
+
     @Override
     List<ControlMessage> controlOf(Object msg, SocketAddress recipient) {
-        if (msg instanceof SegmentedDatagramPacket p) return List.of(new ControlMessage.UdpSegment(p.segmentSize()));
+        if (msg instanceof SegmentedDatagramPacket p) return gsoControl(p.segmentSize());
         if (!(msg instanceof Socket2DatagramPacket p)) return List.of();
         if (p.sendTrafficClass() < 0 && p.sendSource() == null) return p.controlMessages();
         boolean v4 = recipient instanceof InetSocketAddress a ? a.getAddress() instanceof Inet4Address
