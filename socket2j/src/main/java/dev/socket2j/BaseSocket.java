@@ -10,6 +10,7 @@ import dev.socket2j.internal.Sys;
 import dev.socket2j.internal.VtPoller;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -918,7 +919,7 @@ public abstract sealed class BaseSocket implements SocketOptions permits Socket,
 
     /** {@link #sendfile(int, long, long)} of a file opened (read-only) and closed for this call. */
     public long sendfile(Path file, long offset, long length) throws IOException {
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+        try (var arena = Arena.ofConfined()) {
             int ffd = Sys.open(arena.allocateFrom(file.toString()), C.O_RDONLY | C.O_CLOEXEC);
             try { return sendfile(ffd, offset, length); } finally { Sys.closeQuietly(ffd); }
         }

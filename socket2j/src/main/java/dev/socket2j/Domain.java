@@ -2,6 +2,7 @@ package dev.socket2j;
 
 import dev.socket2j.internal.C;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Map;
 
@@ -29,7 +30,7 @@ public record Domain(int value) {
     /** {@link #IPV4} for an IPv4 address, {@link #IPV6} for an IPv6 one. */
     public static Domain forAddress(InetSocketAddress address) {
         if (address.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + address);
-        return address.getAddress() instanceof java.net.Inet6Address ? IPV6 : IPV4;
+        return address.getAddress() instanceof Inet6Address ? IPV6 : IPV4;
     }
 
     /** The C name ({@code AF_INET}), or the number for a value without a name here. */

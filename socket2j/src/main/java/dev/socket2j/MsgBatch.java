@@ -124,7 +124,10 @@ public final class MsgBatch implements AutoCloseable {
         return finishAdd(i, len, to);
     }
 
-    /** Copies the remaining bytes of {@code buf} (position moved to the limit) into the next slot; see {@link #add(byte[], int, int, SockAddr)}. */
+    /**
+     * Copies the remaining bytes of {@code buf} (position moved to the limit) into the next slot;
+     * see {@link #add(byte[], int, int, SockAddr)}.
+     */
     public int add(ByteBuffer buf, SockAddr to) {
         int len = buf.remaining();
         int i = nextSlot(len);
@@ -218,7 +221,10 @@ public final class MsgBatch implements AutoCloseable {
         return hdrs.get(JAVA_INT, HDR * i + Layouts.MMSG_LEN);
     }
 
-    /** The whole data buffer of slot {@code i} ({@link #slotSize()} bytes; the first {@link #length(int)} are the datagram). Made once: no allocation. */
+    /**
+     * The whole data buffer of slot {@code i} ({@link #slotSize()} bytes; the first {@link #length(int)} are the datagram). Made once: no
+     * allocation.
+     */
     public MemorySegment data(int i) {
         Objects.checkIndex(i, capacity);
         return data[i];

@@ -95,7 +95,10 @@ public final class MsgHdrMut implements AutoCloseable {
 
     // ---------------------------------------------------------------- results of the last recvmsg
 
-    /** The bytes received by the last {@code recvmsg} (with {@code MSG_TRUNC} in the call flags, the datagram's real length); -1 before any. */
+    /**
+     * The bytes received by the last {@code recvmsg} (with {@code MSG_TRUNC} in the call flags, the datagram's real length); -1 before
+     * any.
+     */
     public long bytes() { return bytes; }
 
     /** {@code msg_flags} of the last receive: {@code MSG_TRUNC}, {@code MSG_CTRUNC}, {@code MSG_EOR}, ... */

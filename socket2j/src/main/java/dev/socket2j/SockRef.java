@@ -2,6 +2,7 @@ package dev.socket2j;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.lang.reflect.Field;
 
 /**
  * A socket descriptor borrowed from its owner (an {@code int}, a {@link FileDescriptor}, or a Netty
@@ -60,10 +61,10 @@ public final class SockRef extends BaseSocket {
 
     /** Reads the private {@code fd} field of {@link FileDescriptor}; resolved once. */
     private static final class FdAccess {
-        private static final java.lang.reflect.Field FD;
+        private static final Field FD;
         private static final RuntimeException FAILURE;
         static {
-            java.lang.reflect.Field f = null;
+            Field f = null;
             RuntimeException failure = null;
             try {
                 f = FileDescriptor.class.getDeclaredField("fd");

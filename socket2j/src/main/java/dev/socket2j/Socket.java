@@ -15,6 +15,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -70,7 +71,7 @@ public final class Socket extends BaseSocket implements Closeable {
     }
 
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final java.util.concurrent.atomic.AtomicLong COLLECTED_UNCLOSED = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong COLLECTED_UNCLOSED = new AtomicLong();
 
     private final int fd;
     /** {@link #CLOSED} bit, and the number of calls in flight in the low bits. */

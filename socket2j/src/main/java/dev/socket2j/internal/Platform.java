@@ -1,5 +1,7 @@
 package dev.socket2j.internal;
 
+import java.util.Locale;
+
 /** The running platform, checked once: socket2j speaks Linux only. */
 public final class Platform {
     private Platform() {}
@@ -15,7 +17,7 @@ public final class Platform {
     public static final boolean EPOLL_EVENT_PACKED;
 
     static {
-        if (!OS.toLowerCase(java.util.Locale.ROOT).startsWith("linux")) {
+        if (!OS.toLowerCase(Locale.ROOT).startsWith("linux")) {
             throw new UnsupportedOperationException(
                 "socket2j supports Linux only; this is " + OS + " on " + ARCH);
         }

@@ -7,6 +7,7 @@ import dev.socket2j.Socket;
 import dev.socket2j.SocketKind;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
+import dev.socket2j.internal.Libc;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
@@ -27,6 +28,7 @@ import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.concurrent.TimeUnit;
@@ -247,7 +249,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
 
     /** Connects; true if done at once, false if EPOLLOUT will tell. */
     boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
-        if (remote != null) throw new java.nio.channels.AlreadyConnectedException();
+        if (remote != null) throw new AlreadyConnectedException();
         if (localAddress != null) doBind(localAddress);
         boolean done = doConnect0(remoteAddress);
         if (done) {
@@ -262,7 +264,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         int len = Addresses.toKernel(remoteAddress, ipv6).copyTo(s.addr);
         int rc = Sys.connectNb(s.capture, fd, s.addr, len);
         if (rc == 0) return true;
-        int errno = dev.socket2j.internal.Libc.errno(s.capture);
+        int errno = Libc.errno(s.capture);
         if (errno == Errno.EINPROGRESS) {
             setFlag(C.EPOLLOUT);
             return false;
@@ -412,5 +414,5 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
     @Override
     protected abstract AbstractUnsafe newUnsafe();
 
-    static int errno(LoopScratch s) { return dev.socket2j.internal.Libc.errno(s.capture); }
+    static int errno(LoopScratch s) { return Libc.errno(s.capture); }
 }

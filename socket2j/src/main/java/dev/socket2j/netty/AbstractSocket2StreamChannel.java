@@ -23,15 +23,19 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -230,7 +234,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     public final ChannelFuture spliceTo(FileDescriptor file, long offset, int len, ChannelPromise promise) {
         if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
         if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
-        java.util.Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(file, "file");
         queueSplice(new Splice.ToFile(this, file, offset, len, promise));
         return promise;
     }
@@ -248,7 +252,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             }
             // not connected: nothing to read, and asking for EPOLLIN would only bring EPOLLHUP back at once
             if (!isActive()) {
-                task.abandon(new java.nio.channels.NotYetConnectedException());
+                task.abandon(new NotYetConnectedException());
                 return;
             }
             if (spliceQueue == null) spliceQueue = new ArrayDeque<>();
@@ -514,11 +518,11 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     abstract class StreamUnsafe extends AbstractSocket2Unsafe {
         /** With SO_LINGER on, close(2) may block for the linger time: leave the loop first, close elsewhere. */
         @Override
-        protected java.util.concurrent.Executor prepareToClose() {
+        protected Executor prepareToClose() {
             try {
                 if (isOpen() && socket.getOption(dev.socket2j.SockOpt.SO_LINGER).map(d -> !d.isZero()).orElse(false)) {
                     doDeregister();
-                    return io.netty.util.concurrent.GlobalEventExecutor.INSTANCE;
+                    return GlobalEventExecutor.INSTANCE;
                 }
             } catch (Throwable ignored) {
                 // unreadable: close here, as without linger

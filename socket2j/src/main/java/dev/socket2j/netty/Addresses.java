@@ -1,17 +1,21 @@
 package dev.socket2j.netty;
 
 import dev.socket2j.SockAddr;
+import dev.socket2j.internal.C;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteOrder;
 
 /** Address conversions between Netty's {@code SocketAddress}es and the kernel's, for dual-stack sockets. */
 final class Addresses {
     private Addresses() {}
 
-    private static final java.lang.invoke.VarHandle FAMILY =
-        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.nativeOrder());
+    private static final VarHandle FAMILY =
+        MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
 
     /** {@code address} for a socket of family {@code ipv6Socket}: IPv4 becomes {@code ::ffff:a.b.c.d} on IPv6. */
     static SockAddr toKernel(SocketAddress address, boolean ipv6Socket) {
@@ -19,7 +23,7 @@ final class Addresses {
             if (inet.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + inet);
             if (inet.getAddress() instanceof Inet4Address v4) {
                 byte[] b = new byte[28];
-                FAMILY.set(b, 0, (short) dev.socket2j.internal.C.AF_INET6);
+                FAMILY.set(b, 0, (short) C.AF_INET6);
                 b[2] = (byte) (inet.getPort() >>> 8);
                 b[3] = (byte) inet.getPort();
                 b[18] = (byte) 0xff;

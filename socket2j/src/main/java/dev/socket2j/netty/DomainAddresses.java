@@ -6,6 +6,7 @@ import io.netty.channel.unix.PeerCredentials;
 
 import java.lang.reflect.Constructor;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,7 +21,7 @@ final class DomainAddresses {
 
     static SockAddr toKernel(SocketAddress address) {
         if (address instanceof DomainSocketAddress d) return SockAddr.unix(d.path().getBytes(StandardCharsets.UTF_8));
-        if (address instanceof java.net.UnixDomainSocketAddress u) return SockAddr.of(u);
+        if (address instanceof UnixDomainSocketAddress u) return SockAddr.of(u);
         throw new IllegalArgumentException("not a Unix domain address: " + address);
     }
 

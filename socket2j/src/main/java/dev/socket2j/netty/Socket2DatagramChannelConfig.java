@@ -162,7 +162,10 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
     @Override public boolean isBroadcast() { return getOption(ChannelOption.SO_BROADCAST); }
     @Override public Socket2DatagramChannelConfig setBroadcast(boolean on) { setOption(ChannelOption.SO_BROADCAST, on); return this; }
     @Override public boolean isLoopbackModeDisabled() { return getOption(ChannelOption.IP_MULTICAST_LOOP_DISABLED); }
-    @Override public Socket2DatagramChannelConfig setLoopbackModeDisabled(boolean off) { setOption(ChannelOption.IP_MULTICAST_LOOP_DISABLED, off); return this; }
+    @Override public Socket2DatagramChannelConfig setLoopbackModeDisabled(boolean off) {
+        setOption(ChannelOption.IP_MULTICAST_LOOP_DISABLED, off);
+        return this;
+    }
     @Override public int getTimeToLive() { return getOption(ChannelOption.IP_MULTICAST_TTL); }
     @Override public Socket2DatagramChannelConfig setTimeToLive(int ttl) { setOption(ChannelOption.IP_MULTICAST_TTL, ttl); return this; }
 
@@ -170,13 +173,22 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
     @Override @Deprecated public Socket2DatagramChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
     @Override public Socket2DatagramChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
     @Override public Socket2DatagramChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
-    @Override public Socket2DatagramChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2DatagramChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) {
+        super.setRecvByteBufAllocator(a);
+        return this;
+    }
     @Override public Socket2DatagramChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
     @Override public Socket2DatagramChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
     @Override public Socket2DatagramChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
     @Override public Socket2DatagramChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
-    @Override public Socket2DatagramChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
-    @Override public Socket2DatagramChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+    @Override public Socket2DatagramChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) {
+        super.setWriteBufferWaterMark(m);
+        return this;
+    }
+    @Override public Socket2DatagramChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) {
+        super.setMessageSizeEstimator(e);
+        return this;
+    }
 
     @Override
     protected void autoReadCleared() { ch.clearReadPending(); }

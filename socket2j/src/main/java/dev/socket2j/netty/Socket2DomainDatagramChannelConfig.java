@@ -11,7 +11,10 @@ import io.netty.channel.unix.DomainDatagramChannelConfig;
 
 import java.util.Map;
 
-/** The configuration of a {@link Socket2DomainDatagramChannel}: {@code SO_SNDBUF}, {@code SO_RCVBUF} and every Unix datagram socket option of the table. */
+/**
+ * The configuration of a {@link Socket2DomainDatagramChannel}: {@code SO_SNDBUF}, {@code SO_RCVBUF} and every Unix datagram socket option
+ * of the table.
+ */
 public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConfig implements DomainDatagramChannelConfig {
     private static final ConfigSupport.Dispatch<Socket2DomainDatagramChannelConfig> DISPATCH =
         new ConfigSupport.Dispatch<Socket2DomainDatagramChannelConfig>()
@@ -36,14 +39,26 @@ public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConf
     public Socket2DomainDatagramChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
 
     @Override public Socket2DomainDatagramChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
-    @Override @Deprecated public Socket2DomainDatagramChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override @Deprecated public Socket2DomainDatagramChannelConfig setMaxMessagesPerRead(int n) {
+        super.setMaxMessagesPerRead(n);
+        return this;
+    }
     @Override public Socket2DomainDatagramChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
     @Override public Socket2DomainDatagramChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
-    @Override public Socket2DomainDatagramChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) {
+        super.setRecvByteBufAllocator(a);
+        return this;
+    }
     @Override public Socket2DomainDatagramChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
     @Override public Socket2DomainDatagramChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
-    @Override public Socket2DomainDatagramChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
-    @Override public Socket2DomainDatagramChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+    @Override public Socket2DomainDatagramChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) {
+        super.setWriteBufferWaterMark(m);
+        return this;
+    }
+    @Override public Socket2DomainDatagramChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) {
+        super.setMessageSizeEstimator(e);
+        return this;
+    }
 
     @Override
     protected void autoReadCleared() { ch.clearReadPending(); }

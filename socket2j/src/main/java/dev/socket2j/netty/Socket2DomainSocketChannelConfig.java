@@ -55,16 +55,34 @@ public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
     public Socket2DomainSocketChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
 
     @Override public Socket2DomainSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
-    @Override @Deprecated public Socket2DomainSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override @Deprecated public Socket2DomainSocketChannelConfig setMaxMessagesPerRead(int n) {
+        super.setMaxMessagesPerRead(n);
+        return this;
+    }
     @Override public Socket2DomainSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
     @Override public Socket2DomainSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
-    @Override public Socket2DomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2DomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) {
+        super.setRecvByteBufAllocator(a);
+        return this;
+    }
     @Override public Socket2DomainSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
     @Override public Socket2DomainSocketChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
-    @Override public Socket2DomainSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
-    @Override public Socket2DomainSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
-    @Override public Socket2DomainSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
-    @Override public Socket2DomainSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+    @Override public Socket2DomainSocketChannelConfig setWriteBufferHighWaterMark(int n) {
+        super.setWriteBufferHighWaterMark(n);
+        return this;
+    }
+    @Override public Socket2DomainSocketChannelConfig setWriteBufferLowWaterMark(int n) {
+        super.setWriteBufferLowWaterMark(n);
+        return this;
+    }
+    @Override public Socket2DomainSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) {
+        super.setWriteBufferWaterMark(m);
+        return this;
+    }
+    @Override public Socket2DomainSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) {
+        super.setMessageSizeEstimator(e);
+        return this;
+    }
 
     @Override
     protected void autoReadCleared() { ch.clearReadPending(); }

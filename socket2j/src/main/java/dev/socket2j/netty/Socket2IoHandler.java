@@ -6,6 +6,7 @@ import dev.socket2j.internal.Epoll;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Libc;
+import dev.socket2j.internal.Scratch;
 import dev.socket2j.internal.Sys;
 import io.netty.channel.ChannelException;
 import io.netty.channel.IoHandle;
@@ -284,7 +285,7 @@ public final class Socket2IoHandler implements IoHandler {
     public void wakeup() {
         if (!executor.isExecutorThread(Thread.currentThread()) && nextWakeupNanos.getAndSet(AWAKE) != AWAKE) {
             // eventfd counter write; a full counter (EAGAIN) still leaves it readable, which is all we need
-            var s = dev.socket2j.internal.Scratch.get();
+            var s = Scratch.get();
             s.offset.set(JAVA_LONG, 0, 1L);
             long ignored = Sys.writeNb(s.capture, eventFd, s.offset, 8);
         }
@@ -385,7 +386,7 @@ public final class Socket2IoHandler implements IoHandler {
             if (!CANCELLED.compareAndSet(this, false, true)) return false;
             // Leave the epoll set now, from any thread, so that a caller that closes the descriptor next can
             // never let a reused number lose its own registration. ENOENT/EBADF: nothing was there.
-            int ignored = Epoll.ctl(dev.socket2j.internal.Scratch.get().capture, epfd, C.EPOLL_CTL_DEL,
+            int ignored = Epoll.ctl(Scratch.get().capture, epfd, C.EPOLL_CTL_DEL,
                 handle.fd(), 0, id, MemorySegment.NULL);
             if (executor.isExecutorThread(Thread.currentThread())) {
                 remove();

@@ -9,6 +9,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.ServerDomainSocketChannel;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.SocketAddress;
 
 /**
@@ -38,7 +39,7 @@ public final class Socket2ServerDomainSocketChannel extends AbstractSocket2Serve
 
     @Override
     void resetCachedAddresses() {
-        try { local = DomainAddresses.fromKernel(socket.localAddr()); } catch (java.io.IOException e) { local = null; }
+        try { local = DomainAddresses.fromKernel(socket.localAddr()); } catch (IOException e) { local = null; }
     }
 
     @Override

@@ -10,7 +10,10 @@ import io.netty.util.NetUtil;
 
 import java.util.Map;
 
-/** The configuration of a {@link Socket2ServerDomainSocketChannel}: {@code SO_BACKLOG}, {@code SO_RCVBUF} and every Unix stream socket option of the table. */
+/**
+ * The configuration of a {@link Socket2ServerDomainSocketChannel}: {@code SO_BACKLOG}, {@code SO_RCVBUF} and every Unix stream socket
+ * option of the table.
+ */
 public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannelConfig {
     private static final ConfigSupport.Dispatch<Socket2ServerDomainSocketChannelConfig> DISPATCH =
         new ConfigSupport.Dispatch<Socket2ServerDomainSocketChannelConfig>()
@@ -36,16 +39,37 @@ public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannel
         return this;
     }
 
-    @Override public Socket2ServerDomainSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
-    @Override @Deprecated public Socket2ServerDomainSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setConnectTimeoutMillis(int ms) {
+        super.setConnectTimeoutMillis(ms);
+        return this;
+    }
+    @Override @Deprecated public Socket2ServerDomainSocketChannelConfig setMaxMessagesPerRead(int n) {
+        super.setMaxMessagesPerRead(n);
+        return this;
+    }
     @Override public Socket2ServerDomainSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
     @Override public Socket2ServerDomainSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
-    @Override public Socket2ServerDomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) {
+        super.setRecvByteBufAllocator(a);
+        return this;
+    }
     @Override public Socket2ServerDomainSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
-    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
-    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
-    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
-    @Override public Socket2ServerDomainSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferHighWaterMark(int n) {
+        super.setWriteBufferHighWaterMark(n);
+        return this;
+    }
+    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferLowWaterMark(int n) {
+        super.setWriteBufferLowWaterMark(n);
+        return this;
+    }
+    @Override public Socket2ServerDomainSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) {
+        super.setWriteBufferWaterMark(m);
+        return this;
+    }
+    @Override public Socket2ServerDomainSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) {
+        super.setMessageSizeEstimator(e);
+        return this;
+    }
 
     @Override
     protected void autoReadCleared() { ch.clearReadPending(); }

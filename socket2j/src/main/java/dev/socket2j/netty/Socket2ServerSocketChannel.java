@@ -3,11 +3,13 @@ package dev.socket2j.netty;
 import dev.socket2j.SockAddr;
 import dev.socket2j.Socket;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -47,8 +49,8 @@ public final class Socket2ServerSocketChannel extends AbstractSocket2ServerChann
                 active = true;
                 resetCachedAddresses();
             }
-        } catch (java.io.IOException e) {
-            throw new io.netty.channel.ChannelException(e);
+        } catch (IOException e) {
+            throw new ChannelException(e);
         }
     }
 

@@ -55,21 +55,42 @@ public final class Socket2ServerSocketChannelConfig extends DefaultChannelConfig
     }
 
     @Override public boolean isReuseAddress() { return getOption(ChannelOption.SO_REUSEADDR); }
-    @Override public Socket2ServerSocketChannelConfig setReuseAddress(boolean on) { setOption(ChannelOption.SO_REUSEADDR, on); return this; }
+    @Override public Socket2ServerSocketChannelConfig setReuseAddress(boolean on) {
+        setOption(ChannelOption.SO_REUSEADDR, on);
+        return this;
+    }
     @Override public int getReceiveBufferSize() { return getOption(ChannelOption.SO_RCVBUF); }
     @Override public Socket2ServerSocketChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
     @Override public Socket2ServerSocketChannelConfig setPerformancePreferences(int c, int l, int b) { return this; }
 
     @Override public Socket2ServerSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
-    @Override @Deprecated public Socket2ServerSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override @Deprecated public Socket2ServerSocketChannelConfig setMaxMessagesPerRead(int n) {
+        super.setMaxMessagesPerRead(n);
+        return this;
+    }
     @Override public Socket2ServerSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
     @Override public Socket2ServerSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
-    @Override public Socket2ServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2ServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) {
+        super.setRecvByteBufAllocator(a);
+        return this;
+    }
     @Override public Socket2ServerSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
-    @Override public Socket2ServerSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
-    @Override public Socket2ServerSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
-    @Override public Socket2ServerSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
-    @Override public Socket2ServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+    @Override public Socket2ServerSocketChannelConfig setWriteBufferHighWaterMark(int n) {
+        super.setWriteBufferHighWaterMark(n);
+        return this;
+    }
+    @Override public Socket2ServerSocketChannelConfig setWriteBufferLowWaterMark(int n) {
+        super.setWriteBufferLowWaterMark(n);
+        return this;
+    }
+    @Override public Socket2ServerSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) {
+        super.setWriteBufferWaterMark(m);
+        return this;
+    }
+    @Override public Socket2ServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) {
+        super.setMessageSizeEstimator(e);
+        return this;
+    }
 
     @Override
     protected void autoReadCleared() { ch.clearReadPending(); }

@@ -64,13 +64,22 @@ public final class Socket2SocketChannelConfig extends DefaultChannelConfig imple
     @Override @Deprecated public Socket2SocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
     @Override public Socket2SocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
     @Override public Socket2SocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
-    @Override public Socket2SocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2SocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) {
+        super.setRecvByteBufAllocator(a);
+        return this;
+    }
     @Override public Socket2SocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
     @Override public Socket2SocketChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
     @Override public Socket2SocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
     @Override public Socket2SocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
-    @Override public Socket2SocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
-    @Override public Socket2SocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+    @Override public Socket2SocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) {
+        super.setWriteBufferWaterMark(m);
+        return this;
+    }
+    @Override public Socket2SocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) {
+        super.setMessageSizeEstimator(e);
+        return this;
+    }
 
     @Override
     protected void autoReadCleared() { ch.clearReadPending(); }

@@ -9,6 +9,7 @@ import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Sys;
 import dev.socket2j.internal.Uring;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
@@ -67,7 +68,7 @@ public final class Socket2UringServerSocketChannel extends UringChannel implemen
                 resetCachedAddresses();
             }
         } catch (IOException e) {
-            throw new io.netty.channel.ChannelException(e);
+            throw new ChannelException(e);
         }
     }
 

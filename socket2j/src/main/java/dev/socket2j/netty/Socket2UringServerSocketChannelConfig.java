@@ -55,21 +55,48 @@ public final class Socket2UringServerSocketChannelConfig extends DefaultChannelC
     }
 
     @Override public boolean isReuseAddress() { return getOption(ChannelOption.SO_REUSEADDR); }
-    @Override public Socket2UringServerSocketChannelConfig setReuseAddress(boolean on) { setOption(ChannelOption.SO_REUSEADDR, on); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setReuseAddress(boolean on) {
+        setOption(ChannelOption.SO_REUSEADDR, on);
+        return this;
+    }
     @Override public int getReceiveBufferSize() { return getOption(ChannelOption.SO_RCVBUF); }
-    @Override public Socket2UringServerSocketChannelConfig setReceiveBufferSize(int n) { setOption(ChannelOption.SO_RCVBUF, n); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setReceiveBufferSize(int n) {
+        setOption(ChannelOption.SO_RCVBUF, n);
+        return this;
+    }
     @Override public Socket2UringServerSocketChannelConfig setPerformancePreferences(int c, int l, int b) { return this; }
 
-    @Override public Socket2UringServerSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
-    @Override @Deprecated public Socket2UringServerSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setConnectTimeoutMillis(int ms) {
+        super.setConnectTimeoutMillis(ms);
+        return this;
+    }
+    @Override @Deprecated public Socket2UringServerSocketChannelConfig setMaxMessagesPerRead(int n) {
+        super.setMaxMessagesPerRead(n);
+        return this;
+    }
     @Override public Socket2UringServerSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
     @Override public Socket2UringServerSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
-    @Override public Socket2UringServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) {
+        super.setRecvByteBufAllocator(a);
+        return this;
+    }
     @Override public Socket2UringServerSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
-    @Override public Socket2UringServerSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
-    @Override public Socket2UringServerSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
-    @Override public Socket2UringServerSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
-    @Override public Socket2UringServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+    @Override public Socket2UringServerSocketChannelConfig setWriteBufferHighWaterMark(int n) {
+        super.setWriteBufferHighWaterMark(n);
+        return this;
+    }
+    @Override public Socket2UringServerSocketChannelConfig setWriteBufferLowWaterMark(int n) {
+        super.setWriteBufferLowWaterMark(n);
+        return this;
+    }
+    @Override public Socket2UringServerSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) {
+        super.setWriteBufferWaterMark(m);
+        return this;
+    }
+    @Override public Socket2UringServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) {
+        super.setMessageSizeEstimator(e);
+        return this;
+    }
 
     @Override
     protected void autoReadCleared() { ch.clearReadPending(); }

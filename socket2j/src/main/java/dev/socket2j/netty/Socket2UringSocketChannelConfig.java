@@ -55,16 +55,31 @@ public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig 
     @Override public Socket2UringSocketChannelConfig setAllowHalfClosure(boolean on) { allowHalfClosure = on; return this; }
 
     @Override public Socket2UringSocketChannelConfig setConnectTimeoutMillis(int ms) { super.setConnectTimeoutMillis(ms); return this; }
-    @Override @Deprecated public Socket2UringSocketChannelConfig setMaxMessagesPerRead(int n) { super.setMaxMessagesPerRead(n); return this; }
+    @Override @Deprecated public Socket2UringSocketChannelConfig setMaxMessagesPerRead(int n) {
+        super.setMaxMessagesPerRead(n);
+        return this;
+    }
     @Override public Socket2UringSocketChannelConfig setWriteSpinCount(int n) { super.setWriteSpinCount(n); return this; }
     @Override public Socket2UringSocketChannelConfig setAllocator(ByteBufAllocator a) { super.setAllocator(a); return this; }
-    @Override public Socket2UringSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) { super.setRecvByteBufAllocator(a); return this; }
+    @Override public Socket2UringSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator a) {
+        super.setRecvByteBufAllocator(a);
+        return this;
+    }
     @Override public Socket2UringSocketChannelConfig setAutoRead(boolean on) { super.setAutoRead(on); return this; }
     @Override public Socket2UringSocketChannelConfig setAutoClose(boolean on) { super.setAutoClose(on); return this; }
-    @Override public Socket2UringSocketChannelConfig setWriteBufferHighWaterMark(int n) { super.setWriteBufferHighWaterMark(n); return this; }
+    @Override public Socket2UringSocketChannelConfig setWriteBufferHighWaterMark(int n) {
+        super.setWriteBufferHighWaterMark(n);
+        return this;
+    }
     @Override public Socket2UringSocketChannelConfig setWriteBufferLowWaterMark(int n) { super.setWriteBufferLowWaterMark(n); return this; }
-    @Override public Socket2UringSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) { super.setWriteBufferWaterMark(m); return this; }
-    @Override public Socket2UringSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) { super.setMessageSizeEstimator(e); return this; }
+    @Override public Socket2UringSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark m) {
+        super.setWriteBufferWaterMark(m);
+        return this;
+    }
+    @Override public Socket2UringSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator e) {
+        super.setMessageSizeEstimator(e);
+        return this;
+    }
 
     @Override
     protected void autoReadCleared() { ch.clearReadPending(); }

@@ -32,7 +32,10 @@ import java.nio.channels.ClosedChannelException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.concurrent.Executor;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -301,7 +304,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
          * the kernel may read them until the cancelled write completes ({@link #released} lets them go).
          */
         @Override
-        protected java.util.concurrent.Executor prepareToClose() {
+        protected Executor prepareToClose() {
             ChannelOutboundBuffer in = outboundBuffer();
             if (writeInFlight && in != null && pinned == null) {
                 ArrayList<ByteBuf> p = new ArrayList<>(gather.count);
@@ -334,7 +337,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     // one read of at most what the allocator asks for, as the epoll engine reads
                     RecvByteBufAllocator.Handle h = recvBufAllocHandle();
                     h.reset(config());
-                    ring.sqes().set(java.lang.foreign.ValueLayout.JAVA_INT, s + Uring.SQE_LEN,
+                    ring.sqes().set(JAVA_INT, s + Uring.SQE_LEN,
                         Math.max(1, Math.min(h.guess(), loop.bufRing().bufSize())));
                 }
             } else {
@@ -422,10 +425,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         private void copyIn(UringBufRing ring, int bid, ByteBuf buf, int n) {
             int wi = buf.writerIndex();
             if (buf.hasMemoryAddress()) {
-                java.lang.foreign.MemorySegment.copy(Uring.ALL, ring.address(bid), Uring.ALL, buf.memoryAddress() + wi, n);
+                MemorySegment.copy(Uring.ALL, ring.address(bid), Uring.ALL, buf.memoryAddress() + wi, n);
                 buf.writerIndex(wi + n);
             } else if (buf.hasArray()) {
-                java.lang.foreign.MemorySegment.copy(Uring.ALL, java.lang.foreign.ValueLayout.JAVA_BYTE, ring.address(bid),
+                MemorySegment.copy(Uring.ALL, JAVA_BYTE, ring.address(bid),
                     buf.array(), buf.arrayOffset() + wi, n);
                 buf.writerIndex(wi + n);
             } else {
