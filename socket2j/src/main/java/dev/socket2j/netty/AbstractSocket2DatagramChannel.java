@@ -25,6 +25,7 @@ import java.lang.ref.Reference;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -164,7 +165,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
      */
     SocketAddress recipientOf(Object msg) {
         SocketAddress to = msg instanceof AddressedEnvelope<?, ?> e ? e.recipient() : null;
-        if (to == null && !connected) throw new java.nio.channels.NotYetConnectedException();
+        if (to == null && !connected) throw new NotYetConnectedException();
         return connected && to != null && to.equals(remote) ? null : to;
     }
 

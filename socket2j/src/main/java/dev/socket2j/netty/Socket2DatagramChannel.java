@@ -30,6 +30,8 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -157,7 +159,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
     static {
         try {
             ANY6 = Inet6Address.getByAddress(null, new byte[16], -1);
-        } catch (java.net.UnknownHostException e) { throw new ExceptionInInitializerError(e); }
+        } catch (UnknownHostException e) { throw new ExceptionInInitializerError(e); }
     }
 
     @Override SocketAddress fromKernel(SockAddr address) { return Addresses.fromKernel(address); }
@@ -180,14 +182,14 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
     @Override
     protected Object filterOutboundMessage(Object msg) {
         if (msg instanceof DatagramPacket p) {
-            if (p.recipient().isUnresolved()) throw new java.nio.channels.UnresolvedAddressException();
+            if (p.recipient().isUnresolved()) throw new UnresolvedAddressException();
             return msg;
         }
         if (msg instanceof ByteBuf) return msg;
         if (msg instanceof AddressedEnvelope<?, ?> e && e.content() instanceof ByteBuf
                 && (e.recipient() == null || e.recipient() instanceof InetSocketAddress)) {
             if (e.recipient() instanceof InetSocketAddress a && a.isUnresolved()) {
-                throw new java.nio.channels.UnresolvedAddressException();
+                throw new UnresolvedAddressException();
             }
             return msg;
         }
@@ -232,7 +234,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
     private static Inet4Address anyV4() {
         try {
             return (Inet4Address) InetAddress.getByAddress(new byte[4]);
-        } catch (java.net.UnknownHostException e) { throw new AssertionError(e); }
+        } catch (UnknownHostException e) { throw new AssertionError(e); }
     }
 
     private static Inet6Address mapped(Inet4Address a) {
@@ -242,7 +244,7 @@ public final class Socket2DatagramChannel extends AbstractSocket2DatagramChannel
         System.arraycopy(a.getAddress(), 0, m, 12, 4);
         try {
             return Inet6Address.getByAddress(null, m, -1);
-        } catch (java.net.UnknownHostException e) { throw new AssertionError(e); }
+        } catch (UnknownHostException e) { throw new AssertionError(e); }
     }
 
     // ---------------------------------------------------------------- multicast
