@@ -1,6 +1,7 @@
 package dev.socket2j.netty;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
@@ -12,7 +13,8 @@ import io.netty.util.NetUtil;
 import java.util.Map;
 
 /**
- * The configuration of a {@link Socket2ServerSocketChannel}: {@code SO_BACKLOG}, {@code TCP_FASTOPEN} (the queue
+ * The configuration of a {@link Socket2ServerSocketChannel} (and of the io_uring engine's
+ * {@link Socket2UringServerSocketChannel}): {@code SO_BACKLOG}, {@code TCP_FASTOPEN} (the queue
  * of pending Fast Open requests, set before listen), and every socket option as for
  * {@link Socket2SocketChannelConfig}. {@code SO_REUSEADDR} is on by default, as in Netty's epoll transport.
  */
@@ -21,19 +23,26 @@ public final class Socket2ServerSocketChannelConfig extends DefaultChannelConfig
         new ConfigSupport.Dispatch<Socket2ServerSocketChannelConfig>()
             .own(ChannelOption.SO_BACKLOG, c -> c.backlog, Socket2ServerSocketChannelConfig::setBacklog)
             .own(ChannelOption.TCP_FASTOPEN, c -> c.tcpFastOpen, Socket2ServerSocketChannelConfig::setTcpFastOpen);
-    private final Socket2ServerSocketChannel ch;
+    private final ConfigSupport.OptionHost options;
+    private final Runnable clearReadPending;
     private volatile int backlog = NetUtil.SOMAXCONN;
     private volatile int tcpFastOpen;
 
-    Socket2ServerSocketChannelConfig(Socket2ServerSocketChannel ch) {
+    Socket2ServerSocketChannelConfig(Socket2ServerSocketChannel ch) { this(ch, ch.options, ch::clearReadPending); }
+
+    /** The same configuration for the io_uring engine's server channel. */
+    Socket2ServerSocketChannelConfig(Socket2UringServerSocketChannel ch) { this(ch, ch.options, ch::clearReadPending); }
+
+    private Socket2ServerSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options, Runnable clearReadPending) {
         super(ch);
-        this.ch = ch;
+        this.options = options;
+        this.clearReadPending = clearReadPending;
         setReuseAddress(true);
     }
 
-    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(options, this, o, v, super::setOption); }
 
     /** The Fast Open queue length given to {@code TCP_FASTOPEN} at bind; 0 leaves Fast Open off. */
     public int getTcpFastOpen() { return tcpFastOpen; }
@@ -93,5 +102,5 @@ public final class Socket2ServerSocketChannelConfig extends DefaultChannelConfig
     }
 
     @Override
-    protected void autoReadCleared() { ch.clearReadPending(); }
+    protected void autoReadCleared() { clearReadPending.run(); }
 }

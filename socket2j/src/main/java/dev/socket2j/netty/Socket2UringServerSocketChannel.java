@@ -37,7 +37,7 @@ public final class Socket2UringServerSocketChannel extends UringChannel implemen
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final long MIN_BACKOFF_MS = 10, MAX_BACKOFF_MS = 1000;
 
-    private final Socket2UringServerSocketChannelConfig config;
+    private final Socket2ServerSocketChannelConfig config;
     // event loop only
     private boolean acceptArmed, acceptMultishot, backingOff;
     private long backoffMs;
@@ -74,10 +74,10 @@ public final class Socket2UringServerSocketChannel extends UringChannel implemen
 
     private Socket2UringServerSocketChannel(Socket socket, boolean ipv6) {
         super(null, socket, ipv6, false);
-        this.config = new Socket2UringServerSocketChannelConfig(this);
+        this.config = new Socket2ServerSocketChannelConfig(this);
     }
 
-    @Override public Socket2UringServerSocketChannelConfig config() { return config; }
+    @Override public Socket2ServerSocketChannelConfig config() { return config; }
 
     @Override public ChannelMetadata metadata() { return METADATA; }
 
