@@ -40,12 +40,12 @@ public final class Runner {
                    int jmhIterations, int jmhMillis, int serverRounds, ServerBench.Durations server) {}
 
     static final Profile QUICK = new Profile("quick", 1, 0.5, 1.5, 2, 2, 1, 2, 500, 1,
-        new ServerBench.Durations(1, 1.5, 4, 1, 2));
+        new ServerBench.Durations(1, 1.5, 4, 1, 2, 5));
     static final Profile FULL = new Profile("full", 1, 1.5, 2.5, 4, 4, 2, 3, 1000, 3,
-        new ServerBench.Durations(3, 4, 12, 3, 4));
+        new ServerBench.Durations(3, 4, 12, 3, 4, 12));
     /** A check that the harness runs end to end, two server rounds to exercise the medians; its numbers mean nothing. */
     static final Profile SMOKE = new Profile("smoke", 1, 0.2, 0.5, 1, 1, 1, 1, 100, 2,
-        new ServerBench.Durations(0.3, 0.5, 3, 1, 1));
+        new ServerBench.Durations(0.3, 0.5, 3, 1, 1, 1));
 
     private final Profile p;
     private final Results res = new Results();
@@ -370,7 +370,9 @@ public final class Runner {
                 .append(ServerBench.SERVER_CORE).append("`; the C load generator (`benchmarks/c/loadgen.c`, one epoll thread) ")
                 .append("or wrk (`-t1 -c50`) runs pinned with `taskset -c ").append(ServerBench.CLIENT_CORE).append("`. ")
                 .append(String.format(Locale.ROOT, "Warm rows: %.1f s of warm-up of their own, then %.1f s measured "
-                    + "(wrk: %d s, then %d s). ", d.warm(), d.measure(), d.wrkWarm(), d.wrkMeasure()))
+                    + "(wrk: %d s, then %d s); the first row of a fresh HTTP or UDP server JVM gets %d s of warm-up before "
+                    + "that (the echo server's rows follow its cold run), so warm rows measure compiled code. ",
+                    d.warm(), d.measure(), d.wrkWarm(), d.wrkMeasure(), d.firstWarm()))
                 .append(p.serverRounds() > 1 ? "Each value is the median of " + p.serverRounds()
                     + " rounds; within a round the servers take turns, scenario group by scenario group. " : "One round. ")
                 .append(String.format(Locale.ROOT, "Cold rows: the echo server's fresh JVM under 50 connections × 16 × 64 B "

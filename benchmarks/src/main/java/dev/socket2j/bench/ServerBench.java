@@ -31,8 +31,11 @@ final class ServerBench {
      * @param cold the cold run (fresh JVM, sampled every {@link #SAMPLE_MS} ms); also the time limit for reaching 95%
      * @param wrkWarm wrk's warm-up run (whole seconds)
      * @param wrkMeasure wrk's measured run (whole seconds)
+     * @param firstWarm warm-up of the first row in a fresh server JVM (HTTP and UDP groups: the echo group's first
+     *     rows follow its cold run), long enough for the JIT to finish, so that a warm row measures the server and
+     *     not its compiler; the cold rows are where warm-up is measured
      */
-    record Durations(double warm, double measure, double cold, int wrkWarm, int wrkMeasure) {}
+    record Durations(double warm, double measure, double cold, int wrkWarm, int wrkMeasure, int firstWarm) {}
 
     static final int SAMPLE_MS = 200;
     static final double COLD_WINDOW = 3.0;
@@ -107,6 +110,7 @@ final class ServerBench {
         String cold = "cold start (fresh JVM)", tcp = "TCP echo", http = "HTTP/1.1 (wrk)", udp = "UDP echo";
         res.row("cold.rate", cold, "echo 50 conn × 16, first " + (int) COLD_WINDOW + " s after listen", "msgs/s", true, true);
         res.row("cold.t95", cold, "time to 95% of the warm 50-conn rate", "s", false, false);
+        res.row("cold.listen", cold, "time from JVM start to listening (echo server)", "s", false, false);
         res.row("pingpong.rt", tcp, "64 B ping-pong", "round trips/s", true, true);
         res.row("pingpong.p50", tcp, "64 B ping-pong p50 RTT", "µs", false, false);
         res.row("pingpong.p99", tcp, "64 B ping-pong p99 RTT", "µs", false, false);
@@ -141,6 +145,7 @@ final class ServerBench {
         Runner.progress("server-only: echo " + t);
         try (Server s = start(t, "echo")) {
             if (s == null) return;
+            res.put("cold.listen", t, s.startSeconds);
             // The cold row: a 50-connection pipelined load from the moment the server says it listens.
             List<double[]> samples = new ArrayList<>();
             Map<String, Double> r = loadgen(List.of("echo", "-p", s.port, "-c", "50", "-d", "16", "-s", "64", "-w", "0",
@@ -197,7 +202,7 @@ final class ServerBench {
         try (Server s = start(t, "http")) {
             if (s == null) return;
             String url = "http://127.0.0.1:" + s.port + "/";
-            wrk(url, d.wrkWarm(), false);
+            wrk(url, d.firstWarm(), false);
             res.put("http", t, wrk(url, d.wrkMeasure(), false));
             wrk(url, d.wrkWarm(), true);
             res.put("http.pipe", t, wrk(url, d.wrkMeasure(), true));
@@ -217,6 +222,7 @@ final class ServerBench {
         Runner.progress("server-only: udp " + t);
         try (Server s = start(t, "udp")) {
             if (s == null) return;
+            loadgen(List.of("udp", "-p", s.port, "-d", "32", "-s", "64", "-w", "0", "-t", num(d.firstWarm())), null, t, "udp.warm");
             for (int size : new int[] {64, 1200}) {
                 Map<String, Double> r = loadgen(warm("udp", s.port, "-d", "32", "-s", Integer.toString(size)), null, t, "udp" + size);
                 if (r != null) res.put("udp" + size, t, r.getOrDefault("dgrams_per_s", Double.NaN));
@@ -293,22 +299,28 @@ final class ServerBench {
     static final class Server implements AutoCloseable {
         final Process p;
         final String port, firstLine;
+        /** From process start to its READY line. */
+        final double startSeconds;
 
-        private Server(Process p, String port, String firstLine) {
+        private Server(Process p, String port, String firstLine, double startSeconds) {
             this.p = p;
             this.port = port;
             this.firstLine = firstLine;
+            this.startSeconds = startSeconds;
         }
 
         static Server start(List<String> cmd, List<String> log) throws IOException, InterruptedException {
             synchronized (log) { log.add(shown(cmd)); }
+            long started = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String[] first = new String[1];
+            long[] ready = new long[1];
             Thread reader = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     String l = br.readLine();
                     synchronized (first) {
+                        ready[0] = System.nanoTime();
                         first[0] = l == null ? "(exited: no output)" : l;
                         first.notifyAll();
                     }
@@ -326,7 +338,9 @@ final class ServerBench {
             if (reader.isAlive() && line == null) line = "(no READY line within 30 s)";
             synchronized (log) { log.add("server: " + line); }
             String port = line != null && line.startsWith("READY ") ? line.substring(6).trim() : null;
-            return new Server(p, port, line);
+            double startSeconds;
+            synchronized (first) { startSeconds = (ready[0] - started) / 1e9; }
+            return new Server(p, port, line, port == null ? Double.NaN : startSeconds);
         }
 
         @Override public void close() throws Exception {
@@ -488,7 +502,7 @@ final class ServerBench {
     private String cell(String key, Results.Row r, String col) {
         Double v = r.get(col);
         if (v != null && v.isInfinite()) return "> " + Results.fmt(d.cold()) + " s";
-        if (v != null && key.equals("cold.t95")) return String.format(Locale.ROOT, "%.1f", v);
+        if (v != null && (key.equals("cold.t95") || key.equals("cold.listen"))) return String.format(Locale.ROOT, "%.1f", v);
         return Results.fmt(v);
     }
 
