@@ -35,4 +35,8 @@ public record Domain(int value) {
 
     /** The C name ({@code AF_INET}), or the number for a value without a name here. */
     @Override public String toString() { return NAMES.getOrDefault(value, Integer.toString(value)); }
+    // Written out: a record's generated equals/hashCode bootstrap method handles on first use (about ten classes
+    // spun at a server's start, where every socket compares its domain).
+    @Override public boolean equals(Object o) { return o instanceof Domain d && d.value == value; }
+    @Override public int hashCode() { return Integer.hashCode(value); }
 }

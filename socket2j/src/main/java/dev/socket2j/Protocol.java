@@ -34,4 +34,8 @@ public record Protocol(int value) {
 
     /** The C name ({@code IPPROTO_TCP}), or the number. */
     @Override public String toString() { return NAMES.getOrDefault(value, Integer.toString(value)); }
+    // Written out: a record's generated equals/hashCode bootstrap method handles on first use (about ten classes
+    // spun at a server's start, where every socket compares its domain).
+    @Override public boolean equals(Object o) { return o instanceof Protocol d && d.value == value; }
+    @Override public int hashCode() { return Integer.hashCode(value); }
 }

@@ -33,4 +33,8 @@ public record Type(int value) {
 
     /** The C name ({@code SOCK_STREAM}); a value with flags or without a name prints as its number. */
     @Override public String toString() { return NAMES.getOrDefault(value, Integer.toString(value)); }
+    // Written out: a record's generated equals/hashCode bootstrap method handles on first use (about ten classes
+    // spun at a server's start, where every socket compares its domain).
+    @Override public boolean equals(Object o) { return o instanceof Type d && d.value == value; }
+    @Override public int hashCode() { return Integer.hashCode(value); }
 }

@@ -2,13 +2,12 @@ package dev.socket2j.internal;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -21,30 +20,26 @@ public final class Epoll {
 
     // Linked on first use, one holder per function.
     private static final class Create1 {
-        static final MethodHandle MH = Libc.bind("epoll_create1", Libc.ERRNO, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle MH = Libc.bindWords("epoll_create1", Libc.ERRNO, 1);
     }
     private static final class Ctl {
-        static final MethodHandle MH = Libc.bind("epoll_ctl", Libc.ERRNO_CRITICAL,
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle MH = Libc.bindWords("epoll_ctl", Libc.ERRNO_CRITICAL, 4);
     }
     private static final class Wait {
-        static final MethodHandle MH = Libc.bind("epoll_wait", Libc.ERRNO,
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        static final MethodHandle MH = Libc.bindWords("epoll_wait", Libc.ERRNO, 4);
     }
     /** glibc 2.35+; the kernel needs 5.11+, checked by {@link #hasPwait2}. */
     private static final class Pwait2 {
-        static final Optional<MethodHandle> MH = Libc.bindOptional("epoll_pwait2", Libc.ERRNO,
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        static final Optional<MethodHandle> MH = Libc.bindOptionalWords("epoll_pwait2", Libc.ERRNO, 5);
     }
     private static final class Eventfd {
-        static final MethodHandle MH = Libc.bind("eventfd", Libc.ERRNO, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle MH = Libc.bindWords("eventfd", Libc.ERRNO, 2);
     }
     private static final class TimerfdCreate {
-        static final MethodHandle MH = Libc.bind("timerfd_create", Libc.ERRNO, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle MH = Libc.bindWords("timerfd_create", Libc.ERRNO, 2);
     }
     private static final class TimerfdSettime {
-        static final MethodHandle MH = Libc.bind("timerfd_settime", Libc.ERRNO_CRITICAL,
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle MH = Libc.bindWords("timerfd_settime", Libc.ERRNO_CRITICAL, 4);
     }
 
     /** epoll_event.data: 4-byte aligned in the packed x86_64 struct. One instance: a layout made per call costs a lookup. */
@@ -56,7 +51,7 @@ public final class Epoll {
 
     public static int create() throws IOException {
         MemorySegment cs = Scratch.get().capture;
-        try { return Errors.check("epoll_create1(2)", (int) Create1.MH.invokeExact(cs, C.EPOLL_CLOEXEC), cs); }
+        try { return Errors.check("epoll_create1(2)", (int) (long) Create1.MH.invokeExact(cs, (long) C.EPOLL_CLOEXEC, 0L, 0L, 0L, 0L, 0L), cs); }
         catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
@@ -67,22 +62,26 @@ public final class Epoll {
             event.set(EPOLL_DATA, Layouts.EPOLL_DATA, data);
         }
         try {
-            return Libc.result((int) Ctl.MH.invokeExact(cs, epfd, op, fd, event), cs);
+            return Libc.result((int) (long) Ctl.MH.invokeExact(cs, (long) epfd, (long) op, (long) fd, event.address(), 0L, 0L), cs);
         } catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(event); }
     }
 
     /** epoll_wait(2): the number of events, or -errno ({@code -EINTR} when a signal interrupts the wait). */
     public static int waitRaw(MemorySegment cs, int epfd, MemorySegment events, int max, int timeoutMs) {
-        try { return Libc.result((int) Wait.MH.invokeExact(cs, epfd, events, max, timeoutMs), cs); }
+        try { return Libc.result((int) (long) Wait.MH.invokeExact(cs, (long) epfd, events.address(), (long) max, (long) timeoutMs, 0L, 0L), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(events); }
     }
 
     /** epoll_pwait2(2) with a timespec timeout ({@code NULL} blocks); only if {@link #hasPwait2}. */
     public static int pwait2Raw(MemorySegment cs, int epfd, MemorySegment events, int max, MemorySegment timeout) {
         try {
-            return Libc.result((int) Pwait2.MH.orElseThrow().invokeExact(cs, epfd, events, max, timeout, MemorySegment.NULL), cs);
+            return Libc.result((int) (long) Pwait2.MH.orElseThrow().invokeExact(cs, (long) epfd, events.address(), (long) max,
+                timeout.address(), 0L, 0L), cs);
         }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(events); Reference.reachabilityFence(timeout); }
     }
 
     /** Whether glibc exports epoll_pwait2 and the kernel implements it (ENOSYS before 5.11, or under seccomp). */
@@ -110,7 +109,7 @@ public final class Epoll {
 
     public static int eventfd() throws IOException {
         MemorySegment cs = Scratch.get().capture;
-        try { return Errors.check("eventfd(2)", (int) Eventfd.MH.invokeExact(cs, 0, C.EFD_CLOEXEC | C.EFD_NONBLOCK), cs); }
+        try { return Errors.check("eventfd(2)", (int) (long) Eventfd.MH.invokeExact(cs, 0L, (long) (C.EFD_CLOEXEC | C.EFD_NONBLOCK), 0L, 0L, 0L, 0L), cs); }
         catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
@@ -118,14 +117,15 @@ public final class Epoll {
         MemorySegment cs = Scratch.get().capture;
         try {
             return Errors.check("timerfd_create(2)",
-                (int) TimerfdCreate.MH.invokeExact(cs, C.CLOCK_MONOTONIC, C.TFD_CLOEXEC | C.TFD_NONBLOCK), cs);
+                (int) (long) TimerfdCreate.MH.invokeExact(cs, (long) C.CLOCK_MONOTONIC, (long) (C.TFD_CLOEXEC | C.TFD_NONBLOCK), 0L, 0L, 0L, 0L), cs);
         } catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     /** timerfd_settime(2) with {@code spec} (an itimerspec already filled): 0 or -errno. */
     public static int timerfdSettime(MemorySegment cs, int fd, int flags, MemorySegment spec) {
         try {
-            return Libc.result((int) TimerfdSettime.MH.invokeExact(cs, fd, flags, spec, MemorySegment.NULL), cs);
+            return Libc.result((int) (long) TimerfdSettime.MH.invokeExact(cs, (long) fd, (long) flags, spec.address(), 0L, 0L, 0L), cs);
         } catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(spec); }
     }
 }

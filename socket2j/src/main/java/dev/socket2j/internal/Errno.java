@@ -1,9 +1,6 @@
 package dev.socket2j.internal;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,9 +38,7 @@ public final class Errno {
         return n != null ? n : "errno " + errno;
     }
 
-    private static final MethodHandle STRERROR = Libc.bind("strerror", Libc.PLAIN,
-        FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(
-            MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
+    private static final MethodHandle STRERROR = Libc.bindWords("strerror", Libc.PLAIN, 1);
     private static final String[] TEXTS = new String[4096];
 
     /** The C library's text for the errno, cached (strerror's buffer is not thread-safe, hence the lock). */
@@ -54,8 +49,8 @@ public final class Errno {
         synchronized (TEXTS) {
             if (TEXTS[errno] == null) {
                 try {
-                    MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-                    TEXTS[errno] = s.getString(0);
+                    long s = (long) STRERROR.invokeExact((long) errno, 0L, 0L, 0L, 0L, 0L);
+                    TEXTS[errno] = MemorySegment.ofAddress(s).reinterpret(256).getString(0);
                 } catch (Error | RuntimeException e) {
                     throw e;
                 } catch (Throwable e) {

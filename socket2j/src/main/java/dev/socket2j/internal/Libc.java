@@ -5,6 +5,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
@@ -71,6 +72,39 @@ public final class Libc {
         var symbol = LOOKUP.find(name)
             .orElseThrow(() -> new LinkageError("libc symbol not found: " + name));
         return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    /**
+     * Binds {@code name}, a C function of {@code arity} (at most six) integer-class arguments, in the one shape
+     * every such binding shares: six {@code JAVA_LONG} arguments and a {@code JAVA_LONG} result. The caller passes the
+     * function's arguments first and {@code 0L} for the rest; it passes {@code (long)} of an {@code int}
+     * (sign-extended, as the ABIs below expect), the {@code address()} of a native segment, and narrows an
+     * {@code int} result with {@code (int)} (the upper half of the register is undefined then).
+     *
+     * <p>Why this works: on the 64-bit Linux ABIs (x86_64, AArch64, RISC-V, s390x) an {@code int}, a {@code size_t}
+     * and a pointer each take one integer register, and the first six (five on s390x, the sixth on the caller's
+     * stack) are never read by a callee that declares fewer. Why it matters: the linker generates a stub and
+     * about fifteen method-handle classes per distinct descriptor and option set, and the JIT compiles each; one
+     * shape per option set instead of one per C prototype removes most of that from a server's start and warm-up.
+     * Not for variadic functions ({@code fcntl}, {@code ioctl}) and not where a heap segment must be passed (a
+     * critical call's {@code ADDRESS} parameter accepts one; an address cannot). The caller keeps the segments
+     * alive across the call ({@code Reference.reachabilityFence}): an address does not.
+     */
+    public static MethodHandle bindWords(String name, Linker.Option[] options, int arity) {
+        return bind(name, options, words(arity));
+    }
+
+    /** {@link #bindWords} for a symbol the C library may lack (older glibc). */
+    public static Optional<MethodHandle> bindOptionalWords(String name, Linker.Option[] options, int arity) {
+        return bindOptional(name, options, words(arity));
+    }
+
+    private static final FunctionDescriptor WORDS = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+
+    private static FunctionDescriptor words(int arity) {
+        if (arity < 0 || arity > 6) throw new IllegalArgumentException("arity " + arity + " (0 to 6)");
+        return WORDS;
     }
 
     /** Like {@link #bind} but empty when the C library lacks the symbol (older glibc). */

@@ -1,15 +1,12 @@
 package dev.socket2j.internal;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Per-thread native memory for the core API: the errno capture, a getsockopt/setsockopt payload, one socket
@@ -180,22 +177,22 @@ public final class Scratch {
 
     /** {@code malloc(3)}/{@code free(3)}: temporaries that need no zeroing and are freed at once. */
     private static final class Malloc {
-        static final MethodHandle MALLOC = Libc.bind("malloc", Libc.PLAIN, FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-        static final MethodHandle FREE = Libc.bind("free", Libc.PLAIN, FunctionDescriptor.ofVoid(JAVA_LONG));
+        static final MethodHandle MALLOC = Libc.bindWords("malloc", Libc.PLAIN, 1);
+        static final MethodHandle FREE = Libc.bindWords("free", Libc.PLAIN, 1);  // void: the result word is ignored
 
         static final AtomicLong LIVE = new AtomicLong();
 
         static MemorySegment malloc(long size) {
-            MemorySegment m;
-            try { m = (MemorySegment) MALLOC.invokeExact(size); } catch (Throwable t) { throw Libc.unexpected(t); }
-            if (m.address() == 0) throw new OutOfMemoryError("malloc(" + size + ") failed");
+            long m;
+            try { m = (long) MALLOC.invokeExact(size, 0L, 0L, 0L, 0L, 0L); } catch (Throwable t) { throw Libc.unexpected(t); }
+            if (m == 0) throw new OutOfMemoryError("malloc(" + size + ") failed");
             LIVE.incrementAndGet();
-            return m.reinterpret(size);
+            return MemorySegment.ofAddress(m).reinterpret(size);
         }
 
         static void free(long address) {
             LIVE.decrementAndGet();
-            try { FREE.invokeExact(address); } catch (Throwable t) { throw Libc.unexpected(t); }
+            try { long ignored = (long) FREE.invokeExact(address, 0L, 0L, 0L, 0L, 0L); } catch (Throwable t) { throw Libc.unexpected(t); }
         }
     }
 }
