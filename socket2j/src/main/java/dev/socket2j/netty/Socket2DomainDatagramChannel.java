@@ -21,8 +21,6 @@ import java.net.SocketAddress;
  * channel bound.
  */
 public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramChannel implements DomainDatagramChannel {
-    private static final DomainSocketAddress UNNAMED = new DomainSocketAddress("");
-
     private final Socket2DomainDatagramChannelConfig config;
 
     /** A new, unbound Unix datagram socket (an unbound socket can send, but cannot be answered). */
@@ -40,7 +38,7 @@ public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramC
 
     private Socket2DomainDatagramChannel(Socket socket) {
         super(socket, false);
-        this.config = new Socket2DomainDatagramChannelConfig(this);
+        this.config = new Socket2DomainDatagramChannelConfig(host);
     }
 
     @Override public Socket2DomainDatagramChannelConfig config() { return config; }
@@ -55,30 +53,19 @@ public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramC
 
     @Override
     Object newPacket(ByteBuf data, SocketAddress sender, MsgSlots slots, int i) {
-        // an unbound sender has no name: it is reported as the empty path, which cannot be answered
-        DomainSocketAddress from = sender == null ? UNNAMED : (DomainSocketAddress) sender;
-        DomainSocketAddress recipient = localAddress();
-        return new DomainDatagramPacket(data, recipient == null ? UNNAMED : recipient, from);
+        return DomainDatagramSupport.newPacket(data, localAddress(), sender);
     }
 
     @Override
-    protected Object filterOutboundMessage(Object msg) {
-        if (msg instanceof DomainDatagramPacket || msg instanceof ByteBuf) return msg;
-        if (msg instanceof AddressedEnvelope<?, ?> e && e.content() instanceof ByteBuf
-                && (e.recipient() == null || e.recipient() instanceof DomainSocketAddress)) {
-            return msg;
-        }
-        throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
-            + " (expected: DomainDatagramPacket, AddressedEnvelope<ByteBuf, DomainSocketAddress>, ByteBuf)");
-    }
+    protected Object filterOutboundMessage(Object msg) { return DomainDatagramSupport.filterOutbound(msg); }
 
     @Override
     protected void doClose() throws Exception {
-        DomainSocketAddress l = (DomainSocketAddress) local;
+        SocketAddress l = local;
         try {
             super.doClose();
         } finally {
-            if (l != null && !l.path().isEmpty() && l.path().charAt(0) != '\0') new File(l.path()).delete();
+            DatagramIo.deleteSocketFile(l);
         }
     }
 }
