@@ -29,7 +29,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.concurrent.TimeUnit;
 
-
 /**
  * What every socket2j channel shares: the owned {@link Socket}, its epoll registration (level-triggered, as Netty
  * 4.2's epoll transport), the interest mask, connect with {@code CONNECT_TIMEOUT_MILLIS}, and close.
@@ -86,7 +85,6 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
             throw new ChannelException(e);
         }
     }
-
 
     /**
      * The socket as a borrowed reference for any core call (options, {@code tcpInfo()}, {@code sendmsg}) on it. It

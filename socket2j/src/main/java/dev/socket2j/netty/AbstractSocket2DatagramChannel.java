@@ -7,11 +7,9 @@ import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Errors.Call;
-import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -22,14 +20,11 @@ import io.netty.util.UncheckedBooleanSupplier;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
-import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NotYetConnectedException;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A message socket on epoll (UDP or Unix datagram): {@code recvmsg(2)} per datagram, or {@code recvmmsg(2)} into

@@ -2,40 +2,25 @@ package dev.socket2j.netty;
 
 import dev.socket2j.ControlMessage;
 import dev.socket2j.Domain;
-import dev.socket2j.GroupSource;
-import dev.socket2j.InterfaceIndexOrAddress;
-import dev.socket2j.Membership;
 import dev.socket2j.SockAddr;
 import dev.socket2j.SockOpt;
 import dev.socket2j.Socket;
 import dev.socket2j.Type;
 import dev.socket2j.internal.C;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.AddressedEnvelope;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.SegmentedDatagramPacket;
-import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketAddress;
-import java.net.SocketException;
-import java.net.UnknownHostException;
-import java.nio.channels.UnresolvedAddressException;
-import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
-
 
 /**
  * A UDP socket on socket2j's epoll loop: Netty's {@link DatagramChannel}, usable wherever {@code NioDatagramChannel}

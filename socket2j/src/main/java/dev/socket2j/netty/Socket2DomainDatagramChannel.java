@@ -8,9 +8,7 @@ import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.unix.DomainDatagramChannel;
 import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.util.internal.StringUtil;
 
-import java.io.File;
 import java.net.SocketAddress;
 
 /**
