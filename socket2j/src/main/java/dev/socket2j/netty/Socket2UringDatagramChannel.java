@@ -2,19 +2,14 @@ package dev.socket2j.netty;
 
 import dev.socket2j.ControlMessage;
 import dev.socket2j.SockAddr;
-import dev.socket2j.SockOpt;
 import dev.socket2j.Socket;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.SegmentedDatagramPacket;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.util.List;
 
@@ -37,9 +32,9 @@ import java.util.List;
  *       {@code MCAST_JOIN_SOURCE_GROUP}, {@code MCAST_BLOCK_SOURCE}; {@code IP_MULTICAST_ALL} is off.</li>
  * </ul>
  */
-public final class Socket2UringDatagramChannel extends UringDatagramChannel implements DatagramChannel {
+public final class Socket2UringDatagramChannel extends UringDatagramChannel implements DatagramChannel, UdpMulticast {
     private final Socket2DatagramChannelConfig config;
-    private final UdpSupport udp;
+    final UdpSupport udp;
 
     /** A new dual-stack socket where IPv6 exists, else IPv4. */
     public Socket2UringDatagramChannel() { this(Sockets.preferredFamily()); }
@@ -98,85 +93,4 @@ public final class Socket2UringDatagramChannel extends UringDatagramChannel impl
 
     @Override
     List<ControlMessage> controlOf(Object msg, SocketAddress recipient) { return udp.controlOf(msg, recipient, remote); }
-
-    // ---------------------------------------------------------------- multicast
-
-    @Override
-    public ChannelFuture joinGroup(InetAddress group) { return joinGroup(group, newPromise()); }
-
-    @Override
-    public ChannelFuture joinGroup(InetAddress group, ChannelPromise promise) {
-        return udp.membership(true, group, null, null, localAddress(), promise);
-    }
-
-    @Override
-    public ChannelFuture joinGroup(InetSocketAddress group, NetworkInterface iface) {
-        return joinGroup(group, iface, newPromise());
-    }
-
-    @Override
-    public ChannelFuture joinGroup(InetSocketAddress group, NetworkInterface iface, ChannelPromise promise) {
-        return udp.membership(true, group.getAddress(), iface, null, localAddress(), promise);
-    }
-
-    @Override
-    public ChannelFuture joinGroup(InetAddress group, NetworkInterface iface, InetAddress source) {
-        return joinGroup(group, iface, source, newPromise());
-    }
-
-    @Override
-    public ChannelFuture joinGroup(InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
-        return udp.membership(true, group, iface, source, localAddress(), promise);
-    }
-
-    @Override
-    public ChannelFuture leaveGroup(InetAddress group) { return leaveGroup(group, newPromise()); }
-
-    @Override
-    public ChannelFuture leaveGroup(InetAddress group, ChannelPromise promise) {
-        return udp.membership(false, group, null, null, localAddress(), promise);
-    }
-
-    @Override
-    public ChannelFuture leaveGroup(InetSocketAddress group, NetworkInterface iface) {
-        return leaveGroup(group, iface, newPromise());
-    }
-
-    @Override
-    public ChannelFuture leaveGroup(InetSocketAddress group, NetworkInterface iface, ChannelPromise promise) {
-        return udp.membership(false, group.getAddress(), iface, null, localAddress(), promise);
-    }
-
-    @Override
-    public ChannelFuture leaveGroup(InetAddress group, NetworkInterface iface, InetAddress source) {
-        return leaveGroup(group, iface, source, newPromise());
-    }
-
-    @Override
-    public ChannelFuture leaveGroup(InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
-        return udp.membership(false, group, iface, source, localAddress(), promise);
-    }
-
-    @Override
-    public ChannelFuture block(InetAddress group, NetworkInterface iface, InetAddress source) {
-        return block(group, iface, source, newPromise());
-    }
-
-    @Override
-    public ChannelFuture block(InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
-        return udp.sourceAction(SockOpt.MCAST_BLOCK_SOURCE, group, iface, source, localAddress(), promise);
-    }
-
-    @Override
-    public ChannelFuture block(InetAddress group, InetAddress source) { return block(group, source, newPromise()); }
-
-    @Override
-    public ChannelFuture block(InetAddress group, InetAddress source, ChannelPromise promise) {
-        return block(group, null, source, promise);
-    }
-
-    /** Unblocks a source blocked with {@link #block} ({@code MCAST_UNBLOCK_SOURCE}). */
-    public ChannelFuture unblock(InetAddress group, NetworkInterface iface, InetAddress source) {
-        return udp.sourceAction(SockOpt.MCAST_UNBLOCK_SOURCE, group, iface, source, localAddress(), newPromise());
-    }
 }

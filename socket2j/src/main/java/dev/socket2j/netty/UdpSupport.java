@@ -14,6 +14,7 @@ import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.SegmentedDatagramPacket;
@@ -52,6 +53,11 @@ final class UdpSupport {
 
     private final Socket socket;
     private final boolean ipv6;
+
+    /** The support of a UDP channel of either engine. */
+    static UdpSupport of(DatagramChannel ch) {
+        return ch instanceof Socket2DatagramChannel e ? e.udp : ((Socket2UringDatagramChannel) ch).udp;
+    }
 
     /** Turns {@code IP_MULTICAST_ALL} off (as the JDK does: the socket only receives the groups it joined). */
     UdpSupport(Socket socket, boolean ipv6) {
