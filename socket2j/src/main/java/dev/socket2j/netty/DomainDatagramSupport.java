@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.unix.DomainDatagramPacket;
@@ -14,8 +15,17 @@ final class DomainDatagramSupport {
 
     private DomainDatagramSupport() {}
 
-    /** An unbound sender has no name: it is reported as the empty path, which cannot be answered. */
-    static DomainDatagramPacket newPacket(ByteBuf data, DomainSocketAddress recipient, SocketAddress sender) {
+    /**
+     * The packet of the datagram received in slot {@code i}. An unbound sender has no name: it is reported as the
+     * empty path, which cannot be answered. Descriptors the sender passed ({@code SCM_RIGHTS}) were installed in
+     * this process by the receive; a {@link DomainDatagramPacket} has no place for them, so they are closed here
+     * rather than leaked.
+     */
+    static DomainDatagramPacket newPacket(ByteBuf data, DomainSocketAddress recipient, SocketAddress sender,
+                                          MsgSlots slots, int i) {
+        if (slots.controlLen(i) > 0) {
+            for (int fd : slots.takeFds(i)) Sys.closeQuietly(fd);
+        }
         DomainSocketAddress from = sender == null ? UNNAMED : (DomainSocketAddress) sender;
         return new DomainDatagramPacket(data, recipient == null ? UNNAMED : recipient, from);
     }

@@ -15,8 +15,9 @@ import java.net.SocketAddress;
  * A Unix datagram socket on socket2j's epoll loop: Netty's {@link DomainDatagramChannel}. Datagrams arrive as
  * {@link DomainDatagramPacket}s (the sender is {@code null} when it is unbound); a {@link DomainDatagramPacket} or
  * an {@code AddressedEnvelope<ByteBuf, DomainSocketAddress>} is sent to its recipient, a {@code ByteBuf} to the
- * connected peer. Several flushed together go out in one {@code sendmmsg(2)}. Closing deletes the socket file the
- * channel bound.
+ * connected peer. Several flushed together go out in one {@code sendmmsg(2)}. Descriptors a peer passes
+ * ({@code SCM_RIGHTS}) are closed on arrival: a {@code DomainDatagramPacket} cannot carry them. Closing deletes the
+ * socket file the channel bound.
  */
 public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramChannel implements DomainDatagramChannel {
     private final Socket2DomainDatagramChannelConfig config;
@@ -51,7 +52,7 @@ public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramC
 
     @Override
     Object newPacket(ByteBuf data, SocketAddress sender, MsgSlots slots, int i) {
-        return DomainDatagramSupport.newPacket(data, localAddress(), sender);
+        return DomainDatagramSupport.newPacket(data, localAddress(), sender, slots, i);
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.net.SocketAddress;
  * Datagrams arrive as {@link DomainDatagramPacket}s (the sender is the empty path when it is unbound); a
  * {@link DomainDatagramPacket} or an {@code AddressedEnvelope<ByteBuf, DomainSocketAddress>} is sent to its recipient,
  * a {@code ByteBuf} to the connected peer, each with one {@code IORING_OP_SENDMSG} (see {@link UringDatagramChannel}).
- * Closing deletes the socket file the channel bound.
+ * Descriptors a peer passes ({@code SCM_RIGHTS}) are closed on arrival: a {@code DomainDatagramPacket} cannot
+ * carry them. Closing deletes the socket file the channel bound.
  */
 public final class Socket2UringDomainDatagramChannel extends UringDatagramChannel implements DomainDatagramChannel {
     private final Socket2DomainDatagramChannelConfig config;
@@ -66,7 +67,7 @@ public final class Socket2UringDomainDatagramChannel extends UringDatagramChanne
 
     @Override
     Object newPacket(ByteBuf data, SocketAddress sender, MsgSlots slots, int i) {
-        return DomainDatagramSupport.newPacket(data, localAddress(), sender);
+        return DomainDatagramSupport.newPacket(data, localAddress(), sender, slots, i);
     }
 
     @Override

@@ -190,6 +190,21 @@ class Socket2DomainChannelTest {
     }
 
     @Test
+    void descriptorsPassedToADomainDatagramChannelAreClosedOnArrival() throws Exception {
+        DomainSocketAddress a = Socket2DatagramTestPermutation.newDomainSocketAddress();
+        BlockingQueue<Object> got = new LinkedBlockingQueue<>();
+        Channel rx = new Bootstrap().group(GROUP).channel(Socket2DomainDatagramChannel.class)
+            .handler(new ChannelInboundHandlerAdapter() {
+                @Override public void channelRead(ChannelHandlerContext ctx, Object msg) { got.add(msg); }
+            }).bind(a).sync().channel();
+        try {
+            DomainDatagramChecks.passedDescriptorsAreClosedOnArrival(a.path(), got);
+        } finally {
+            rx.close().sync();
+        }
+    }
+
+    @Test
     void domainDatagramsFlushedTogetherAllArriveInOrder() throws Exception {
         DomainSocketAddress a = Socket2DatagramTestPermutation.newDomainSocketAddress();
         DomainSocketAddress b = Socket2DatagramTestPermutation.newDomainSocketAddress();

@@ -268,6 +268,18 @@ class Socket2UringDatagramChannelTest extends DatagramChannelContract {
     }
 
     @Test
+    void descriptorsPassedToAUnixDatagramChannelAreClosedOnArrival() throws Exception {
+        BlockingQueue<Object> got = new LinkedBlockingQueue<>();
+        DomainSocketAddress p = newPath();
+        Channel rx = domain(got, p);
+        try {
+            DomainDatagramChecks.passedDescriptorsAreClosedOnArrival(p.path(), got);
+        } finally {
+            rx.close().sync();
+        }
+    }
+
+    @Test
     void connectedUnixDatagramChannelSendsBuffersToItsPeer() throws Exception {
         BlockingQueue<Object> got = new LinkedBlockingQueue<>();
         DomainSocketAddress p = newPath();
