@@ -306,7 +306,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         h.attemptedBytesRead(cap);
         m.setData(0, address, cap);
         m.prepareRecv(0);
-        long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, 0));
+        long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, C.MSG_CMSG_CLOEXEC));
         Reference.reachabilityFence(buf);
         if (n == Errors.AGAIN) return -1;
         if (!direct) copyIn(s, buf, buf.writerIndex(), (int) n);
@@ -340,7 +340,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
             m.prepareRecv(i);
         }
         h.attemptedBytesRead(k * payload);
-        int n = Errors.ioResult(Call.RECVMMSG, Sys.recvmmsgNb(s.capture, fd, m.hdrs, k, 0));
+        int n = Errors.ioResult(Call.RECVMMSG, Sys.recvmmsgNb(s.capture, fd, m.hdrs, k, C.MSG_CMSG_CLOEXEC));
         Reference.reachabilityFence(buf);
         if (n == Errors.AGAIN) return 0;
         int start = buf.writerIndex();

@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.ControlMessage;
 import dev.socket2j.SockAddr;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
@@ -10,14 +11,14 @@ import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 
 import java.net.SocketAddress;
+import java.util.List;
 
 /**
  * A Unix datagram socket on socket2j's epoll loop: Netty's {@link DomainDatagramChannel}. Datagrams arrive as
  * {@link DomainDatagramPacket}s (the sender is {@code null} when it is unbound); a {@link DomainDatagramPacket} or
  * an {@code AddressedEnvelope<ByteBuf, DomainSocketAddress>} is sent to its recipient, a {@code ByteBuf} to the
- * connected peer. Several flushed together go out in one {@code sendmmsg(2)}. Descriptors a peer passes
- * ({@code SCM_RIGHTS}) are closed on arrival: a {@code DomainDatagramPacket} cannot carry them. Closing deletes the
- * socket file the channel bound.
+ * connected peer. Several flushed together go out in one {@code sendmmsg(2)}. A {@link Socket2DomainDatagramPacket}
+ * carries file descriptors ({@code SCM_RIGHTS}) both ways. Closing deletes the socket file the channel bound.
  */
 public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramChannel implements DomainDatagramChannel {
     private final Socket2DomainDatagramChannelConfig config;
@@ -54,6 +55,9 @@ public final class Socket2DomainDatagramChannel extends AbstractSocket2DatagramC
     Object newPacket(ByteBuf data, SocketAddress sender, MsgSlots slots, int i) {
         return DomainDatagramSupport.newPacket(data, localAddress(), sender, slots, i);
     }
+
+    @Override
+    List<ControlMessage> controlOf(Object msg, SocketAddress recipient) { return DomainDatagramSupport.controlOf(msg); }
 
     @Override
     protected Object filterOutboundMessage(Object msg) { return DomainDatagramSupport.filterOutbound(msg); }

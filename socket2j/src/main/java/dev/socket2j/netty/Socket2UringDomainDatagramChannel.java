@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.ControlMessage;
 import dev.socket2j.Domain;
 import dev.socket2j.SockAddr;
 import dev.socket2j.Socket;
@@ -12,6 +13,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.List;
 
 /**
  * A Unix datagram socket on {@link Socket2UringIoHandler}: Netty's {@link DomainDatagramChannel}, as
@@ -19,8 +21,8 @@ import java.net.SocketAddress;
  * Datagrams arrive as {@link DomainDatagramPacket}s (the sender is the empty path when it is unbound); a
  * {@link DomainDatagramPacket} or an {@code AddressedEnvelope<ByteBuf, DomainSocketAddress>} is sent to its recipient,
  * a {@code ByteBuf} to the connected peer, each with one {@code IORING_OP_SENDMSG} (see {@link UringDatagramChannel}).
- * Descriptors a peer passes ({@code SCM_RIGHTS}) are closed on arrival: a {@code DomainDatagramPacket} cannot
- * carry them. Closing deletes the socket file the channel bound.
+ * A {@link Socket2DomainDatagramPacket} carries file descriptors ({@code SCM_RIGHTS}) both ways. Closing deletes
+ * the socket file the channel bound.
  */
 public final class Socket2UringDomainDatagramChannel extends UringDatagramChannel implements DomainDatagramChannel {
     private final Socket2DomainDatagramChannelConfig config;
@@ -69,6 +71,9 @@ public final class Socket2UringDomainDatagramChannel extends UringDatagramChanne
     Object newPacket(ByteBuf data, SocketAddress sender, MsgSlots slots, int i) {
         return DomainDatagramSupport.newPacket(data, localAddress(), sender, slots, i);
     }
+
+    @Override
+    List<ControlMessage> controlOf(Object msg, SocketAddress recipient) { return DomainDatagramSupport.controlOf(msg); }
 
     @Override
     protected Object filterOutboundMessage(Object msg) { return directPayload(DomainDatagramSupport.filterOutbound(msg)); }

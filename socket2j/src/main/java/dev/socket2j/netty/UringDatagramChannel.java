@@ -225,6 +225,8 @@ public abstract class UringDatagramChannel extends UringChannel {
             copy = p.replace(direct);
         } else if (msg instanceof DomainDatagramPacket p) {
             copy = p.replace(direct);
+        } else if (msg instanceof Socket2DomainDatagramPacket p) {
+            copy = p.replace(direct);
         } else {
             AddressedEnvelope<?, ?> e = (AddressedEnvelope<?, ?>) msg;
             copy = new DefaultAddressedEnvelope<>(direct, e.recipient(), e.sender());
@@ -347,7 +349,8 @@ public abstract class UringDatagramChannel extends UringChannel {
                 m.setData(i, address, room);
                 m.prepareRecv(i);
                 recvBufs[i] = buf;
-                registration.sqe(Uring.OP_RECVMSG, fd, m.hdrs.address() + MsgSlots.HDR * i, 1, 0, TAG_RECV0 + i);
+                long s = registration.sqe(Uring.OP_RECVMSG, fd, m.hdrs.address() + MsgSlots.HDR * i, 1, 0, TAG_RECV0 + i);
+                registration.ring().sqeOpFlags(s, C.MSG_CMSG_CLOEXEC);   // passed descriptors (Unix) are close-on-exec
                 recvsArmed++;
             }
         }

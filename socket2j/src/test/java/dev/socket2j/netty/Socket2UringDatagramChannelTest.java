@@ -268,14 +268,18 @@ class Socket2UringDatagramChannelTest extends DatagramChannelContract {
     }
 
     @Test
-    void descriptorsPassedToAUnixDatagramChannelAreClosedOnArrival() throws Exception {
+    void descriptorsTravelBothWaysOnAUnixDatagramChannel() throws Exception {
         BlockingQueue<Object> got = new LinkedBlockingQueue<>();
         DomainSocketAddress p = newPath();
         Channel rx = domain(got, p);
-        try {
-            DomainDatagramChecks.passedDescriptorsAreClosedOnArrival(p.path(), got);
+        DomainSocketAddress peerPath = newPath();
+        try (Socket peer = Socket.open(Domain.UNIX, Type.DGRAM)) {
+            peer.bind(dev.socket2j.SockAddr.unix(peerPath.path()));
+            DomainDatagramChecks.passedDescriptorsArriveAsWorkingFileDescriptors(p.path(), got);
+            DomainDatagramChecks.writtenDescriptorsReachThePeer(rx, peerPath, peer);
         } finally {
             rx.close().sync();
+            new File(peerPath.path()).delete();
         }
     }
 
