@@ -439,7 +439,7 @@ public abstract class UringDatagramChannel extends UringChannel {
             if (!isOpen()) return;   // close failed the flushed messages
             ChannelOutboundBuffer in = outboundBuffer();
             if (in == null) return;
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < n && isOpen(); j++) {   // a listener may close the channel
                 int r = sendResults[j];
                 if (r >= 0) {
                     in.remove();

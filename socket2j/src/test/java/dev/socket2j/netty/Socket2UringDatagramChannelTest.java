@@ -97,6 +97,54 @@ class Socket2UringDatagramChannelTest extends DatagramChannelContract {
     }
 
     @Test
+    void adoptedBoundUdpDescriptorIsActiveAndReceives() throws Exception {
+        Socket s = Socket.open(Domain.IPV4, Type.DGRAM);
+        s.bind(dev.socket2j.SockAddr.of(new InetSocketAddress(LO4, 0)));
+        int fd = s.intoFd();
+        BlockingQueue<Object> got = new LinkedBlockingQueue<>();
+        Socket2UringDatagramChannel rx = new Socket2UringDatagramChannel(fd);
+        assertTrue(rx.isActive(), "bound, so active");
+        assertFalse(rx.isConnected());
+        group.register(rx).sync();
+        rx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override public void channelRead(ChannelHandlerContext ctx, Object msg) { got.add(msg); }
+        });
+        rx.read();
+        Channel tx = sender(SocketProtocolFamily.INET, new InetSocketAddress(LO4, 0));
+        try {
+            tx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(new byte[3]), rx.localAddress())).sync();
+            DatagramPacket p = assertInstanceOf(DatagramPacket.class, take(got));
+            assertEquals(3, p.content().readableBytes());
+            p.release();
+        } finally {
+            tx.close().sync();
+            rx.close().sync();
+        }
+        for (int i = 0; i < 200 && fdOpen(fd); i++) Thread.sleep(10);   // closed once the cancelled receives are in
+        assertFalse(fdOpen(fd), "the channel owned and closed the adopted descriptor");
+    }
+
+    @Test
+    void adoptedSocketpairEndIsConnectedAndSendsBuffersToItsPeer() throws Exception {
+        Socket[] pair = Socket.pair(Domain.UNIX, Type.DGRAM, null);
+        try (Socket peer = pair[1]) {
+            Socket2UringDomainDatagramChannel ch = new Socket2UringDomainDatagramChannel(pair[0].intoFd());
+            assertTrue(ch.isConnected());
+            assertTrue(ch.isActive());
+            group.register(ch).sync();
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter());
+            try {
+                ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {5, 6})).sync();
+                byte[] b = new byte[8];
+                assertEquals(2, peer.recv(b));
+                assertEquals(6, b[1]);
+            } finally {
+                ch.close().sync();
+            }
+        }
+    }
+
+    @Test
     void severalReceivesAreInFlightAtOnceWithAutoRead() throws Exception {
         BlockingQueue<Object> got = new LinkedBlockingQueue<>();
         Channel rx = receiver(SocketProtocolFamily.INET, new InetSocketAddress(LO4, 0), got, new Bootstrap());
@@ -214,7 +262,7 @@ class Socket2UringDatagramChannelTest extends DatagramChannelContract {
         assertNotNull(rx.eventLoop().submit(u::slotsIfMade).get());
         Socket2UringIoHandler loop = loopOf(rx);
         rx.close().sync();
-        for (int i = 0; i < 200 && fdOpen(fd); i++) Thread.sleep(10);
+        for (int i = 0; i < 200 && fdOpen(fd); i++) Thread.sleep(10);   // closed once the cancelled receives are in
         assertFalse(fdOpen(fd), "descriptor " + fd + " still open");
         assertEquals(before - 1, (int) rx.eventLoop().submit(loop::registrations).get());
         assertNull(rx.eventLoop().submit(u::slotsIfMade).get(), "the slots are freed");
