@@ -3,6 +3,7 @@ package dev.socket2j.netty;
 import dev.socket2j.ControlMessage;
 import dev.socket2j.Domain;
 import dev.socket2j.SockOpt;
+import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
 import dev.socket2j.Type;
 import io.netty.bootstrap.Bootstrap;
@@ -13,6 +14,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ChannelException;
+import io.netty.channel.unix.UnixChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
@@ -308,5 +312,66 @@ abstract class DatagramChannelContract {
         } finally {
             v6.close().sync();
         }
+    }
+
+    @Test
+    void multicastAllIsOffAndOptionsFollowTheFamily() throws Exception {
+        DatagramChannel v4 = newUdp(SocketProtocolFamily.INET);
+        Socket2DatagramChannelConfig c4 = (Socket2DatagramChannelConfig) v4.config();
+        SockRef s4 = SockRef.of(((UnixChannel) v4).fd().intValue());
+        try {
+            assertFalse(s4.getOption(SockOpt.IP_MULTICAST_ALL), "IP_MULTICAST_ALL off, as the JDK sets it");
+            c4.setTrafficClass(0x10);
+            assertEquals(0x10, s4.getOption(SockOpt.IP_TOS));
+            c4.setLoopbackModeDisabled(true);
+            assertFalse(s4.getOption(SockOpt.IP_MULTICAST_LOOP));
+            c4.setBroadcast(true);
+            assertTrue(s4.getOption(SockOpt.SO_BROADCAST));
+            c4.setTimeToLive(7);
+            assertEquals(7, s4.getOption(SockOpt.IP_MULTICAST_TTL));
+            // both SO_REUSEPORT names reach the same kernel option
+            c4.setOption(UnixChannelOption.SO_REUSEPORT, true);
+            assertTrue(c4.getOption(Socket2ChannelOption.SO_REUSEPORT));
+            assertTrue(c4.isReusePort());
+            c4.setOption(Socket2ChannelOption.IP_RECVORIGDSTADDR, true);
+            assertTrue(s4.getOption(SockOpt.IP_RECVORIGDSTADDR));
+            // a TCP option is not a UDP channel's: unknown, as for Netty's own configs, not a kernel error
+            assertFalse(c4.setOption(ChannelOption.TCP_NODELAY, true));
+            assertNull(c4.getOption(ChannelOption.TCP_NODELAY));
+            // the Linux name of it fails loudly
+            assertThrows(ChannelException.class, () -> c4.setOption(Socket2ChannelOption.of(SockOpt.TCP_NODELAY), true));
+            assertTrue(c4.getOptions().containsKey(Socket2ChannelOption.of(SockOpt.IP_RECVTOS)));
+            assertFalse(c4.getOptions().containsKey(Socket2ChannelOption.of(SockOpt.TCP_CORK)));
+            assertThrows(IllegalArgumentException.class, () -> c4.setMaxDatagramPayloadSize(-1));
+        } finally {
+            v4.unsafe().closeForcibly();
+        }
+        Assumptions.assumeTrue(Sockets.preferredFamily() == SocketProtocolFamily.INET6, "no IPv6 on this host");
+        DatagramChannel v6 = newUdp(SocketProtocolFamily.INET6);
+        Socket2DatagramChannelConfig c6 = (Socket2DatagramChannelConfig) v6.config();
+        SockRef s6 = SockRef.of(((UnixChannel) v6).fd().intValue());
+        try {
+            c6.setTrafficClass(0x20);
+            assertEquals(0x20, s6.getOption(SockOpt.IPV6_TCLASS), "IP_TOS is IPV6_TCLASS on IPv6");
+            c6.setTimeToLive(9);
+            assertEquals(9, s6.getOption(SockOpt.IPV6_MULTICAST_HOPS));
+            // and the IPv4 twins too, for IPv4-mapped peers of the dual-stack socket
+            assertEquals(0x20, s6.getOption(SockOpt.IP_TOS));
+            assertEquals(9, s6.getOption(SockOpt.IP_MULTICAST_TTL));
+            c6.setLoopbackModeDisabled(true);
+            assertFalse(s6.getOption(SockOpt.IPV6_MULTICAST_LOOP));
+            assertTrue(c6.isLoopbackModeDisabled());
+        } finally {
+            v6.unsafe().closeForcibly();
+        }
+    }
+
+    @Test
+    void kernelRefusalFailsTheBootstrap() throws Exception {
+        // SO_RCVBUF takes any value, but IP_TTL 0 is refused with EINVAL
+        Throwable cause = new Bootstrap().group(group()).channelFactory(() -> newUdp(SocketProtocolFamily.INET))
+            .option(Socket2ChannelOption.of(SockOpt.IP_TTL), 0)
+            .handler(new ChannelInboundHandlerAdapter()).bind(new InetSocketAddress(LO4, 0)).await().cause();
+        assertNotNull(cause, "a refused option fails the bootstrap");
     }
 }
