@@ -189,6 +189,50 @@ class Socket2UringDatagramChannelTest extends DatagramChannelContract {
         }
     }
 
+    /** Bounded load: 5000 datagrams in bursts, at most 256 unanswered; each arrives once, no descriptor is left. */
+    @Test
+    void fiveThousandDatagramsArriveOnceEachAndLeaveNoDescriptor() throws Exception {
+        long fdsBefore = dev.socket2j.TestSockets.settledFdCount();
+        int total = 5000, window = 256;
+        BitSet seen = new BitSet(total);
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+        Channel rx = new Bootstrap().group(group).channel(Socket2UringDatagramChannel.class)
+            .option(ChannelOption.SO_RCVBUF, 1 << 20)
+            .handler(new io.netty.channel.SimpleChannelInboundHandler<DatagramPacket>() {
+                @Override protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+                    int seq = p.content().getInt(p.content().readerIndex());
+                    synchronized (seen) {
+                        if (seen.get(seq)) duplicates.incrementAndGet();
+                        seen.set(seq);
+                    }
+                    received.incrementAndGet();
+                }
+            }).bind(new InetSocketAddress(LO4, 0)).sync().channel();
+        Channel tx = sender(SocketProtocolFamily.INET, new InetSocketAddress(LO4, 0));
+        InetSocketAddress to = (InetSocketAddress) rx.localAddress();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int sent = 0;
+        while (sent < total) {
+            while (sent - received.get() >= window) {
+                assertTrue(System.nanoTime() < deadline, "stalled: sent " + sent + ", received " + received.get());
+                Thread.sleep(1);
+            }
+            int burst = Math.min(48, total - sent);
+            for (int i = 0; i < burst; i++) tx.write(new DatagramPacket(tx.alloc().directBuffer(64).writeInt(sent + i).writeZero(60), to));
+            tx.flush();
+            sent += burst;
+        }
+        while (received.get() < total && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(total, received.get(), "every datagram arrived");
+        assertEquals(0, duplicates.get());
+        assertEquals(total, seen.cardinality());
+        tx.close().sync();
+        rx.close().sync();
+        for (int i = 0; i < 200 && dev.socket2j.TestSockets.fdCount() > fdsBefore; i++) Thread.sleep(10);
+        assertEquals(fdsBefore, dev.socket2j.TestSockets.fdCount(), "descriptors after closing both channels");
+    }
+
     @Test
     void withAutoReadOffEachReadDeliversOneDatagram() throws Exception {
         BlockingQueue<Object> got = new LinkedBlockingQueue<>();
