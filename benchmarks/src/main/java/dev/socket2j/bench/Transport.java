@@ -111,8 +111,9 @@ public record Transport(String name, Supplier<IoHandlerFactory> factory, Class<?
 
     /**
      * socket2j's io_uring engine, found by class name so this project runs (without that column) against a library
-     * that does not have it: {@code Socket2UringIoHandler.newFactory()} with the {@code Socket2Uring*Channel} classes,
-     * or with the epoll engine's channel classes where the engine has no channels of its own.
+     * that does not have it: {@code Socket2UringIoHandler.newFactory()} with the {@code Socket2Uring*Channel} classes
+     * ({@code Socket2UringDatagramChannel} for UDP), or with the epoll engine's TCP classes where the engine has no
+     * channels of its own.
      */
     @SuppressWarnings("unchecked")
     private static Transport socket2jUring() {
@@ -143,9 +144,11 @@ public record Transport(String name, Supplier<IoHandlerFactory> factory, Class<?
             var sc = (Class<? extends SocketChannel>) firstClass(pkg + "Socket2UringSocketChannel", pkg + "Socket2SocketChannel");
             var ssc = (Class<? extends ServerSocketChannel>) firstClass(pkg + "Socket2UringServerSocketChannel",
                 pkg + "Socket2ServerSocketChannel");
+            // the engine's own UDP channel: the epoll engine's cannot register on an io_uring loop ("incompatible event
+            // loop type"), so a library without it has no UDP column for this transport
             Class<? extends DatagramChannel> dc;
             try {
-                dc = (Class<? extends DatagramChannel>) firstClass(pkg + "Socket2UringDatagramChannel", pkg + "Socket2DatagramChannel");
+                dc = (Class<? extends DatagramChannel>) Class.forName(pkg + "Socket2UringDatagramChannel");
             } catch (ClassNotFoundException e) {
                 dc = null;
             }

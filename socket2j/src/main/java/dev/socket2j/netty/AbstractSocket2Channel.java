@@ -4,7 +4,6 @@ import dev.socket2j.OsError;
 import dev.socket2j.SockAddr;
 import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
-import dev.socket2j.SocketKind;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Libc;
@@ -19,10 +18,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.unix.DomainDatagramChannel;
-import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.ServerDomainSocketChannel;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
 
@@ -32,7 +28,6 @@ import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.concurrent.TimeUnit;
-
 
 /**
  * What every socket2j channel shares: the owned {@link Socket}, its epoll registration (level-triggered, as Netty
@@ -72,7 +67,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         this.fd = socket.rawFd();
         this.ipv6 = ipv6;
         this.nettyFd = new NettyFd(socket);
-        this.options = new ConfigSupport.OptionHost(this, socket, kindOf(ipv6));
+        this.options = new ConfigSupport.OptionHost(this, socket, Sockets.kindOf(this, ipv6));
         this.active = active;
         this.initialOps = Socket2IoOps.of(interest);
         this.ops = initialOps;
@@ -89,16 +84,6 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
             try { s.close(); } catch (IOException ignored) { /* reporting the first failure */ }
             throw new ChannelException(e);
         }
-    }
-
-    /** The kind of socket this channel holds, from the Netty interface it implements and its family. */
-    private SocketKind kindOf(boolean ipv6) {
-        boolean unix = this instanceof DomainSocketChannel || this instanceof ServerDomainSocketChannel
-            || this instanceof DomainDatagramChannel;
-        boolean dgram = this instanceof AbstractSocket2DatagramChannel;
-        if (unix) return dgram ? SocketKind.UNIX_DGRAM : SocketKind.UNIX_STREAM;
-        if (dgram) return ipv6 ? SocketKind.UDP_V6 : SocketKind.UDP_V4;
-        return ipv6 ? SocketKind.TCP_V6 : SocketKind.TCP_V4;
     }
 
     /**

@@ -7,11 +7,9 @@ import dev.socket2j.Socket;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Errors.Call;
-import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Sys;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -22,14 +20,11 @@ import io.netty.util.UncheckedBooleanSupplier;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
-import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NotYetConnectedException;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A message socket on epoll (UDP or Unix datagram): {@code recvmsg(2)} per datagram, or {@code recvmmsg(2)} into
@@ -47,19 +42,22 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
     /** An error the kernel reported while nobody was reading (SO_ERROR), for the next datagram written. */
     private IOException pendingWriteError;
 
+    /** What the config needs of this channel (it keeps {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION}). */
+    final DatagramHost host;
+    private final DatagramIo io;
+
     AbstractSocket2DatagramChannel(Socket socket, boolean ipv6) {
         super(null, socket, ipv6, false, 0);
+        host = new DatagramHost(this, socket, ipv6, options, this::clearReadPending);
+        io = new DatagramIo(this::toKernel, this::fromKernel);
     }
 
     @Override public ChannelMetadata metadata() { return METADATA; }
 
     public boolean isConnected() { return connected; }
 
-    /** {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION}: active once registered, to send without binding first. */
-    volatile boolean activeOnOpen;
-
     /** Bound or connected and open (Netty's datagram channels are active once bound), or registered if so configured. */
-    @Override public boolean isActive() { return isOpen() && (active || (activeOnOpen && isRegistered())); }
+    @Override public boolean isActive() { return isOpen() && (active || (host.activeOnOpen && isRegistered())); }
 
     /** The channel's message slots, made on first I/O; a closed channel never makes them again. */
     final MsgSlots slots() throws ClosedChannelException {
@@ -142,8 +140,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
     /** connect(2) to AF_UNSPEC dissolves the association; the socket stays bound, so the channel stays active. */
     @Override
     protected void doDisconnect() throws Exception {
-        byte[] unspec = new byte[16];  // sa_family AF_UNSPEC (0)
-        socket.connect(SockAddr.fromBytes(unspec, unspec.length));
+        DatagramIo.disconnect(socket);
         connected = false;
         remote = null;
         resetCachedAddresses();
@@ -152,22 +149,9 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
 
     // ---------------------------------------------------------------- write
 
-    /** The payload of an outbound message ({@link #filterOutboundMessage} let only these kinds through). */
-    static ByteBuf contentOf(Object msg) {
-        return msg instanceof ByteBuf b ? b : (ByteBuf) ((AddressedEnvelope<?, ?>) msg).content();
-    }
+    private static ByteBuf contentOf(Object msg) { return DatagramIo.contentOf(msg); }
 
-    /**
-     * The destination to pass to the kernel: {@code null} when the socket is connected and the message goes to the
-     * connected peer (or names none).
-     *
-     * @throws java.nio.channels.NotYetConnectedException for a message without a recipient on an unconnected socket
-     */
-    SocketAddress recipientOf(Object msg) {
-        SocketAddress to = msg instanceof AddressedEnvelope<?, ?> e ? e.recipient() : null;
-        if (to == null && !connected) throw new NotYetConnectedException();
-        return connected && to != null && to.equals(remote) ? null : to;
-    }
+    private SocketAddress recipientOf(Object msg) { return DatagramIo.recipientOf(msg, connected, remote); }
 
     private void takePendingError() {
         try {
@@ -301,20 +285,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         }
     }
 
-    /** The last recipient written to, kept so that a stream of datagrams to one peer makes no address per datagram. */
-    private SocketAddress lastRecipient;
-    private byte[] lastRecipientName;
-
-    /** The kernel's form of {@code to} ({@code null} for the connected peer), as the bytes of its {@code sockaddr}. */
-    private byte[] kernelName(SocketAddress to) {
-        if (to == null) return null;
-        if (to != lastRecipient && !to.equals(lastRecipient)) {
-            byte[] name = toKernel(to).toBytes();
-            lastRecipient = to;
-            lastRecipientName = name;
-        }
-        return lastRecipientName;
-    }
+    private byte[] kernelName(SocketAddress to) { return io.kernelName(to); }
 
     // ---------------------------------------------------------------- read
 
@@ -335,7 +306,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         h.attemptedBytesRead(cap);
         m.setData(0, address, cap);
         m.prepareRecv(0);
-        long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, 0));
+        long n = Errors.ioResult(Call.RECVMSG, Sys.recvmsgNb(s.capture, fd, m.hdrs, C.MSG_CMSG_CLOEXEC));
         Reference.reachabilityFence(buf);
         if (n == Errors.AGAIN) return -1;
         if (!direct) copyIn(s, buf, buf.writerIndex(), (int) n);
@@ -369,7 +340,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
             m.prepareRecv(i);
         }
         h.attemptedBytesRead(k * payload);
-        int n = Errors.ioResult(Call.RECVMMSG, Sys.recvmmsgNb(s.capture, fd, m.hdrs, k, 0));
+        int n = Errors.ioResult(Call.RECVMMSG, Sys.recvmmsgNb(s.capture, fd, m.hdrs, k, C.MSG_CMSG_CLOEXEC));
         Reference.reachabilityFence(buf);
         if (n == Errors.AGAIN) return 0;
         int start = buf.writerIndex();
@@ -388,32 +359,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
         return n;
     }
 
-    /** The last sender seen, kept so that a stream of datagrams from one peer makes no address per datagram. */
-    private final byte[] lastSenderBytes = new byte[(int) MsgSlots.NAME];
-    private final MemorySegment lastSenderSegment = MemorySegment.ofArray(lastSenderBytes);
-    private int lastSenderLen = -1;
-    private SocketAddress lastSender;
-
-    private SocketAddress senderOf(MsgSlots m, int i) {
-        int len = m.senderLen(i);
-        if (len <= 0) return null;
-        long at = MsgSlots.NAME * i;
-        if (len == lastSenderLen && MemorySegment.mismatch(m.names, at, at + len, lastSenderSegment, 0, len) == -1) {
-            return lastSender;
-        }
-        SocketAddress sender = fromKernel(SockAddr.fromSegment(m.name(i), len));
-        MemorySegment.copy(m.names, at, lastSenderSegment, 0, len);
-        lastSenderLen = len;
-        lastSender = sender;
-        return sender;
-    }
-
-    /** Closing on a read error, as NIO does: yes, but not for an ICMP port unreachable on a connected socket. */
-    private boolean closeOnReadError(Throwable cause) {
-        if (!isActive()) return true;
-        if (cause instanceof PortUnreachableException) return false;
-        return cause instanceof IOException;
-    }
+    private SocketAddress senderOf(MsgSlots m, int i) { return io.senderOf(m, i); }
 
     class DatagramUnsafe extends AbstractSocket2Unsafe {
         @Override
@@ -475,7 +421,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
             pipeline.fireChannelReadComplete();
             if (failure != null) {
                 pipeline.fireExceptionCaught(failure);
-                if (closeOnReadError(failure)) close(voidPromise());
+                if (DatagramIo.closeOnReadError(isActive(), failure)) close(voidPromise());
             }
             if (shouldStopReading(config)) clearFlag(C.EPOLLIN);
         }

@@ -19,7 +19,7 @@ import java.net.SocketException;
 import java.util.Map;
 
 /**
- * The configuration of a {@link Socket2DatagramChannel}: Netty's standard datagram options, the epoll transport's
+ * The configuration of a {@link Socket2DatagramChannel} and of a {@link Socket2UringDatagramChannel}: Netty's standard datagram options, the epoll transport's
  * names ({@code MAX_DATAGRAM_PAYLOAD_SIZE}, {@code UDP_GRO}, {@code IP_RECVORIGDSTADDR}, {@code IP_FREEBIND},
  * {@code IP_TRANSPARENT}, {@code SO_REUSEPORT}), and every UDP socket option of the table as a
  * {@link Socket2ChannelOption}. IP options follow the socket's family ({@code IP_TOS} is {@code IPV6_TCLASS} on an
@@ -29,29 +29,25 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
     private static final ConfigSupport.Dispatch<Socket2DatagramChannelConfig> DISPATCH =
         new ConfigSupport.Dispatch<Socket2DatagramChannelConfig>()
             .own(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, c -> c.ch.activeOnOpen,
-                Socket2DatagramChannelConfig::setActiveOnOpen)
+                (c, on) -> c.ch.setActiveOnOpen(on))
             .own(Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, c -> c.maxDatagramPayloadSize,
                 Socket2DatagramChannelConfig::setMaxDatagramPayloadSize)
             .own(ChannelOption.IP_MULTICAST_IF, Socket2DatagramChannelConfig::getNetworkInterface,
                 Socket2DatagramChannelConfig::setNetworkInterface)
             .own(ChannelOption.IP_MULTICAST_ADDR, Socket2DatagramChannelConfig::getInterface,
                 Socket2DatagramChannelConfig::setInterface);
-    private final Socket2DatagramChannel ch;
+    private final DatagramHost ch;
     private volatile int maxDatagramPayloadSize;
 
-    Socket2DatagramChannelConfig(Socket2DatagramChannel ch) {
-        super(ch, new FixedRecvByteBufAllocator(2048));
+    /** The config of an epoll ({@link Socket2DatagramChannel}) or io_uring ({@link Socket2UringDatagramChannel}) channel. */
+    Socket2DatagramChannelConfig(DatagramHost ch) {
+        super(ch.channel, new FixedRecvByteBufAllocator(2048));
         this.ch = ch;
     }
 
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
     @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
     @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
-
-    private void setActiveOnOpen(boolean on) {
-        if (ch.isRegistered()) throw new IllegalStateException("can only be changed before channel was registered");
-        ch.activeOnOpen = on;
-    }
 
     /** See {@link Socket2ChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}. */
     public int getMaxDatagramPayloadSize() { return maxDatagramPayloadSize; }
@@ -131,7 +127,7 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
     @Override
     public Socket2DatagramChannelConfig setNetworkInterface(NetworkInterface iface) {
         try {
-            Inet4Address v4 = Socket2DatagramChannel.ipv4Of(iface);
+            Inet4Address v4 = UdpSupport.ipv4Of(iface);
             if (ch.ipv6) {
                 ch.socket.setOption(SockOpt.IPV6_MULTICAST_IF, iface.getIndex());
                 if (v4 != null) {
@@ -191,5 +187,5 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
     }
 
     @Override
-    protected void autoReadCleared() { ch.clearReadPending(); }
+    protected void autoReadCleared() { ch.autoReadCleared(); }
 }

@@ -12,20 +12,19 @@ import io.netty.channel.unix.DomainDatagramChannelConfig;
 import java.util.Map;
 
 /**
- * The configuration of a {@link Socket2DomainDatagramChannel}: {@code SO_SNDBUF}, {@code SO_RCVBUF} and every Unix datagram socket option
+ * The configuration of a {@link Socket2DomainDatagramChannel} and of a {@link Socket2UringDomainDatagramChannel}: {@code SO_SNDBUF}, {@code SO_RCVBUF} and every Unix datagram socket option
  * of the table.
  */
 public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConfig implements DomainDatagramChannelConfig {
     private static final ConfigSupport.Dispatch<Socket2DomainDatagramChannelConfig> DISPATCH =
         new ConfigSupport.Dispatch<Socket2DomainDatagramChannelConfig>()
-            .own(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, c -> c.ch.activeOnOpen, (c, on) -> {
-                if (c.ch.isRegistered()) throw new IllegalStateException("can only be changed before channel was registered");
-                c.ch.activeOnOpen = on;
-            });
-    private final Socket2DomainDatagramChannel ch;
+            .own(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, c -> c.ch.activeOnOpen,
+                (c, on) -> c.ch.setActiveOnOpen(on));
+    private final DatagramHost ch;
 
-    Socket2DomainDatagramChannelConfig(Socket2DomainDatagramChannel ch) {
-        super(ch, new FixedRecvByteBufAllocator(2048));
+    /** The config of an epoll ({@link Socket2DomainDatagramChannel}) or io_uring ({@link Socket2UringDomainDatagramChannel}) channel. */
+    Socket2DomainDatagramChannelConfig(DatagramHost ch) {
+        super(ch.channel, new FixedRecvByteBufAllocator(2048));
         this.ch = ch;
     }
 
@@ -61,5 +60,5 @@ public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConf
     }
 
     @Override
-    protected void autoReadCleared() { ch.clearReadPending(); }
+    protected void autoReadCleared() { ch.autoReadCleared(); }
 }

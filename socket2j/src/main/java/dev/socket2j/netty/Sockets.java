@@ -3,9 +3,15 @@ package dev.socket2j.netty;
 import dev.socket2j.Domain;
 import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
+import dev.socket2j.SocketKind;
 import dev.socket2j.Type;
 import dev.socket2j.internal.C;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.unix.DomainDatagramChannel;
+import io.netty.channel.unix.DomainSocketChannel;
+import io.netty.channel.unix.ServerDomainSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 
 import java.io.IOException;
@@ -15,6 +21,16 @@ import java.nio.file.Path;
 /** Socket creation for the channels, and the kernel features probed once. */
 final class Sockets {
     private Sockets() {}
+
+    /** The kind of socket a channel holds, from the Netty interface it implements and its family (either engine). */
+    static SocketKind kindOf(Channel ch, boolean ipv6) {
+        boolean unix = ch instanceof DomainSocketChannel || ch instanceof ServerDomainSocketChannel
+            || ch instanceof DomainDatagramChannel;
+        boolean dgram = ch instanceof DatagramChannel || ch instanceof DomainDatagramChannel;
+        if (unix) return dgram ? SocketKind.UNIX_DGRAM : SocketKind.UNIX_STREAM;
+        if (dgram) return ipv6 ? SocketKind.UDP_V6 : SocketKind.UDP_V4;
+        return ipv6 ? SocketKind.TCP_V6 : SocketKind.TCP_V4;
+    }
 
     /** net.ipv4.tcp_fastopen bit 1: clients may send data in the SYN; bit 2: servers may accept it. */
     private static final int FASTOPEN_MODE = readFastOpenMode();

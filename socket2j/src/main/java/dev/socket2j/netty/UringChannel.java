@@ -3,7 +3,6 @@ package dev.socket2j.netty;
 import dev.socket2j.OsError;
 import dev.socket2j.SockAddr;
 import dev.socket2j.SockRef;
-import dev.socket2j.SocketKind;
 import dev.socket2j.Socket;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
@@ -64,7 +63,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
         this.fd = socket.rawFd();
         this.ipv6 = ipv6;
         this.nettyFd = new NettyFd(socket);
-        this.options = new ConfigSupport.OptionHost(this, socket, ipv6 ? SocketKind.TCP_V6 : SocketKind.TCP_V4);
+        this.options = new ConfigSupport.OptionHost(this, socket, Sockets.kindOf(this, ipv6));
         this.active = active;
         if (active) resetCachedAddresses();
     }

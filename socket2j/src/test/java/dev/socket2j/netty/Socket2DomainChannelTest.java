@@ -190,6 +190,25 @@ class Socket2DomainChannelTest {
     }
 
     @Test
+    void descriptorsTravelBothWaysOnADomainDatagramChannel() throws Exception {
+        DomainSocketAddress a = Socket2DatagramTestPermutation.newDomainSocketAddress();
+        DomainSocketAddress peerPath = Socket2DatagramTestPermutation.newDomainSocketAddress();
+        BlockingQueue<Object> got = new LinkedBlockingQueue<>();
+        Channel rx = new Bootstrap().group(GROUP).channel(Socket2DomainDatagramChannel.class)
+            .handler(new ChannelInboundHandlerAdapter() {
+                @Override public void channelRead(ChannelHandlerContext ctx, Object msg) { got.add(msg); }
+            }).bind(a).sync().channel();
+        try (dev.socket2j.Socket peer = dev.socket2j.Socket.open(dev.socket2j.Domain.UNIX, dev.socket2j.Type.DGRAM)) {
+            peer.bind(dev.socket2j.SockAddr.unix(peerPath.path()));
+            DomainDatagramChecks.passedDescriptorsArriveAsWorkingFileDescriptors(a.path(), got);
+            DomainDatagramChecks.writtenDescriptorsReachThePeer(rx, peerPath, peer);
+        } finally {
+            rx.close().sync();
+            new java.io.File(peerPath.path()).delete();
+        }
+    }
+
+    @Test
     void domainDatagramsFlushedTogetherAllArriveInOrder() throws Exception {
         DomainSocketAddress a = Socket2DatagramTestPermutation.newDomainSocketAddress();
         DomainSocketAddress b = Socket2DatagramTestPermutation.newDomainSocketAddress();
