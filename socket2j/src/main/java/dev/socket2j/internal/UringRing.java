@@ -37,7 +37,7 @@ public final class UringRing implements AutoCloseable {
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle SHORT = JAVA_SHORT.varHandle();
 
-    private final Arena arena = Arena.ofShared();
+    private final TrackedArena arena = new TrackedArena();
     /** errno capture for the loop thread's calls on this ring. */
     public final MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
     private final MemorySegment eventsArg = arena.allocate(Uring.GETEVENTS_ARG_SIZE, 8);
