@@ -87,7 +87,7 @@ public final class Uring {
 
     // ---------------------------------------------------------------- io_uring_register(2)
     public static final int REGISTER_PROBE = 8, REGISTER_ENABLE_RINGS = 12, REGISTER_PBUF_RING = 22,
-        UNREGISTER_PBUF_RING = 23;
+        UNREGISTER_PBUF_RING = 23, REGISTER_PBUF_STATUS = 26;
     /** struct io_uring_probe: 16-byte header, then 8 bytes per op; op flags bit 0 = supported. */
     static final int PROBE_OPS = 256, PROBE_HEADER = 16, PROBE_OP_SIZE = 8;
     /** struct io_uring_buf_reg (40 bytes) and struct io_uring_buf (16 bytes; the ring's tail overlays entry 0). */

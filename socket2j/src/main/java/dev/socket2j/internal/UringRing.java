@@ -337,6 +337,19 @@ public final class UringRing implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code IORING_REGISTER_PBUF_STATUS} (6.8): the kernel's head of buffer ring {@code group} (the next entry it
+     * takes), or -errno ({@code EINVAL} before 6.8).
+     */
+    int bufRingHead(short group) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(Uring.BUF_REG_SIZE, 8);   // struct io_uring_buf_status: 40 bytes too
+            st.set(JAVA_INT, 0, Short.toUnsignedInt(group));
+            int rc = Uring.register(capture, fd, Uring.REGISTER_PBUF_STATUS, st.address(), 1);
+            return rc < 0 ? rc : st.get(JAVA_INT, 4);
+        }
+    }
+
     static void releaseShort(MemorySegment seg, long off, short value) { SHORT.setRelease(seg, off, value); }
 
     /**
