@@ -211,6 +211,12 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
 
     boolean acceptMultishot() { return acceptMultishot; }
 
+    /** Whether waits carry their timeout in {@code io_uring_enter} ({@code EXT_ARG}); else an {@code OP_TIMEOUT}. */
+    boolean usesExtArg() { return useExtArg; }
+
+    /** Whether a close cancels by descriptor ({@code IORING_ASYNC_CANCEL_FD}); else one cancel per operation tag. */
+    boolean cancelsByFd() { return cancelByFd; }
+
     /** Whether {@code IORING_OP_SEND_ZC} (6.0) may be used for writes at or above a channel's threshold. */
     boolean sendZc() { return sendZc; }
 
