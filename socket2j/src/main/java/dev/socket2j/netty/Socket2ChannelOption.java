@@ -76,7 +76,8 @@ public final class Socket2ChannelOption {
      * as {@code IORING_OP_SEND_ZC} (Linux 6.0), which sends from the buffer's pages without copying them into the
      * socket. Each such send completes twice: once with the byte count, then with a notification
      * ({@code IORING_CQE_F_NOTIF}) when the kernel no longer reads the pages (for TCP, once the peer acknowledged the
-     * data); the channel keeps the buffer alive until then. It pays for large writes over a real NIC; on loopback the
+     * data); the channel keeps the buffer alive until then, also after close: data still queued in the socket is sent
+     * from the buffer's pages until the peer takes or resets it, or the connection times out. It pays for large writes over a real NIC; on loopback the
      * kernel copies anyway and it only adds the second completion. {@code 0} (the default) turns it off. Where the
      * kernel has no {@code SEND_ZC} (before 6.0, or {@code -Dsocket2j.uring.disable=SEND_ZC}) writes use
      * {@code IORING_OP_SEND} whatever the threshold.

@@ -77,6 +77,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     private ByteBuf[] zcHeld;
     /** Free indexes of {@link #zcHeld}, one bit each. */
     private long zcFree = -1L;
+    /** Zero-copy sends whose result is in and whose notification is not. */
+    private int zcAwaitingNotification;
 
     UringStreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
         super(parent, socket, ipv6, active);
@@ -199,14 +201,21 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ownReadBuf = null;
             b.release();
         }
+    }
+
+    /**
+     * Lets go of the buffers of zero-copy sends: only once the registration has ended (every notification is in, or
+     * the loop shuts down), not when the descriptor is closed, since the kernel may read the pages after close(2).
+     */
+    private void releaseZeroCopyHeld() {
         ByteBuf[] z = zcHeld;
-        if (z != null) {
-            for (int i = 0; i < z.length; i++) {
-                if (z[i] != null) z[i].release();
-                z[i] = null;
-            }
-            zcFree = -1L;
+        if (z == null) return;
+        for (int i = 0; i < z.length; i++) {
+            if (z[i] != null) z[i].release();
+            z[i] = null;
         }
+        zcFree = -1L;
+        zcAwaitingNotification = 0;
     }
 
     // ---------------------------------------------------------------- read
@@ -361,6 +370,29 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             return null;
         }
 
+        /**
+         * A notification comes when the kernel frees the data it sent from the buffer: for data still queued in the
+         * socket that may be only once the socket is closed, so the descriptor is closed as soon as only
+         * notifications are left in flight (they carry no descriptor), and the registration ends with the last.
+         */
+        @Override
+        void completedWhileClosed() {
+            Socket2UringIoHandler.Registration r = registration;
+            if (zcAwaitingNotification > 0 && r != null && r.inFlight == zcAwaitingNotification) {
+                try {
+                    closeSocket();
+                } catch (IOException ignored) {
+                    // close(2) releases the number whatever it reports
+                }
+            }
+        }
+
+        @Override
+        public void unregistered() {
+            super.unregistered();
+            releaseZeroCopyHeld();
+        }
+
         void armRecv() {
             if (recvArmed || !isOpen() || !isActive() || inputShutdown || eofPending) return;
             Socket2UringIoHandler loop = loop();
@@ -421,8 +453,14 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         private void zeroCopyComplete(int i, int res, int flags) {
             boolean notif = (flags & Uring.CQE_F_NOTIF) != 0;
             if (!notif) writeComplete(res);
-            if ((flags & Uring.CQE_F_MORE) != 0) return;   // the notification follows
-            if (notif) loop().zeroCopyNotifications++;
+            if ((flags & Uring.CQE_F_MORE) != 0) {   // the notification follows
+                zcAwaitingNotification++;
+                return;
+            }
+            if (notif) {
+                zcAwaitingNotification--;
+                loop().zeroCopyNotifications++;
+            }
             ByteBuf b = zcHeld[i];
             zcHeld[i] = null;
             zcFree |= 1L << i;
