@@ -41,7 +41,7 @@ public final class Uring {
     public static final int SQ_NEED_WAKEUP = 1, SQ_CQ_OVERFLOW = 2, SQ_TASKRUN = 4;
 
     // ---------------------------------------------------------------- io_uring_enter(2)
-    public static final int ENTER_GETEVENTS = 1, ENTER_EXT_ARG = 8;
+    public static final int ENTER_GETEVENTS = 1, ENTER_EXT_ARG = 8, ENTER_REGISTERED_RING = 16;
     /** struct io_uring_getevents_arg: sigmask, sigmask_sz, min_wait_usec, ts. */
     public static final int GETEVENTS_ARG_SIZE = 24;
 
@@ -87,7 +87,9 @@ public final class Uring {
 
     // ---------------------------------------------------------------- io_uring_register(2)
     public static final int REGISTER_PROBE = 8, REGISTER_ENABLE_RINGS = 12, REGISTER_PBUF_RING = 22,
-        UNREGISTER_PBUF_RING = 23, REGISTER_PBUF_STATUS = 26;
+        REGISTER_RING_FDS = 20, UNREGISTER_RING_FDS = 21, UNREGISTER_PBUF_RING = 23, REGISTER_PBUF_STATUS = 26;
+    /** struct io_uring_rsrc_update: offset (u32), resv (u32), data (u64). */
+    static final int RSRC_UPDATE_SIZE = 16;
     /** struct io_uring_probe: 16-byte header, then 8 bytes per op; op flags bit 0 = supported. */
     static final int PROBE_OPS = 256, PROBE_HEADER = 16, PROBE_OP_SIZE = 8;
     /** struct io_uring_buf_reg (40 bytes) and struct io_uring_buf (16 bytes; the ring's tail overlays entry 0). */

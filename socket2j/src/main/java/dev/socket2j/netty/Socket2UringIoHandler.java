@@ -38,7 +38,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * blocking {@code eventfd} that other threads write to wake it; an {@code IORING_OP_READ} waits on it while the loop
  * sleeps. One {@code io_uring_enter(2)} per loop turn submits what the last turn prepared and, when the loop may
  * block, waits for a completion with the next scheduled task's deadline as its timeout ({@code IORING_ENTER_EXT_ARG},
- * 5.11; before that an {@code IORING_OP_TIMEOUT}).
+ * 5.11; before that an {@code IORING_OP_TIMEOUT}). The loop thread registers the ring ({@code IORING_REGISTER_RING_FDS},
+ * 5.18) and names it by index in each enter.
  *
  * <p>A completion's {@code user_data} carries the registration's slot (an array index, no hash lookup), an op tag,
  * and the slot's generation: a slot is reused only once every operation of its previous owner has completed, and
@@ -46,7 +47,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Optional features can be turned off with the system property {@code socket2j.uring.disable}, a comma list of
  * {@code NO_SQARRAY, DEFER_TASKRUN, SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL, EXT_ARG, PBUF_RING, RECV_MULTISHOT,
- * ACCEPT_MULTISHOT, CANCEL_FD, SEND_ZC}, read when a factory is made.
+ * ACCEPT_MULTISHOT, CANCEL_FD, SEND_ZC, REGISTERED_RING}, read when a factory is made.
  */
 public final class Socket2UringIoHandler implements IoHandler, UringRing.CompletionSink {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Socket2UringIoHandler.class);
@@ -62,7 +63,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     /** Features in use, decided per loop from the probe and the {@code disable} list. */
     static final class Features {
         final int excludedSetupFlags;
-        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd, sendZc;
+        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd, sendZc, registeredRing;
         final int bufCount, bufSize;
 
         Features(Set<String> disabled, int bufCount, int bufSize) {
@@ -79,6 +80,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
             acceptMultishot = !disabled.contains("ACCEPT_MULTISHOT");
             cancelFd = !disabled.contains("CANCEL_FD");
             sendZc = !disabled.contains("SEND_ZC");
+            registeredRing = !disabled.contains("REGISTERED_RING");
             this.bufCount = bufCount;
             this.bufSize = bufSize;
         }
@@ -183,6 +185,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     public void initialize() {
         try {
             ring.enable();   // on the loop's thread: with SINGLE_ISSUER it becomes the ring's only submitter
+            if (requested.registeredRing) ring.registerRingFd();   // 5.18; the loop thread enters it by index
             useExtArg = requested.extArg && ring.hasFeature(Uring.FEAT_EXT_ARG);
             cancelByFd = requested.cancelFd && ring.supports(Uring.OP_SOCKET);                 // both 5.19
             acceptMultishot = requested.acceptMultishot && ring.supports(Uring.OP_SOCKET);

@@ -68,13 +68,14 @@ class Socket2UringFallbackTest {
             case "ACCEPT_MULTISHOT" -> Socket2UringIoHandler::acceptMultishot;
             case "CANCEL_FD" -> Socket2UringIoHandler::cancelsByFd;
             case "SEND_ZC" -> Socket2UringIoHandler::sendZc;
+            case "REGISTERED_RING" -> h -> h.ring.ringFdRegistered();
             default -> throw new IllegalArgumentException(feature);
         };
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "NO_SQARRAY", "DEFER_TASKRUN", "SINGLE_ISSUER", "COOP_TASKRUN", "SUBMIT_ALL", "EXT_ARG",
-        "PBUF_RING", "RECV_MULTISHOT", "ACCEPT_MULTISHOT", "CANCEL_FD", "SEND_ZC" })
+        "PBUF_RING", "RECV_MULTISHOT", "ACCEPT_MULTISHOT", "CANCEL_FD", "SEND_ZC", "REGISTERED_RING" })
     void eachProbedFeatureForcedOffIsOffAndEchoStillWorks(String feature) throws Exception {
         Predicate<Socket2UringIoHandler> used = inUse(feature);
         // COOP_TASKRUN is only asked for without DEFER_TASKRUN: turn that off too so that it would be in use
@@ -91,7 +92,7 @@ class Socket2UringFallbackTest {
     @Test
     void thePropertyTurnsEveryFeatureOffInAFreshJvm() throws Exception {
         String all = "NO_SQARRAY,DEFER_TASKRUN,SINGLE_ISSUER,COOP_TASKRUN,SUBMIT_ALL,EXT_ARG,PBUF_RING,RECV_MULTISHOT,"
-            + "ACCEPT_MULTISHOT,CANCEL_FD,SEND_ZC";
+            + "ACCEPT_MULTISHOT,CANCEL_FD,SEND_ZC,REGISTERED_RING";
         String javaCmd = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(javaCmd, "--enable-native-access=ALL-UNNAMED",
             "-Dsocket2j.uring.disable=" + all.toLowerCase(Locale.ROOT), "-cp",
@@ -111,7 +112,8 @@ class Socket2UringFallbackTest {
             Socket2UringIoHandler h = echo(Socket2UringIoHandler.newFactory());
             StringBuilder sb = new StringBuilder("features off:");
             for (String f : new String[] { "NO_SQARRAY", "DEFER_TASKRUN", "SINGLE_ISSUER", "COOP_TASKRUN", "SUBMIT_ALL",
-                    "EXT_ARG", "PBUF_RING", "RECV_MULTISHOT", "ACCEPT_MULTISHOT", "CANCEL_FD", "SEND_ZC" }) {
+                    "EXT_ARG", "PBUF_RING", "RECV_MULTISHOT", "ACCEPT_MULTISHOT", "CANCEL_FD", "SEND_ZC",
+                    "REGISTERED_RING" }) {
                 if (!inUse(f).test(h)) sb.append(' ').append(f);
             }
             System.out.println(sb);
