@@ -14,6 +14,7 @@ public final class TrackedArena implements AutoCloseable {
     private long bytes;
     private boolean closed;
 
+    /** {@code size} zeroed bytes aligned to {@code alignment}, counted until {@link #close}. */
     public synchronized MemorySegment allocate(long size, long alignment) {
         MemorySegment s = arena.allocate(size, alignment);
         bytes += size;
@@ -21,6 +22,7 @@ public final class TrackedArena implements AutoCloseable {
         return s;
     }
 
+    /** Room for one {@code layout}, counted until {@link #close}. */
     public MemorySegment allocate(MemoryLayout layout) { return allocate(layout.byteSize(), layout.byteAlignment()); }
 
     /** Frees every segment allocated here (they must no longer be in use, by Java or the kernel). */
