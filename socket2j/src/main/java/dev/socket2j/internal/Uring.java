@@ -5,6 +5,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -40,7 +41,7 @@ public final class Uring {
     public static final int SQ_NEED_WAKEUP = 1, SQ_CQ_OVERFLOW = 2, SQ_TASKRUN = 4;
 
     // ---------------------------------------------------------------- io_uring_enter(2)
-    public static final int ENTER_GETEVENTS = 1, ENTER_EXT_ARG = 8;
+    public static final int ENTER_GETEVENTS = 1, ENTER_EXT_ARG = 8, ENTER_REGISTERED_RING = 16;
     /** struct io_uring_getevents_arg: sigmask, sigmask_sz, min_wait_usec, ts. */
     public static final int GETEVENTS_ARG_SIZE = 24;
 
@@ -74,7 +75,9 @@ public final class Uring {
     public static final long CQE_USER_DATA = 0, CQE_RES = 8, CQE_FLAGS = 12;
 
     public static final byte SQE_IO_LINK = 4, SQE_ASYNC = 16, SQE_BUFFER_SELECT = 32, SQE_CQE_SKIP_SUCCESS = 64;
-    public static final int CQE_F_BUFFER = 1, CQE_F_MORE = 2, CQE_F_SOCK_NONEMPTY = 4, CQE_BUFFER_SHIFT = 16;
+    /** CQE flags; {@code NOTIF} marks the second completion of a zero-copy send: the kernel is done with the buffer. */
+    public static final int CQE_F_BUFFER = 1, CQE_F_MORE = 2, CQE_F_SOCK_NONEMPTY = 4, CQE_F_NOTIF = 8,
+        CQE_BUFFER_SHIFT = 16;
 
     /** ioprio bits of SEND/RECV, and of ACCEPT. */
     public static final short RECVSEND_POLL_FIRST = 1, RECV_MULTISHOT = 2, RECVSEND_BUNDLE = 16,
@@ -84,7 +87,9 @@ public final class Uring {
 
     // ---------------------------------------------------------------- io_uring_register(2)
     public static final int REGISTER_PROBE = 8, REGISTER_ENABLE_RINGS = 12, REGISTER_PBUF_RING = 22,
-        UNREGISTER_PBUF_RING = 23;
+        REGISTER_RING_FDS = 20, UNREGISTER_RING_FDS = 21, UNREGISTER_PBUF_RING = 23, REGISTER_PBUF_STATUS = 26;
+    /** struct io_uring_rsrc_update: offset (u32), resv (u32), data (u64). */
+    static final int RSRC_UPDATE_SIZE = 16;
     /** struct io_uring_probe: 16-byte header, then 8 bytes per op; op flags bit 0 = supported. */
     static final int PROBE_OPS = 256, PROBE_HEADER = 16, PROBE_OP_SIZE = 8;
     /** struct io_uring_buf_reg (40 bytes) and struct io_uring_buf (16 bytes; the ring's tail overlays entry 0). */
@@ -110,6 +115,18 @@ public final class Uring {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
         static final MethodHandle EVENTFD = Libc.bind("eventfd", Libc.ERRNO, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
+
+    /** Native bytes the io_uring engine holds now: its mappings and its {@link TrackedArena}s. */
+    private static final AtomicLong LIVE_NATIVE = new AtomicLong();
+
+    /**
+     * The native memory the io_uring engine holds now, in bytes: every ring and buffer-ring mapping made through
+     * {@link #mmap} and not yet unmapped, plus what its {@link TrackedArena}s allocated and have not freed. Per-thread
+     * {@link Scratch} of the core (any thread that makes a core call has one) is not counted.
+     */
+    public static long liveNativeBytes() { return LIVE_NATIVE.get(); }
+
+    static void accountNative(long delta) { LIVE_NATIVE.addAndGet(delta); }
 
     /** Every byte of the address space, for copies to and from raw addresses without a segment per copy. */
     public static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
@@ -161,14 +178,17 @@ public final class Uring {
         try {
             long addr = (long) Calls.MMAP.invokeExact(cs, MemorySegment.NULL, len, prot, flags, fd, offset);
             if (addr == MAP_FAILED) throw Errors.of("mmap(2) of the " + what, Errors.Kind.OTHER, Libc.errno(cs));
+            LIVE_NATIVE.addAndGet(len);
             return addr;
         } catch (IOException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     static void munmap(MemorySegment cs, long addr, long len) {
         if (addr == 0) return;
-        try { int ignored = (int) Calls.MUNMAP.invokeExact(cs, addr, len); }
+        int rc;
+        try { rc = (int) Calls.MUNMAP.invokeExact(cs, addr, len); }
         catch (Throwable t) { throw Libc.unexpected(t); }
+        if (rc == 0) LIVE_NATIVE.addAndGet(-len);
     }
 
     /** An io_uring failure as an exception naming the call and the errno. */

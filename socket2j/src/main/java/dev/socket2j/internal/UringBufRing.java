@@ -84,6 +84,19 @@ public final class UringBufRing implements AutoCloseable {
     /** Buffers the kernel may still pick from (given back and not yet used, by this side's count). */
     public int available() { return free; }
 
+    /**
+     * Buffers the kernel may pick from now, by the kernel's own count: the entries between its head
+     * ({@code IORING_REGISTER_PBUF_STATUS}, Linux 6.8) and this side's tail. It equals {@link #entries()} when every
+     * buffer a completion named has been given back.
+     *
+     * @throws IOException with the errno: {@code EINVAL} before 6.8
+     */
+    public int kernelAvailable() throws IOException {
+        int head = ring.bufRingHead(group);
+        if (head < 0) throw Uring.error("io_uring_register(IORING_REGISTER_PBUF_STATUS)", head);
+        return (tail - head) & 0xFFFF;
+    }
+
     /** The bytes of buffer {@code bid}: valid until it is recycled. */
     public MemorySegment buffer(int bid, int len) { return bufs.asSlice((long) bid * bufSize, len); }
 

@@ -37,7 +37,7 @@ public final class UringRing implements AutoCloseable {
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle SHORT = JAVA_SHORT.varHandle();
 
-    private final Arena arena = Arena.ofShared();
+    private final TrackedArena arena = new TrackedArena();
     /** errno capture for the loop thread's calls on this ring. */
     public final MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
     private final MemorySegment eventsArg = arena.allocate(Uring.GETEVENTS_ARG_SIZE, 8);
@@ -51,6 +51,10 @@ public final class UringRing implements AutoCloseable {
     private final long sqHeadOff, sqTailOff, sqFlagsOff, cqHeadOff, cqTailOff, cqesOff;
     private final int sqMask, sqEntries, cqMask, cqEntries;
 
+    /** What {@code io_uring_enter} is given: the descriptor, or the index {@link #registerRingFd} got. */
+    private int enterFd, enterFlags;
+    private Thread registeredBy;
+    private boolean everRegistered;
     private int sqTail, sqHeadCache, submitted;
     private int cqHead;
     private boolean[] supportedOps;
@@ -59,6 +63,7 @@ public final class UringRing implements AutoCloseable {
     private UringRing(int fd, MemorySegment params, long ringAddr, long ringSize, long cqRingAddr, long cqRingSize,
                       long sqesAddr, long sqesSize) {
         this.fd = fd;
+        this.enterFd = fd;
         this.flags = params.get(JAVA_INT, Uring.P_FLAGS);
         this.features = params.get(JAVA_INT, Uring.P_FEATURES);
         this.sqEntries = params.get(JAVA_INT, Uring.P_SQ_ENTRIES);
@@ -178,6 +183,44 @@ public final class UringRing implements AutoCloseable {
         if (rc < 0) throw Uring.error("io_uring_register(IORING_REGISTER_ENABLE_RINGS)", rc);
     }
 
+    /**
+     * {@code IORING_REGISTER_RING_FDS} (5.18): registers the ring with the calling thread, whose {@code io_uring_enter}
+     * calls then name it by index ({@code IORING_ENTER_REGISTERED_RING}) and skip the descriptor-table lookup and
+     * reference count per call. Only the calling thread may enter the ring from then on; {@link #close} on that thread
+     * unregisters it. Returns false, and keeps using the descriptor, where the kernel refuses ({@code EINVAL} before
+     * 5.18).
+     */
+    public boolean registerRingFd() {
+        if (registeredBy != null) return true;
+        if (closed) return false;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment up = a.allocate(Uring.RSRC_UPDATE_SIZE, 8);
+            up.set(JAVA_INT, 0, -1);   // any free slot of the thread's table
+            up.set(JAVA_LONG, 8, fd);
+            if (Uring.register(capture, fd, Uring.REGISTER_RING_FDS, up.address(), 1) != 1) return false;
+            enterFd = up.get(JAVA_INT, 0);
+            enterFlags = Uring.ENTER_REGISTERED_RING;
+            registeredBy = Thread.currentThread();
+            everRegistered = true;
+            return true;
+        }
+    }
+
+    /** Whether {@link #registerRingFd} succeeded: enters used the index from then until {@link #close}. */
+    public boolean ringFdRegistered() { return everRegistered; }
+
+    private void unregisterRingFd() {
+        if (registeredBy == null) return;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment up = a.allocate(Uring.RSRC_UPDATE_SIZE, 8);
+            up.set(JAVA_INT, 0, enterFd);
+            int ignored = Uring.register(capture, fd, Uring.UNREGISTER_RING_FDS, up.address(), 1);
+        }
+        registeredBy = null;
+        enterFd = fd;
+        enterFlags = 0;
+    }
+
     /** Whether the kernel implements {@code opcode}, read once with {@code IORING_REGISTER_PROBE} (5.6). */
     public boolean supports(int opcode) throws IOException {
         if (supportedOps == null) supportedOps = probe();
@@ -259,7 +302,7 @@ public final class UringRing implements AutoCloseable {
         releaseCqHead();
         int toSubmit = sqTail - submitted;
         if (toSubmit > 0) INT.setRelease(sq, sqTailOff, sqTail);
-        int flags = Uring.ENTER_GETEVENTS | extraFlags;
+        int flags = Uring.ENTER_GETEVENTS | extraFlags | enterFlags;
         long arg = 0, argSize = 0;
         if (timeoutNanos >= 0 && minComplete > 0) {
             timespec.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
@@ -272,7 +315,7 @@ public final class UringRing implements AutoCloseable {
             arg = eventsArg.address();
             argSize = Uring.GETEVENTS_ARG_SIZE;
         }
-        int rc = Uring.enter(capture, fd, toSubmit, minComplete, flags, arg, argSize);
+        int rc = Uring.enter(capture, enterFd, toSubmit, minComplete, flags, arg, argSize);
         if (rc > 0) submitted += rc;
         return rc;
     }
@@ -337,16 +380,32 @@ public final class UringRing implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code IORING_REGISTER_PBUF_STATUS} (6.8): the kernel's head of buffer ring {@code group} (the next entry it
+     * takes), or -errno ({@code EINVAL} before 6.8).
+     */
+    int bufRingHead(short group) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(Uring.BUF_REG_SIZE, 8);   // struct io_uring_buf_status: 40 bytes too
+            st.set(JAVA_INT, 0, Short.toUnsignedInt(group));
+            int rc = Uring.register(capture, fd, Uring.REGISTER_PBUF_STATUS, st.address(), 1);
+            return rc < 0 ? rc : st.get(JAVA_INT, 4);
+        }
+    }
+
     static void releaseShort(MemorySegment seg, long off, short value) { SHORT.setRelease(seg, off, value); }
 
     /**
      * Unmaps the rings and closes the descriptor (the kernel then cancels whatever is still in flight). Memory that
      * in-flight operations write into must outlive this call only until they complete: callers cancel and reap first.
+     * A ring registered with {@link #registerRingFd} is closed on the thread that registered it.
      */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
+        // the thread's table holds a reference to the ring: without this the ring outlives close(2) until the thread ends
+        if (registeredBy == Thread.currentThread()) unregisterRingFd();
         Uring.munmap(capture, sqesAddr, sqesSize);
         Uring.munmap(capture, cqRingAddr, cqRingSize);
         Uring.munmap(capture, ringAddr, ringSize);

@@ -70,6 +70,23 @@ public final class Socket2ChannelOption {
     /** {@code IPV6_V6ONLY}: an IPv6 socket refuses IPv4-mapped peers (set before bind). */
     public static final ChannelOption<Boolean> IPV6_V6ONLY = ChannelOption.valueOf(Socket2ChannelOption.class, "IPV6_V6ONLY");
 
+    // -- io_uring engine
+    /**
+     * {@link Socket2UringSocketChannel} only: a write of a single direct buffer of at least this many bytes goes out
+     * as {@code IORING_OP_SEND_ZC} (Linux 6.0), which sends from the buffer's pages without copying them into the
+     * socket. Each such send completes twice: once with the byte count, then with a notification
+     * ({@code IORING_CQE_F_NOTIF}) when the kernel no longer reads the pages (for TCP, once the peer acknowledged the
+     * data); the channel keeps the buffer alive until then, also after close: data still queued in the socket is sent
+     * from the buffer's pages until the peer takes or resets it, or the connection times out. It pays for large writes over a real NIC; on loopback the
+     * kernel copies anyway and it only adds the second completion. {@code 0} (the default) turns it off. Where the
+     * kernel has no {@code SEND_ZC} (before 6.0, or {@code -Dsocket2j.uring.disable=SEND_ZC}) writes use
+     * {@code IORING_OP_SEND} whatever the threshold.
+     *
+     * <p>{@code setOption} with a negative value throws {@link IllegalArgumentException}; no system call is made.
+     */
+    public static final ChannelOption<Integer> URING_SEND_ZC_THRESHOLD =
+        ChannelOption.valueOf(Socket2ChannelOption.class, "URING_SEND_ZC_THRESHOLD");
+
     private static final Map<SockOpt<?>, ChannelOption<?>> BY_DESCRIPTOR;
     private static final Map<ChannelOption<?>, SockOpt<?>> DESCRIPTORS;
     static {

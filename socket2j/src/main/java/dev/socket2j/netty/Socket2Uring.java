@@ -18,8 +18,9 @@ import java.nio.file.Path;
  * has no io_uring ({@code ENOSYS}: built without {@code CONFIG_IO_URING}), when {@code kernel.io_uring_disabled} is
  * 2 (or 1 and the process is not in {@code kernel.io_uring_group}) or a seccomp filter (Docker's default profile
  * since 25.0) refuses it ({@code EPERM}), and when the kernel lacks an opcode the engine needs: it needs Linux 5.6
- * for {@code IORING_REGISTER_PROBE} and the opcodes of {@link #REQUIRED_OPS}; 5.19 for multishot accept and
- * provided buffer rings, 6.0 for multishot recv and 6.1 for {@code DEFER_TASKRUN}, each used where present.
+ * for {@code IORING_REGISTER_PROBE} and the opcodes of {@link #REQUIRED_OPS}; 5.18 for registered ring descriptors,
+ * 5.19 for multishot accept and provided buffer rings, 6.0 for multishot recv and {@code SEND_ZC}
+ * ({@link Socket2ChannelOption#URING_SEND_ZC_THRESHOLD}) and 6.1 for {@code DEFER_TASKRUN}, each used where present.
  */
 public final class Socket2Uring {
     /** The opcodes without which the engine does not start. */

@@ -3,6 +3,7 @@ package dev.socket2j.netty;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Scratch;
 import dev.socket2j.internal.Sys;
+import dev.socket2j.internal.TrackedArena;
 import dev.socket2j.internal.Uring;
 import dev.socket2j.internal.UringBufRing;
 import dev.socket2j.internal.UringRing;
@@ -18,7 +19,6 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Locale;
@@ -38,7 +38,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * blocking {@code eventfd} that other threads write to wake it; an {@code IORING_OP_READ} waits on it while the loop
  * sleeps. One {@code io_uring_enter(2)} per loop turn submits what the last turn prepared and, when the loop may
  * block, waits for a completion with the next scheduled task's deadline as its timeout ({@code IORING_ENTER_EXT_ARG},
- * 5.11; before that an {@code IORING_OP_TIMEOUT}).
+ * 5.11; before that an {@code IORING_OP_TIMEOUT}). The loop thread registers the ring ({@code IORING_REGISTER_RING_FDS},
+ * 5.18) and names it by index in each enter.
  *
  * <p>A completion's {@code user_data} carries the registration's slot (an array index, no hash lookup), an op tag,
  * and the slot's generation: a slot is reused only once every operation of its previous owner has completed, and
@@ -46,7 +47,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Optional features can be turned off with the system property {@code socket2j.uring.disable}, a comma list of
  * {@code NO_SQARRAY, DEFER_TASKRUN, SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL, EXT_ARG, PBUF_RING, RECV_MULTISHOT,
- * ACCEPT_MULTISHOT, CANCEL_FD}, read when a factory is made.
+ * ACCEPT_MULTISHOT, CANCEL_FD, SEND_ZC, REGISTERED_RING}, read when a factory is made.
  */
 public final class Socket2UringIoHandler implements IoHandler, UringRing.CompletionSink {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Socket2UringIoHandler.class);
@@ -62,7 +63,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     /** Features in use, decided per loop from the probe and the {@code disable} list. */
     static final class Features {
         final int excludedSetupFlags;
-        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd;
+        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd, sendZc, registeredRing;
         final int bufCount, bufSize;
 
         Features(Set<String> disabled, int bufCount, int bufSize) {
@@ -78,6 +79,8 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
             recvMultishot = !disabled.contains("RECV_MULTISHOT");
             acceptMultishot = !disabled.contains("ACCEPT_MULTISHOT");
             cancelFd = !disabled.contains("CANCEL_FD");
+            sendZc = !disabled.contains("SEND_ZC");
+            registeredRing = !disabled.contains("REGISTERED_RING");
             this.bufCount = bufCount;
             this.bufSize = bufSize;
         }
@@ -93,7 +96,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     private final Features requested;
     final UringRing ring;
     private final int eventFd;
-    private final Arena arena = Arena.ofShared();
+    private final TrackedArena arena = new TrackedArena();
     private final MemorySegment wakeupBuf = arena.allocate(8, 8);
     private final MemorySegment timerSpec = arena.allocate(16, 8);
     private final MemorySegment stable = arena.allocate(STABLE_SIZE, 16);
@@ -102,7 +105,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     final MemorySegment addrScratch = arena.allocate(128, 8);
 
     private UringBufRing bufRing;
-    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd;
+    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd, sendZc;
 
     private Registration[] slots = new Registration[64];
     private int[] freeSlots = new int[64];
@@ -182,10 +185,13 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     public void initialize() {
         try {
             ring.enable();   // on the loop's thread: with SINGLE_ISSUER it becomes the ring's only submitter
+            if (requested.registeredRing) ring.registerRingFd();   // 5.18; the loop thread enters it by index
             useExtArg = requested.extArg && ring.hasFeature(Uring.FEAT_EXT_ARG);
             cancelByFd = requested.cancelFd && ring.supports(Uring.OP_SOCKET);                 // both 5.19
             acceptMultishot = requested.acceptMultishot && ring.supports(Uring.OP_SOCKET);
             recvMultishot = requested.recvMultishot && ring.supports(Uring.OP_SEND_ZC);       // both 6.0
+            // a close cancels a zero-copy send by descriptor: the per-tag fallback does not know its tags
+            sendZc = requested.sendZc && cancelByFd && ring.supports(Uring.OP_SEND_ZC);
             if (requested.pbufRing) {
                 try {
                     bufRing = UringBufRing.register(ring, BUF_GROUP, requested.bufCount, requested.bufSize);
@@ -207,6 +213,15 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     boolean recvMultishot() { return recvMultishot; }
 
     boolean acceptMultishot() { return acceptMultishot; }
+
+    /** Whether waits carry their timeout in {@code io_uring_enter} ({@code EXT_ARG}); else an {@code OP_TIMEOUT}. */
+    boolean usesExtArg() { return useExtArg; }
+
+    /** Whether a close cancels by descriptor ({@code IORING_ASYNC_CANCEL_FD}); else one cancel per operation tag. */
+    boolean cancelsByFd() { return cancelByFd; }
+
+    /** Whether {@code IORING_OP_SEND_ZC} (6.0) may be used for writes at or above a channel's threshold. */
+    boolean sendZc() { return sendZc; }
 
     /** The kernel refused a multishot variant (EINVAL): use single-shot from now on. */
     void disableRecvMultishot() { recvMultishot = false; }
@@ -429,6 +444,9 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
 
     /** Reads that found the buffer ring empty (ENOBUFS) and were armed again; for tests and diagnostics. */
     long bufferRingExhausted;
+
+    /** Zero-copy sends submitted, and their notifications (the kernel let go of the buffer); for tests. */
+    long zeroCopySends, zeroCopyNotifications;
 
     // ---------------------------------------------------------------- registrations
 

@@ -75,6 +75,8 @@ public final class Socket2UringSocketChannel extends UringStreamChannel implemen
 
     @Override boolean allowHalfClosure() { return config.isAllowHalfClosure(); }
 
+    @Override int sendZcThreshold() { return config.sendZcThreshold; }
+
     /**
      * {@code TCP_INFO} of this connection now (RTT, congestion window, retransmits, ...).
      *

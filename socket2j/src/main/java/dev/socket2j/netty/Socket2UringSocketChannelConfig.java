@@ -18,9 +18,15 @@ import java.util.Map;
 public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
     private static final ConfigSupport.Dispatch<Socket2UringSocketChannelConfig> DISPATCH =
         new ConfigSupport.Dispatch<Socket2UringSocketChannelConfig>()
-        .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, (c, v) -> c.allowHalfClosure = v);
+        .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, (c, v) -> c.allowHalfClosure = v)
+        .own(Socket2ChannelOption.URING_SEND_ZC_THRESHOLD, c -> c.sendZcThreshold, (c, v) -> {
+            if (v < 0) throw new IllegalArgumentException("URING_SEND_ZC_THRESHOLD must be >= 0 (0: off): " + v);
+            c.sendZcThreshold = v;
+        });
     private final Socket2UringSocketChannel ch;
     private volatile boolean allowHalfClosure;
+    /** {@link Socket2ChannelOption#URING_SEND_ZC_THRESHOLD}; 0: off. */
+    volatile int sendZcThreshold;
 
     Socket2UringSocketChannelConfig(Socket2UringSocketChannel ch) {
         super(ch);

@@ -216,9 +216,13 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
                 case TAG_CANCEL -> { }
                 default -> completeOp(op, res, flags);
             }
+            if (!open) completedWhileClosed();
         }
 
         abstract void completeOp(int op, int res, int flags);
+
+        /** A completion arrived after close; the registration's count says what is still in flight. */
+        void completedWhileClosed() { }
 
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {

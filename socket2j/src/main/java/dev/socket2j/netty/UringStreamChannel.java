@@ -50,7 +50,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Writes: one {@code IORING_OP_SEND} (one buffer) or {@code IORING_OP_WRITEV} (several, up to {@code IOV_MAX}) in
  * flight per channel, straight from the flushed direct buffers (heap buffers are copied to direct ones when
- * written); the completion removes what the kernel took and starts the next.
+ * written); the completion removes what the kernel took and starts the next. A single buffer of at least
+ * {@link Socket2ChannelOption#URING_SEND_ZC_THRESHOLD} bytes goes out as {@code IORING_OP_SEND_ZC} (6.0) instead:
+ * its first completion is the send's result, and the channel holds the buffer until the second, the kernel's
+ * notification that it no longer reads the pages.
  */
 public abstract class UringStreamChannel extends UringChannel implements DuplexChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
@@ -69,6 +72,13 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     /** Buffers of a write still in flight at close: kept alive until the kernel is done with them. */
     private ArrayList<ByteBuf> pinned;
     private final Gather gather = new Gather();
+    /** Tags of zero-copy sends: {@code TAG_ZC + i}, where {@code zcHeld[i]} holds the buffer until the notification. */
+    static final int TAG_ZC = 64, ZC_SLOTS = 64;
+    private ByteBuf[] zcHeld;
+    /** Free indexes of {@link #zcHeld}, one bit each. */
+    private long zcFree = -1L;
+    /** Zero-copy sends whose result is in and whose notification is not. */
+    private int zcAwaitingNotification;
 
     UringStreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
         super(parent, socket, ipv6, active);
@@ -77,6 +87,9 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     @Override public ChannelMetadata metadata() { return METADATA; }
 
     abstract boolean allowHalfClosure();
+
+    /** The smallest write sent as {@code SEND_ZC}; 0: never. */
+    int sendZcThreshold() { return 0; }
 
     // ---------------------------------------------------------------- half-closure
 
@@ -190,6 +203,21 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         }
     }
 
+    /**
+     * Lets go of the buffers of zero-copy sends: only once the registration has ended (every notification is in, or
+     * the loop shuts down), not when the descriptor is closed, since the kernel may read the pages after close(2).
+     */
+    private void releaseZeroCopyHeld() {
+        ByteBuf[] z = zcHeld;
+        if (z == null) return;
+        for (int i = 0; i < z.length; i++) {
+            if (z[i] != null) z[i].release();
+            z[i] = null;
+        }
+        zcFree = -1L;
+        zcAwaitingNotification = 0;
+    }
+
     // ---------------------------------------------------------------- read
 
     @Override
@@ -259,12 +287,28 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         if (gather.count == 1) {
             long base = Uring.ALL.get(JAVA_LONG, iov + Layouts.IOV_BASE);
             long len = Uring.ALL.get(JAVA_LONG, iov + Layouts.IOV_LEN);
-            long s = registration.sqe(Uring.OP_SEND, fd, base, (int) len, 0, TAG_WRITE);
+            int zc = zeroCopySlot(loop, len);
+            long s = zc < 0 ? registration.sqe(Uring.OP_SEND, fd, base, (int) len, 0, TAG_WRITE)
+                : registration.sqe(Uring.OP_SEND_ZC, fd, base, (int) len, 0, TAG_ZC + zc);
             registration.ring().sqeOpFlags(s, C.MSG_NOSIGNAL);
+            if (zc >= 0) {
+                zcHeld[zc] = gather.first.retain();   // the kernel reads its pages until the notification
+                loop.zeroCopySends++;
+            }
         } else {
             registration.sqe(Uring.OP_WRITEV, fd, iov, gather.count, 0, TAG_WRITE);
         }
         writeInFlight = true;
+    }
+
+    /** A free index of {@link #zcHeld} if a write of {@code len} bytes goes out as SEND_ZC, else -1. */
+    private int zeroCopySlot(Socket2UringIoHandler loop, long len) {
+        int threshold = sendZcThreshold();
+        if (threshold == 0 || len < threshold || zcFree == 0 || !loop.sendZc()) return -1;
+        if (zcHeld == null) zcHeld = new ByteBuf[ZC_SLOTS];
+        int i = Long.numberOfTrailingZeros(zcFree);
+        zcFree &= ~(1L << i);
+        return i;
     }
 
     /** Collects the flushed buffers' addresses into iovecs. */
@@ -272,12 +316,15 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         long iov;
         int max, count;
         long bytes;
+        /** The buffer of the first iovec. */
+        ByteBuf first;
 
         void reset(long iov, int max) {
             this.iov = iov;
             this.max = max;
             this.count = 0;
             this.bytes = 0;
+            this.first = null;
         }
 
         @Override
@@ -290,6 +337,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             long e = iov + (long) count * Layouts.IOVEC_SIZE;
             Uring.ALL.set(JAVA_LONG, e + Layouts.IOV_BASE, address);
             Uring.ALL.set(JAVA_LONG, e + Layouts.IOV_LEN, len);
+            if (count == 0) first = buf;
             count++;
             bytes += len;
             return count < max && bytes < Integer.MAX_VALUE / 2;
@@ -320,6 +368,29 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 pinned = p;
             }
             return null;
+        }
+
+        /**
+         * A notification comes when the kernel frees the data it sent from the buffer: for data still queued in the
+         * socket that may be only once the socket is closed, so the descriptor is closed as soon as only
+         * notifications are left in flight (they carry no descriptor), and the registration ends with the last.
+         */
+        @Override
+        void completedWhileClosed() {
+            Socket2UringIoHandler.Registration r = registration;
+            if (zcAwaitingNotification > 0 && r != null && r.inFlight == zcAwaitingNotification) {
+                try {
+                    closeSocket();
+                } catch (IOException ignored) {
+                    // close(2) releases the number whatever it reports
+                }
+            }
+        }
+
+        @Override
+        public void unregistered() {
+            super.unregistered();
+            releaseZeroCopyHeld();
         }
 
         void armRecv() {
@@ -370,7 +441,30 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 }
             } else if (op == TAG_WRITE) {
                 writeComplete(res);
+            } else if (op >= TAG_ZC && op < TAG_ZC + ZC_SLOTS) {
+                zeroCopyComplete(op - TAG_ZC, res, flags);
             }
+        }
+
+        /**
+         * A completion of zero-copy send {@code i}: its result (bytes taken, or -errno) and, unless it failed before
+         * taking the buffer, a second one with {@code IORING_CQE_F_NOTIF} that lets the buffer go.
+         */
+        private void zeroCopyComplete(int i, int res, int flags) {
+            boolean notif = (flags & Uring.CQE_F_NOTIF) != 0;
+            if (!notif) writeComplete(res);
+            if ((flags & Uring.CQE_F_MORE) != 0) {   // the notification follows
+                zcAwaitingNotification++;
+                return;
+            }
+            if (notif) {
+                zcAwaitingNotification--;
+                loop().zeroCopyNotifications++;
+            }
+            ByteBuf b = zcHeld[i];
+            zcHeld[i] = null;
+            zcFree |= 1L << i;
+            if (b != null) b.release();
         }
 
         private void recvComplete(int res, int flags) {
