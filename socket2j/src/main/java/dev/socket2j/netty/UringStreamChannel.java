@@ -3,6 +3,7 @@ package dev.socket2j.netty;
 import dev.socket2j.OsError;
 import dev.socket2j.Shutdown;
 import dev.socket2j.Socket;
+import dev.socket2j.SocketKind;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
@@ -73,6 +74,13 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     UringStreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
         super(parent, socket, ipv6, active);
     }
+
+    UringStreamChannel(Channel parent, Socket socket, SocketKind kind, boolean active) {
+        super(parent, socket, kind, active);
+    }
+
+    /** A byte read (RECV) is armed; a subclass that reads otherwise must not arm its own op beside it. */
+    final boolean recvInFlight() { return recvArmed; }
 
     @Override public ChannelMetadata metadata() { return METADATA; }
 
