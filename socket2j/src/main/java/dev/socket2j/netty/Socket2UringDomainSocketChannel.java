@@ -40,7 +40,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>In {@link DomainSocketReadMode#FILE_DESCRIPTORS} mode the channel reads with {@code IORING_OP_RECVMSG} (one in
  * flight, 5.1) instead of the buffer-ring recv, and fires each descriptor passed with {@code SCM_RIGHTS} as a
  * {@link FileDescriptor} the handler owns (its {@code close()} closes the descriptor; they arrive with
- * {@code O_CLOEXEC}); bytes that come with them are dropped. The mode in effect when a read is armed applies to it.
+ * {@code O_CLOEXEC}); bytes that come with them are dropped. The mode in effect when a read is armed applies to it,
+ * and a byte read has no room for ancillary data (the kernel closes descriptors it cannot deliver): set the mode
+ * before the channel is active ({@code Bootstrap.option}, {@code ServerBootstrap.childOption}), not while a peer
+ * may already be sending descriptors.
  *
  * <p>Writing a {@link FileDescriptor} sends it with one byte of data through {@code IORING_OP_SENDMSG}, in its order
  * among the byte buffers. The channel sends a duplicate it holds until the send completed, so the caller may close its
