@@ -147,11 +147,10 @@ public final class Socket2UringDomainSocketChannel extends UringStreamChannel im
             throw err;
         }
         if (fdWriteInFlight) return;
-        if (in.current() instanceof FileDescriptor d) {
-            sendFd(d.intValue());
-        } else {
-            super.doWrite(in);
-        }
+        if (!(in.current() instanceof FileDescriptor)) super.doWrite(in);
+        // a byte write in flight keeps its buffers at the head; with a descriptor there (now, or once the byte write
+        // dropped empty buffers before it) nothing else is in flight
+        if (in.current() instanceof FileDescriptor d) sendFd(d.intValue());
     }
 
     private void sendFd(int passed) throws IOException {
