@@ -156,6 +156,31 @@ class Socket2UringDomainChannelTest {
     }
 
     @Test
+    void adoptedSocketpairEndsAreActiveUnnamedAndCarryBytes() throws Exception {
+        Socket[] pair = Socket.pair(Domain.UNIX, Type.STREAM, null);
+        int a = pair[0].intoFd(), b = pair[1].intoFd();   // the channels own the descriptors from here
+        BlockingQueue<Object> qa = new LinkedBlockingQueue<>(), qb = new LinkedBlockingQueue<>();
+        Socket2UringDomainSocketChannel ca = new Socket2UringDomainSocketChannel(a);
+        Socket2UringDomainSocketChannel cb = new Socket2UringDomainSocketChannel(b);
+        ca.pipeline().addLast(recorder(qa));
+        cb.pipeline().addLast(recorder(qb));
+        try {
+            group.register(ca).sync();
+            group.register(cb).sync();
+            assertTrue(ca.isActive() && cb.isActive(), "a connected descriptor is active at once");
+            assertEquals(new DomainSocketAddress(""), ca.localAddress());
+            assertEquals(new DomainSocketAddress(""), ca.remoteAddress());
+            ca.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {5, 6, 7})).sync();
+            assertArrayEquals(new byte[] {5, 6, 7}, readBytes(qb, 3));
+        } finally {
+            ca.close().sync();
+            cb.close().sync();
+        }
+        assertClosedSoon(a);
+        assertClosedSoon(b);
+    }
+
+    @Test
     void closingTheServerRemovesItsSocketFile() throws Exception {
         DomainSocketAddress at = Socket2DatagramTestPermutation.newDomainSocketAddress();
         Channel sc = server(at, new LinkedBlockingQueue<>(), DomainSocketReadMode.BYTES);
