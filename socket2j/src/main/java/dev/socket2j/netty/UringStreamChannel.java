@@ -532,12 +532,16 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         }
 
         private void writeComplete(int res) {
-            writeInFlight = false;
-            if (!isOpen()) return;
+            if (!isOpen()) {
+                writeInFlight = false;
+                return;
+            }
             ChannelOutboundBuffer in = outboundBuffer();
-            if (res >= 0) {
-                if (in != null && res > 0) in.removeBytes(res);
-            } else {
+            // still "in flight" while removing: removeBytes fires writability changes, and a handler that flushes
+            // from one (ChunkedWriteHandler) must not gather a buffer whose reader index has not moved yet
+            if (res > 0 && in != null) in.removeBytes(res);
+            writeInFlight = false;
+            if (res < 0) {
                 int errno = -res;
                 if (errno == Errno.ECANCELED) return;   // deregistered: the next flush writes again
                 if (errno != Errno.EAGAIN && errno != Errno.EINTR) writeError = OsError.of("writev(2)", errno);

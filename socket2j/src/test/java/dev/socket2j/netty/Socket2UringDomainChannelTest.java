@@ -180,6 +180,58 @@ class Socket2UringDomainChannelTest {
         assertClosedSoon(b);
     }
 
+    /**
+     * A handler that writes and flushes from {@code channelWritabilityChanged} (as ChunkedWriteHandler does) runs
+     * inside the completion's removal of written bytes; its flush must not send a partly written buffer again.
+     */
+    @Test
+    void bytesFlushedFromAWritabilityChangeArriveExactlyOnceInOrder() throws Exception {
+        DomainSocketAddress at = Socket2DatagramTestPermutation.newDomainSocketAddress();
+        int total = 4 << 20, chunk = 1024;   // many small buffers per write: one completion removes several
+        java.util.concurrent.CompletableFuture<String> verdict = new java.util.concurrent.CompletableFuture<>();
+        Channel sc = new ServerBootstrap().group(group).channel(Socket2UringServerDomainSocketChannel.class)
+            .childHandler(new ChannelInboundHandlerAdapter() {
+                private int seen;
+
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf b = (ByteBuf) msg;
+                    while (b.isReadable() && !verdict.isDone()) {
+                        byte want = (byte) (seen % 251), got = b.readByte();
+                        if (got != want) verdict.complete("byte " + seen + " is " + got + ", expected " + want);
+                        seen++;
+                    }
+                    b.release();
+                    if (seen == total) verdict.complete("ok");
+                }
+            }).bind(at).sync().channel();
+        Channel cc = new Bootstrap().group(group).channel(Socket2UringDomainSocketChannel.class)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(32 << 10, 64 << 10))
+            .handler(new ChannelInboundHandlerAdapter() {
+                private int sent;
+
+                @Override public void channelActive(ChannelHandlerContext ctx) { writeWhileWritable(ctx); }
+
+                @Override public void channelWritabilityChanged(ChannelHandlerContext ctx) { writeWhileWritable(ctx); }
+
+                private void writeWhileWritable(ChannelHandlerContext ctx) {
+                    while (sent < total && ctx.channel().isWritable()) {
+                        int n = Math.min(chunk, total - sent);
+                        ByteBuf b = ctx.alloc().directBuffer(n);
+                        for (int i = 0; i < n; i++) b.writeByte((sent + i) % 251);
+                        sent += n;
+                        ctx.writeAndFlush(b);
+                    }
+                }
+            }).connect(at).sync().channel();
+        try {
+            assertEquals("ok", verdict.get(20, TimeUnit.SECONDS));
+        } finally {
+            cc.close().sync();
+            sc.close().sync();
+        }
+    }
+
     @Test
     void closingTheServerRemovesItsSocketFile() throws Exception {
         DomainSocketAddress at = Socket2DatagramTestPermutation.newDomainSocketAddress();
