@@ -4,6 +4,7 @@ import dev.socket2j.SockAddr;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.PeerCredentials;
 
+import java.io.File;
 import java.lang.reflect.Constructor;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -32,6 +33,17 @@ final class DomainAddresses {
         if (path.isPresent()) return new DomainSocketAddress(path.get().toString());
         byte[] name = a.asAbstractNamespace().orElse(null);
         return name == null ? null : new DomainSocketAddress("\0" + new String(name, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Deletes the socket file a listener bound to {@code local} (a pathname; abstract and unnamed addresses leave no
+     * file): the file outlives the socket, and removing it at close frees the name for the next bind, as Netty's
+     * epoll transport does.
+     */
+    static void deleteSocketFile(SocketAddress local) {
+        if (local instanceof DomainSocketAddress l && !l.path().isEmpty() && l.path().charAt(0) != '\0') {
+            new File(l.path()).delete();
+        }
     }
 
     /** Netty's {@link PeerCredentials} has a package-private constructor: reached once by reflection. */

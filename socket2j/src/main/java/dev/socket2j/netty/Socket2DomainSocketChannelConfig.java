@@ -1,6 +1,7 @@
 package dev.socket2j.netty;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
@@ -15,7 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The configuration of a {@link Socket2DomainSocketChannel}: {@code DOMAIN_SOCKET_READ_MODE},
+ * The configuration of a {@link Socket2DomainSocketChannel} (and of the io_uring engine's
+ * {@link Socket2UringDomainSocketChannel}): {@code DOMAIN_SOCKET_READ_MODE},
  * {@code ALLOW_HALF_CLOSURE}, {@code SO_SNDBUF}/{@code SO_RCVBUF}, and every Unix stream socket option of the table
  * as a {@link Socket2ChannelOption}.
  */
@@ -25,18 +27,25 @@ public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
         new ConfigSupport.Dispatch<Socket2DomainSocketChannelConfig>()
             .own(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, c -> c.readMode, Socket2DomainSocketChannelConfig::setReadMode)
             .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, Socket2DomainSocketChannelConfig::setAllowHalfClosure);
-    private final AbstractSocket2Channel ch;
+    private final ConfigSupport.OptionHost options;
+    private final Runnable clearReadPending;
     private volatile DomainSocketReadMode readMode = DomainSocketReadMode.BYTES;
     private volatile boolean allowHalfClosure;
 
-    Socket2DomainSocketChannelConfig(AbstractSocket2Channel ch) {
+    Socket2DomainSocketChannelConfig(AbstractSocket2Channel ch) { this(ch, ch.options, ch::clearReadPending); }
+
+    /** The same configuration for the io_uring engine's {@link Socket2UringDomainSocketChannel}. */
+    Socket2DomainSocketChannelConfig(Socket2UringDomainSocketChannel ch) { this(ch, ch.options, ch::clearReadPending); }
+
+    private Socket2DomainSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options, Runnable clearReadPending) {
         super(ch);
-        this.ch = ch;
+        this.options = options;
+        this.clearReadPending = clearReadPending;
     }
 
-    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(options, this, o, v, super::setOption); }
 
     @Override public DomainSocketReadMode getReadMode() { return readMode; }
 
@@ -85,5 +94,5 @@ public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
     }
 
     @Override
-    protected void autoReadCleared() { ch.clearReadPending(); }
+    protected void autoReadCleared() { clearReadPending.run(); }
 }

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelMetadata;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.ServerDomainSocketChannel;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.SocketAddress;
 
@@ -55,11 +54,7 @@ public final class Socket2ServerDomainSocketChannel extends AbstractSocket2Serve
         try {
             super.doClose();
         } finally {
-            DomainSocketAddress l = (DomainSocketAddress) local;
-            if (l != null && !l.path().isEmpty() && l.path().charAt(0) != '\0') {
-                // the socket file outlives the socket; removing it frees the name for the next bind
-                new File(l.path()).delete();
-            }
+            DomainAddresses.deleteSocketFile(local);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.socket2j.netty;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
@@ -11,24 +12,34 @@ import io.netty.util.NetUtil;
 import java.util.Map;
 
 /**
- * The configuration of a {@link Socket2ServerDomainSocketChannel}: {@code SO_BACKLOG}, {@code SO_RCVBUF} and every Unix stream socket
+ * The configuration of a {@link Socket2ServerDomainSocketChannel} (and of the io_uring engine's
+ * {@link Socket2UringServerDomainSocketChannel}): {@code SO_BACKLOG}, {@code SO_RCVBUF} and every Unix stream socket
  * option of the table.
  */
 public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannelConfig {
     private static final ConfigSupport.Dispatch<Socket2ServerDomainSocketChannelConfig> DISPATCH =
         new ConfigSupport.Dispatch<Socket2ServerDomainSocketChannelConfig>()
             .own(ChannelOption.SO_BACKLOG, c -> c.backlog, Socket2ServerDomainSocketChannelConfig::setBacklog);
-    private final Socket2ServerDomainSocketChannel ch;
+    private final ConfigSupport.OptionHost options;
+    private final Runnable clearReadPending;
     private volatile int backlog = NetUtil.SOMAXCONN;
 
-    Socket2ServerDomainSocketChannelConfig(Socket2ServerDomainSocketChannel ch) {
-        super(ch);
-        this.ch = ch;
+    Socket2ServerDomainSocketChannelConfig(Socket2ServerDomainSocketChannel ch) { this(ch, ch.options, ch::clearReadPending); }
+
+    /** The same configuration for the io_uring engine's {@link Socket2UringServerDomainSocketChannel}. */
+    Socket2ServerDomainSocketChannelConfig(Socket2UringServerDomainSocketChannel ch) {
+        this(ch, ch.options, ch::clearReadPending);
     }
 
-    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
+    private Socket2ServerDomainSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options, Runnable clearReadPending) {
+        super(ch);
+        this.options = options;
+        this.clearReadPending = clearReadPending;
+    }
+
+    @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(options, this, super.getOptions()); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, this, o, super::getOption); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(options, this, o, v, super::setOption); }
 
     public int getBacklog() { return backlog; }
 
@@ -72,5 +83,5 @@ public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannel
     }
 
     @Override
-    protected void autoReadCleared() { ch.clearReadPending(); }
+    protected void autoReadCleared() { clearReadPending.run(); }
 }

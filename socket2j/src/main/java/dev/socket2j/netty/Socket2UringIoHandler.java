@@ -30,7 +30,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * A Netty {@link IoHandler} on Linux io_uring(7), called through the FFM API: no JNI library. Use it as
  * {@code new MultiThreadIoEventLoopGroup(n, Socket2UringIoHandler.newFactory())} with
- * {@link Socket2UringSocketChannel} and {@link Socket2UringServerSocketChannel}; check
+ * {@link Socket2UringSocketChannel} and {@link Socket2UringServerSocketChannel} (TCP), or
+ * {@link Socket2UringDomainSocketChannel} and {@link Socket2UringServerDomainSocketChannel} (Unix stream); check
  * {@link Socket2Uring#isAvailable()} first to fall back to {@link Socket2IoHandler} (epoll).
  *
  * <p>Each loop owns one ring, created with {@code SINGLE_ISSUER | DEFER_TASKRUN} (Linux 6.1) where the kernel has

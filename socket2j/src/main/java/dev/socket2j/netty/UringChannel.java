@@ -1,9 +1,11 @@
 package dev.socket2j.netty;
 
+import dev.socket2j.Domain;
 import dev.socket2j.OsError;
 import dev.socket2j.SockAddr;
 import dev.socket2j.SockRef;
 import dev.socket2j.Socket;
+import dev.socket2j.SocketKind;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Uring;
@@ -57,13 +59,23 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
     private Future<?> connectTimeoutFuture;
     private SocketAddress requestedRemote;
 
+    /** A channel whose kind follows from its Netty interfaces ({@link Sockets#kindOf}) and family. */
     UringChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
+        this(parent, socket, null, ipv6, active);
+    }
+
+    /** A channel over a socket of the given kind, which decides the options that apply to it. */
+    UringChannel(Channel parent, Socket socket, SocketKind kind, boolean active) {
+        this(parent, socket, kind, kind.domain().equals(Domain.IPV6), active);
+    }
+
+    private UringChannel(Channel parent, Socket socket, SocketKind kind, boolean ipv6, boolean active) {
         super(parent);
         this.socket = socket;
         this.fd = socket.rawFd();
         this.ipv6 = ipv6;
         this.nettyFd = new NettyFd(socket);
-        this.options = new ConfigSupport.OptionHost(this, socket, Sockets.kindOf(this, ipv6));
+        this.options = new ConfigSupport.OptionHost(this, socket, kind != null ? kind : Sockets.kindOf(this, ipv6));
         this.active = active;
         if (active) resetCachedAddresses();
     }
@@ -93,9 +105,15 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
     @Override protected SocketAddress remoteAddress0() { return remote; }
 
     void resetCachedAddresses() {
-        try { local = Addresses.fromKernel(socket.localAddr()); } catch (IOException e) { local = null; }
-        try { remote = Addresses.fromKernel(socket.peerAddr()); } catch (IOException e) { /* keep the requested one */ }
+        try { local = fromKernel(socket.localAddr()); } catch (IOException e) { local = null; }
+        try { remote = fromKernel(socket.peerAddr()); } catch (IOException e) { /* keep the requested one */ }
     }
+
+    /** Netty's address to the kernel's, for bind and connect (IP here; Unix channels override both). */
+    SockAddr toKernel(SocketAddress address) { return Addresses.toKernel(address, ipv6); }
+
+    /** The kernel's address to Netty's. */
+    SocketAddress fromKernel(SockAddr address) { return Addresses.fromKernel(address); }
 
     @Override
     protected boolean isCompatible(EventLoop loop) {
@@ -139,8 +157,8 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
 
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
-        socket.bind(Addresses.toKernel(localAddress, ipv6));
-        local = Addresses.fromKernel(socket.localAddr());
+        socket.bind(toKernel(localAddress));
+        local = fromKernel(socket.localAddr());
     }
 
     @Override
@@ -186,7 +204,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
     void startConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
         if (remote != null) throw new AlreadyConnectedException();
         if (localAddress != null) doBind(localAddress);
-        SockAddr sa = Addresses.toKernel(remoteAddress, ipv6);
+        SockAddr sa = toKernel(remoteAddress);
         Socket2UringIoHandler loop = loop();
         long addr = loop.stable(128);   // the kernel copies the address when it takes the SQE
         int len = sa.copyTo(MemorySegment.ofAddress(addr).reinterpret(128));

@@ -3,6 +3,7 @@ package dev.socket2j.netty;
 import dev.socket2j.OsError;
 import dev.socket2j.Shutdown;
 import dev.socket2j.Socket;
+import dev.socket2j.SocketKind;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
@@ -83,6 +84,13 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     UringStreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
         super(parent, socket, ipv6, active);
     }
+
+    UringStreamChannel(Channel parent, Socket socket, SocketKind kind, boolean active) {
+        super(parent, socket, kind, active);
+    }
+
+    /** A byte read (RECV) is armed; a subclass that reads otherwise must not arm its own op beside it. */
+    final boolean recvInFlight() { return recvArmed; }
 
     @Override public ChannelMetadata metadata() { return METADATA; }
 
@@ -618,12 +626,16 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         }
 
         private void writeComplete(int res) {
-            writeInFlight = false;
-            if (!isOpen()) return;
+            if (!isOpen()) {
+                writeInFlight = false;
+                return;
+            }
             ChannelOutboundBuffer in = outboundBuffer();
-            if (res >= 0) {
-                if (in != null && res > 0) in.removeBytes(res);
-            } else {
+            // still "in flight" while removing: removeBytes fires writability changes, and a handler that flushes
+            // from one (ChunkedWriteHandler) must not gather a buffer whose reader index has not moved yet
+            if (res > 0 && in != null) in.removeBytes(res);
+            writeInFlight = false;
+            if (res < 0) {
                 int errno = -res;
                 if (errno == Errno.ECANCELED) return;   // deregistered: the next flush writes again
                 if (errno != Errno.EAGAIN && errno != Errno.EINTR) writeError = OsError.of("writev(2)", errno);
