@@ -61,6 +61,9 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     // event loop only
     private boolean recvArmed, recvMultishot, eofPending, writeInFlight;
+    /** A read cycle is open (the handle counts its messages); a completion or drain is firing reads. */
+    private boolean inBurst, busy, drainScheduled;
+    private final Runnable drainTask = this::drainLater;
     /** The peer sent FIN (POLLRDHUP): read on until EOF whatever auto-read says, as the epoll engine does. */
     private boolean rdHup;
     private ByteBuf ownReadBuf;
@@ -196,8 +199,25 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     protected void doBeginRead() {
         StreamUnsafe u = (StreamUnsafe) unsafe();
         u.readPending = true;
-        u.deliverUnread();
-        if (u.readPending || config().isAutoRead()) u.armRecv();
+        // inside a read cycle (a handler's read()) the cycle's end reads on; kept data goes out from a task, never
+        // from inside the caller's handler
+        if (busy) return;
+        if ((unread != null && !unread.isEmpty()) || eofPending) {
+            if (!drainScheduled) {
+                drainScheduled = true;
+                eventLoop().execute(drainTask);
+            }
+            return;
+        }
+        u.armRecv();
+    }
+
+    private void drainLater() {
+        drainScheduled = false;
+        if (!isOpen()) return;
+        StreamUnsafe u = (StreamUnsafe) unsafe();
+        if (!u.shouldStopReading() || rdHup) u.drainUnread();
+        u.afterRead();
     }
 
     /** Auto-read was turned off: forget a pending read; a multishot recv is cancelled. */
@@ -375,91 +395,152 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
         private void recvComplete(int res, int flags) {
             if ((flags & Uring.CQE_F_MORE) == 0) recvArmed = false;
-            ByteBuf buf = null;
-            if ((flags & Uring.CQE_F_BUFFER) != 0) {
-                Socket2UringIoHandler loop = loop();
-                int bid = flags >>> Uring.CQE_BUFFER_SHIFT;
-                if (res > 0 && isOpen()) {
-                    buf = config().getAllocator().ioBuffer(res);
-                    copyIn(loop.bufRing(), bid, buf, res);
+            boolean nonEmpty = (flags & Uring.CQE_F_SOCK_NONEMPTY) != 0;
+            busy = true;
+            try {
+                if ((flags & Uring.CQE_F_BUFFER) != 0) {
+                    Socket2UringIoHandler loop = loop();
+                    int bid = flags >>> Uring.CQE_BUFFER_SHIFT;
+                    try {
+                        if (res > 0 && isOpen()) received(loop.bufRing(), bid, res);
+                    } finally {
+                        loop.recycle(bid);
+                    }
+                } else if (ownReadBuf != null && (flags & Uring.CQE_F_MORE) == 0) {
+                    ByteBuf buf = ownReadBuf;
+                    ownReadBuf = null;
+                    if (res > 0 && isOpen()) {
+                        int room = buf.writableBytes();
+                        buf.writerIndex(buf.writerIndex() + res);
+                        if ((unread == null || unread.isEmpty()) && !stopped()) {
+                            message(buf, room, res);
+                        } else {
+                            stash(buf);
+                        }
+                    } else {
+                        buf.release();
+                    }
                 }
-                loop.recycle(bid);
-            } else if (ownReadBuf != null && (flags & Uring.CQE_F_MORE) == 0) {
-                buf = ownReadBuf;
-                ownReadBuf = null;
-                if (res > 0 && isOpen()) {
-                    buf.writerIndex(buf.writerIndex() + res);
-                } else {
-                    buf.release();
-                    buf = null;
-                }
-            }
-            if (!isOpen()) {
-                if (buf != null) buf.release();
-                return;
-            }
-            if (res > 0) {
-                // a single-shot read that left data in the socket continues as the epoll engine's read loop does
-                deliver(buf, res, !recvArmed && (flags & Uring.CQE_F_SOCK_NONEMPTY) != 0);
-            } else if (res == 0) {
-                if (unread != null && !unread.isEmpty()) {
-                    eofPending = true;
-                } else {
-                    inputEnded();
-                }
-                return;
-            } else {
-                int errno = -res;
-                if (errno == Errno.ENOBUFS) loop().bufferRingExhausted++;
-                if (errno == Errno.EINVAL && recvMultishot) {
-                    loop().disableRecvMultishot();   // a kernel without multishot recv: single shots from now on
-                } else if (errno != Errno.ECANCELED && errno != Errno.ENOBUFS && errno != Errno.EAGAIN
-                        && errno != Errno.EINTR) {
-                    readFailed(OsError.ofReceive("recv(2)", errno));
+                if (!isOpen()) {
+                    endBurst();
                     return;
                 }
+                if (res > 0) {
+                    // a single-shot read that left data in the socket goes on as the epoll engine's read loop does
+                    if (!recvArmed && nonEmpty) readInline();
+                    endBurst();
+                    if (stopped()) stopMultishot();
+                } else if (res == 0) {
+                    endBurst();
+                    if (unread != null && !unread.isEmpty()) {
+                        eofPending = true;
+                    } else {
+                        inputEnded();
+                    }
+                    return;
+                } else {
+                    endBurst();
+                    int errno = -res;
+                    if (errno == Errno.ENOBUFS) loop().bufferRingExhausted++;
+                    if (errno == Errno.EINVAL && recvMultishot) {
+                        loop().disableRecvMultishot();   // a kernel without multishot recv: single shots from now on
+                    } else if (errno != Errno.ECANCELED && errno != Errno.ENOBUFS && errno != Errno.EAGAIN
+                            && errno != Errno.EINTR) {
+                        readFailed(OsError.ofReceive("recv(2)", errno));
+                        return;
+                    }
+                }
+            } finally {
+                busy = false;
             }
-            if (!recvArmed && isOpen() && (readPending || rdHup || config().isAutoRead())) armRecv();
+            afterRead();
         }
 
-        private void copyIn(UringBufRing ring, int bid, ByteBuf buf, int n) {
-            int wi = buf.writerIndex();
-            if (buf.hasMemoryAddress()) {
-                MemorySegment.copy(Uring.ALL, ring.address(bid), Uring.ALL, buf.memoryAddress() + wi, n);
-                buf.writerIndex(wi + n);
-            } else if (buf.hasArray()) {
-                MemorySegment.copy(Uring.ALL, JAVA_BYTE, ring.address(bid),
-                    buf.array(), buf.arrayOffset() + wi, n);
-                buf.writerIndex(wi + n);
-            } else {
-                buf.writeBytes(ring.buffer(bid, n).asByteBuffer());
+        /**
+         * After a completion or a drain: data kept while nobody read goes out to a read() that came meanwhile, and
+         * a read is armed again for whoever still wants data.
+         */
+        private void afterRead() {
+            if (!isOpen()) return;
+            if (unread != null && !unread.isEmpty() && !stopped()) drainUnread();
+            if (!isOpen()) return;
+            if (stopped()) stopMultishot();
+            if ((unread == null || unread.isEmpty()) && !recvArmed && (readPending || rdHup || config().isAutoRead())) {
+                armRecv();
             }
         }
 
-        @SuppressWarnings("deprecation")
-        private void deliver(ByteBuf buf, int n, boolean more) {
-            if (shouldStopReading() && !rdHup) {
-                if (unread == null) unread = new ArrayDeque<>(4);
-                unread.add(buf);
-                stopMultishot();
-                return;
+        /**
+         * The {@code n} bytes a completion left in ring buffer {@code bid}: out in the handle's buffer sizes while
+         * someone reads; the rest, once reading stops (auto-read turned off in a handler), kept in order.
+         */
+        private void received(UringBufRing ring, int bid, int n) {
+            long src = ring.address(bid);
+            int off = 0;
+            if (unread == null || unread.isEmpty()) {
+                ChannelConfig config = config();
+                RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+                while (off < n && isOpen() && startBurst(h, config)) {
+                    ByteBuf b = h.allocate(config.getAllocator());
+                    int room = b.writableBytes(), k = Math.min(room, n - off);
+                    copyIn(src + off, b, k);
+                    off += k;
+                    message(b, room, k);
+                }
             }
-            fire(buf, n, more);
+            if (off < n && isOpen()) {
+                ByteBuf rest = config().getAllocator().ioBuffer(n - off);
+                copyIn(src + off, rest, n - off);
+                stash(rest);
+            }
         }
 
-        @SuppressWarnings("deprecation")
-        private void fire(ByteBuf buf, int n, boolean more) {
-            ChannelConfig config = config();
-            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+        private void stash(ByteBuf b) {
+            if (unread == null) unread = new ArrayDeque<>(4);
+            unread.add(b);
+        }
+
+        /** Nobody wants data: auto-read off and no read() pending (a peer's FIN reads on until the end). */
+        private boolean stopped() { return shouldStopReading() && !rdHup; }
+
+        /** Opens a read cycle if none is open and someone reads; false when reading stops. */
+        private boolean startBurst(RecvByteBufAllocator.Handle h, ChannelConfig config) {
+            if (inBurst) return true;
+            if (stopped()) return false;
             h.reset(config);
-            h.attemptedBytesRead(n);
+            inBurst = true;
+            return true;
+        }
+
+        /** One channelRead of {@code n} bytes into a buffer of {@code room}; the cycle ends when the handle says. */
+        private void message(ByteBuf b, int room, int n) {
+            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+            if (!inBurst) {
+                h.reset(config());
+                inBurst = true;
+            }
+            h.attemptedBytesRead(room);
             h.lastBytesRead(n);
             h.incMessagesRead(1);
             readPending = false;
-            ChannelPipeline p = pipeline();
-            p.fireChannelRead(buf);
+            pipeline().fireChannelRead(b);
+            if (!h.continueReading()) endBurst();
+        }
+
+        /** Ends the open read cycle: channelReadComplete. */
+        private void endBurst() {
+            if (!inBurst) return;
+            inBurst = false;
+            recvBufAllocHandle().readComplete();
+            pipeline().fireChannelReadComplete();
+        }
+
+        /** Reads on from the socket (no recv in flight, so no reordering) while the open cycle goes on. */
+        private void readInline() {
+            ChannelConfig config = config();
+            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
             boolean eof = false;
-            while (more && isOpen() && !inputShutdown && h.continueReading()) {
+            while (inBurst && isOpen() && !inputShutdown) {
                 ByteBuf b = h.allocate(config.getAllocator());
                 int room = b.writableBytes();
                 long address = IovBatch.address(b, b.writerIndex(), room);
@@ -471,28 +552,50 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     break;
                 }
                 b.writerIndex(b.writerIndex() + (int) r);
-                h.attemptedBytesRead(room);
-                h.lastBytesRead((int) r);
-                h.incMessagesRead(1);
-                readPending = false;
-                p.fireChannelRead(b);
+                message(b, room, (int) r);
             }
-            h.readComplete();
-            p.fireChannelReadComplete();
-            if (eof && isOpen()) inputEnded();
-            if (shouldStopReading()) stopMultishot();
+            if (eof && isOpen()) {
+                endBurst();
+                inputEnded();
+            }
         }
 
-        /** Data kept while nobody read, for the read() that now asks. */
-        void deliverUnread() {
-            ArrayDeque<ByteBuf> q = unread;
-            while (q != null && !q.isEmpty() && isOpen() && !shouldStopReading()) {
-                ByteBuf b = q.poll();
-                fire(b, b.readableBytes(), false);
+        private void copyIn(long src, ByteBuf buf, int n) {
+            int wi = buf.writerIndex();
+            if (buf.hasMemoryAddress()) {
+                MemorySegment.copy(Uring.ALL, src, Uring.ALL, buf.memoryAddress() + wi, n);
+                buf.writerIndex(wi + n);
+            } else if (buf.hasArray()) {
+                MemorySegment.copy(Uring.ALL, JAVA_BYTE, src, buf.array(), buf.arrayOffset() + wi, n);
+                buf.writerIndex(wi + n);
+            } else {
+                buf.writeBytes(MemorySegment.ofAddress(src).reinterpret(n).asByteBuffer());
             }
-            if ((q == null || q.isEmpty()) && eofPending && isOpen()) {
-                eofPending = false;
-                inputEnded();
+        }
+
+        /** Data kept while nobody read, for the read() that now asks, in the handle's buffer sizes. */
+        void drainUnread() {
+            ArrayDeque<ByteBuf> q = unread;
+            ChannelConfig config = config();
+            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+            boolean was = busy;
+            busy = true;
+            try {
+                while (q != null && !q.isEmpty() && isOpen() && startBurst(h, config)) {
+                    ByteBuf front = q.peek();
+                    ByteBuf b = h.allocate(config.getAllocator());
+                    int room = b.writableBytes(), k = Math.min(room, front.readableBytes());
+                    b.writeBytes(front, k);
+                    if (!front.isReadable()) q.poll().release();
+                    message(b, room, k);
+                }
+                endBurst();
+                if ((q == null || q.isEmpty()) && eofPending && isOpen()) {
+                    eofPending = false;
+                    inputEnded();
+                }
+            } finally {
+                busy = was;
             }
         }
 
@@ -524,12 +627,18 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         }
 
         private void writeComplete(int res) {
-            writeInFlight = false;
-            if (!isOpen()) return;
+            if (!isOpen()) {
+                writeInFlight = false;
+                return;
+            }
             ChannelOutboundBuffer in = outboundBuffer();
             if (res >= 0) {
+                // still "in flight" while removing: a handler that flushes from the writability change this fires
+                // (ChunkedWriteHandler) must not start a write from a buffer whose written bytes are not yet removed
                 if (in != null && res > 0) in.removeBytes(res);
+                writeInFlight = false;
             } else {
+                writeInFlight = false;
                 int errno = -res;
                 if (errno == Errno.ECANCELED) return;   // deregistered: the next flush writes again
                 if (errno != Errno.EAGAIN && errno != Errno.EINTR) writeError = OsError.of("writev(2)", errno);
