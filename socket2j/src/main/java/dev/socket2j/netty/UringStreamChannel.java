@@ -19,7 +19,9 @@ import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
@@ -28,7 +30,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.WritableByteChannel;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,6 +76,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     /** Buffers of a write still in flight at close: kept alive until the kernel is done with them. */
     private ArrayList<ByteBuf> pinned;
     private final Gather gather = new Gather();
+    /** File regions: the bytes taken from the region and not yet sent, and whether the write in flight is theirs. */
+    private ByteBuf staged;
+    private Staging staging;
+    private boolean sendingRegion;
 
     UringStreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
         super(parent, socket, ipv6, active);
@@ -191,6 +199,11 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ownReadBuf = null;
             b.release();
         }
+        b = staged;
+        if (b != null) {
+            staged = null;
+            b.release();
+        }
     }
 
     // ---------------------------------------------------------------- read
@@ -253,8 +266,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ReferenceCountUtil.safeRelease(buf);
             return direct;
         }
+        if (msg instanceof FileRegion) return msg;
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
-            + " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ')');
+            + " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
+            + StringUtil.simpleClassName(FileRegion.class) + ')');
     }
 
     @Override
@@ -266,6 +281,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             throw (Error) err;
         }
         if (writeInFlight || in.isEmpty()) return;
+        if (in.current() instanceof FileRegion region) {
+            writeRegion(in, region);
+            return;
+        }
         Socket2UringIoHandler loop = loop();
         int count = Math.min(in.size(), IOV_MAX);
         long iov = loop.stable((long) count * Layouts.IOVEC_SIZE);
@@ -279,12 +298,71 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         if (gather.count == 1) {
             long base = Uring.ALL.get(JAVA_LONG, iov + Layouts.IOV_BASE);
             long len = Uring.ALL.get(JAVA_LONG, iov + Layouts.IOV_LEN);
-            long s = registration.sqe(Uring.OP_SEND, fd, base, (int) len, 0, TAG_WRITE);
-            registration.ring().sqeOpFlags(s, C.MSG_NOSIGNAL);
+            submitSend(base, (int) len);
         } else {
             registration.sqe(Uring.OP_WRITEV, fd, iov, gather.count, 0, TAG_WRITE);
         }
         writeInFlight = true;
+    }
+
+    private void submitSend(long address, int len) {
+        long s = registration.sqe(Uring.OP_SEND, fd, address, len, 0, TAG_WRITE);
+        registration.ring().sqeOpFlags(s, C.MSG_NOSIGNAL);
+    }
+
+    /**
+     * A file region goes out through a channel-owned staging buffer: {@link FileRegion#transferTo} fills it (for a
+     * {@link DefaultFileRegion} the JDK reads the file, on this thread, as {@code sendfile(2)} would), one
+     * {@code IORING_OP_SEND} sends it, and the completion reports the progress; the region is removed once all of
+     * it is sent. Custom regions work the same way.
+     */
+    private void writeRegion(ChannelOutboundBuffer in, FileRegion region) throws Exception {
+        ByteBuf st = staged;
+        if (st == null || !st.isReadable()) {
+            long done = region.transferred(), count = region.count();
+            if (done >= count) {
+                in.remove();
+                if (!in.isEmpty()) doWrite(in);
+                return;
+            }
+            if (st == null) {
+                st = staged = alloc().directBuffer(REGION_CHUNK, REGION_CHUNK);
+                staging = new Staging();
+            }
+            st.clear();
+            if (region instanceof DefaultFileRegion d) validateFileRegion(d, done);
+            region.transferTo(staging, done);
+            if (!st.isReadable()) {
+                // nothing to send yet (a custom region that produced nothing): try again on the next flush
+                if (region instanceof DefaultFileRegion d) validateFileRegion(d, region.transferred());
+                return;
+            }
+        }
+        long address = IovBatch.address(st, st.readerIndex(), st.readableBytes());
+        submitSend(address, st.readableBytes());
+        sendingRegion = true;
+        writeInFlight = true;
+    }
+
+    private static final int REGION_CHUNK = 64 * 1024;
+
+    /** What {@link FileRegion#transferTo} writes into: the staging buffer, as much as fits. */
+    private final class Staging implements WritableByteChannel {
+        @Override
+        public int write(ByteBuffer src) {
+            ByteBuf st = staged;
+            int n = Math.min(src.remaining(), st.writableBytes());
+            if (n == 0) return 0;
+            int limit = src.limit();
+            src.limit(src.position() + n);
+            st.writeBytes(src);
+            src.limit(limit);
+            return n;
+        }
+
+        @Override public boolean isOpen() { return UringStreamChannel.this.isOpen(); }
+
+        @Override public void close() { }
     }
 
     /** Collects the flushed buffers' addresses into iovecs. */
@@ -632,13 +710,20 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 return;
             }
             ChannelOutboundBuffer in = outboundBuffer();
-            if (res >= 0) {
+            if (sendingRegion) {
+                sendingRegion = false;
+                if (res > 0 && in != null && in.current() instanceof FileRegion region) {
+                    staged.skipBytes(res);
+                    in.progress(res);
+                    if (!staged.isReadable() && region.transferred() >= region.count()) in.remove();
+                }
+            } else if (res >= 0) {
                 // still "in flight" while removing: a handler that flushes from the writability change this fires
                 // (ChunkedWriteHandler) must not start a write from a buffer whose written bytes are not yet removed
                 if (in != null && res > 0) in.removeBytes(res);
-                writeInFlight = false;
-            } else {
-                writeInFlight = false;
+            }
+            writeInFlight = false;
+            if (res < 0) {
                 int errno = -res;
                 if (errno == Errno.ECANCELED) return;   // deregistered: the next flush writes again
                 if (errno != Errno.EAGAIN && errno != Errno.EINTR) writeError = OsError.of("writev(2)", errno);
