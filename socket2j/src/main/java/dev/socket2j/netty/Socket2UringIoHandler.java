@@ -46,7 +46,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Optional features can be turned off with the system property {@code socket2j.uring.disable}, a comma list of
  * {@code NO_SQARRAY, DEFER_TASKRUN, SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL, EXT_ARG, PBUF_RING, RECV_MULTISHOT,
- * ACCEPT_MULTISHOT, CANCEL_FD}, read when a factory is made.
+ * ACCEPT_MULTISHOT, CANCEL_FD, RECV_BUNDLE}, read when a factory is made.
  */
 public final class Socket2UringIoHandler implements IoHandler, UringRing.CompletionSink {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Socket2UringIoHandler.class);
@@ -62,7 +62,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     /** Features in use, decided per loop from the probe and the {@code disable} list. */
     static final class Features {
         final int excludedSetupFlags;
-        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd;
+        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd, recvBundle;
         final int bufCount, bufSize;
 
         Features(Set<String> disabled, int bufCount, int bufSize) {
@@ -78,6 +78,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
             recvMultishot = !disabled.contains("RECV_MULTISHOT");
             acceptMultishot = !disabled.contains("ACCEPT_MULTISHOT");
             cancelFd = !disabled.contains("CANCEL_FD");
+            recvBundle = !disabled.contains("RECV_BUNDLE");
             this.bufCount = bufCount;
             this.bufSize = bufSize;
         }
@@ -102,7 +103,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     final MemorySegment addrScratch = arena.allocate(128, 8);
 
     private UringBufRing bufRing;
-    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd;
+    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd, recvBundle;
 
     private Registration[] slots = new Registration[64];
     private int[] freeSlots = new int[64];
@@ -194,6 +195,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
                 }
             }
             if (bufRing == null) recvMultishot = false;
+            recvBundle = requested.recvBundle && recvMultishot && ring.hasFeature(Uring.FEAT_RECVSEND_BUNDLE);
         } catch (IOException e) {
             throw new ChannelException("cannot start the io_uring event loop", e);
         }
@@ -208,8 +210,20 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
 
     boolean acceptMultishot() { return acceptMultishot; }
 
+    /**
+     * Whether a multishot recv may fill several provided buffers per completion ({@code IORING_RECVSEND_BUNDLE},
+     * Linux 6.10, {@code IORING_FEAT_RECVSEND_BUNDLE}).
+     */
+    boolean recvBundle() { return recvBundle; }
+
     /** The kernel refused a multishot variant (EINVAL): use single-shot from now on. */
-    void disableRecvMultishot() { recvMultishot = false; }
+    void disableRecvMultishot() {
+        if (recvBundle) {
+            recvBundle = false;   // first drop the newer flag, then multishot itself
+        } else {
+            recvMultishot = false;
+        }
+    }
 
     void disableAcceptMultishot() { acceptMultishot = false; }
 
@@ -429,6 +443,9 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
 
     /** Reads that found the buffer ring empty (ENOBUFS) and were armed again; for tests and diagnostics. */
     long bufferRingExhausted;
+
+    /** Recv completions whose bytes span more than one provided buffer (bundles); for tests and diagnostics. */
+    long bundledCompletions;
 
     // ---------------------------------------------------------------- registrations
 

@@ -430,7 +430,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 ring.sqeBufGroup(s, loop.bufGroup());
                 recvMultishot = loop.recvMultishot() && config().isAutoRead();
                 if (recvMultishot) {
-                    ring.sqeIoprio(s, Uring.RECV_MULTISHOT);
+                    ring.sqeIoprio(s, (short) (Uring.RECV_MULTISHOT | (loop.recvBundle() ? Uring.RECVSEND_BUNDLE : 0)));
                 } else {
                     // one read of at most what the allocator asks for, as the epoll engine reads
                     RecvByteBufAllocator.Handle h = recvBufAllocHandle();
@@ -478,11 +478,20 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             try {
                 if ((flags & Uring.CQE_F_BUFFER) != 0) {
                     Socket2UringIoHandler loop = loop();
-                    int bid = flags >>> Uring.CQE_BUFFER_SHIFT;
-                    try {
-                        if (res > 0 && isOpen()) received(loop.bufRing(), bid, res);
-                    } finally {
-                        loop.recycle(bid);
+                    UringBufRing bufs = loop.bufRing();
+                    int bid = flags >>> Uring.CQE_BUFFER_SHIFT, size = bufs.bufSize();
+                    // a bundle fills buffers in ring order, each but the last one full
+                    int left = Math.max(res, 1);
+                    if (res > size) loop.bundledCompletions++;
+                    while (left > 0) {
+                        int n = Math.min(left, size), next = left > size ? bufs.nextBid(bid) : -1;
+                        try {
+                            if (res > 0 && isOpen()) received(bufs, bid, n);
+                        } finally {
+                            loop.recycle(bid);
+                        }
+                        left -= n;
+                        bid = next;
                     }
                 } else if (ownReadBuf != null && (flags & Uring.CQE_F_MORE) == 0) {
                     ByteBuf buf = ownReadBuf;
