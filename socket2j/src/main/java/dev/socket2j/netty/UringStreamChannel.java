@@ -46,15 +46,25 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * A connected byte stream on io_uring.
  *
  * <p>Reads: with auto-read on, one multishot {@code IORING_OP_RECV} (6.0) stays armed and takes buffers from the
- * loop's provided buffer ring (5.19); each completion's bytes are copied into a buffer of exactly that size from the
- * channel's allocator and the ring buffer goes straight back to the kernel. {@code ENOBUFS} (every ring buffer in
- * use) leaves the data in the socket and the read is armed again. Without multishot (auto-read off, or an older
- * kernel) one single-shot RECV per read; without a buffer ring the RECV reads straight into an allocated buffer.
- * Data that arrives after auto-read was turned off is kept and delivered by the next {@code read()}.
+ * loop's provided buffer ring (5.19); where the kernel has {@code IORING_RECVSEND_BUNDLE} (6.10) one completion may
+ * fill several ring buffers. The bytes are copied out into buffers of the size the channel's
+ * {@link RecvByteBufAllocator} handle asks for, one {@code channelRead} each, and the ring buffers go straight back
+ * to the kernel. A read cycle ends with {@code channelReadComplete} when the handle stops (its
+ * {@code continueReading}: message count, auto-read turned off) or the completion's bytes are all out; a handler
+ * that turns auto-read off inside {@code channelRead} gets no more reads, the rest of the completion is kept in
+ * order and the multishot recv is cancelled; the next {@code read()} delivers one cycle from what was kept, then
+ * from a fresh single-shot RECV of at most the handle's guess. A {@code read()} made inside a cycle continues it
+ * (as in the epoll engine); data kept while nobody read goes out from a loop task, never nested inside the caller.
+ * {@code ENOBUFS} (every ring buffer in use) leaves the data in the socket and the read is armed again. Without
+ * multishot (an older kernel) one single-shot RECV per cycle, continued with non-blocking {@code recv(2)} while the
+ * socket has more ({@code IORING_CQE_F_SOCK_NONEMPTY}); without a buffer ring the RECV reads straight into an
+ * allocated buffer.
  *
  * <p>Writes: one {@code IORING_OP_SEND} (one buffer) or {@code IORING_OP_WRITEV} (several, up to {@code IOV_MAX}) in
  * flight per channel, straight from the flushed direct buffers (heap buffers are copied to direct ones when
- * written); the completion removes what the kernel took and starts the next.
+ * written); the completion removes what the kernel took and starts the next. A {@link FileRegion} (a
+ * {@link DefaultFileRegion} or any other) is sent through a 64 KiB channel-owned staging buffer that
+ * {@link FileRegion#transferTo} fills on the loop thread, one {@code IORING_OP_SEND} at a time.
  */
 public abstract class UringStreamChannel extends UringChannel implements DuplexChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
