@@ -9,7 +9,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,5 +109,46 @@ class Socket2UringRecvTest {
         assertEquals(false, seen.bundles(), "forced off");
         assertEquals(0, seen.bundled(), "no completion spans two buffers");
         assertTrue(seen.exhausted() > 0, "16 senders ran the 8-buffer ring dry (ENOBUFS) at least once");
+    }
+
+    @Test
+    void aCompletionIsCutIntoTheHandlesBuffersAndCyclesOfAtMostMaxMessagesPerRead() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Socket2UringIoHandler.newFactory());
+        try {
+            byte[] payload = new byte[SIZE];
+            for (int i = 0; i < SIZE; i++) payload[i] = (byte) (i * 13 + (i >>> 8));
+            ByteBuf acc = Unpooled.buffer(SIZE);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            int[] largest = new int[1], inCycle = new int[1], mostInCycle = new int[1], cycles = new int[1];
+            Channel server = new ServerBootstrap().group(group).channel(Socket2UringServerSocketChannel.class)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(512).maxMessagesPerRead(2))
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ByteBuf b = (ByteBuf) msg;
+                        largest[0] = Math.max(largest[0], b.readableBytes());
+                        inCycle[0]++;
+                        acc.writeBytes(b);
+                        b.release();
+                    }
+                    @Override public void channelReadComplete(ChannelHandlerContext ctx) {
+                        mostInCycle[0] = Math.max(mostInCycle[0], inCycle[0]);
+                        inCycle[0] = 0;
+                        cycles[0]++;
+                        if (acc.readableBytes() == SIZE) done.complete(null);
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            Channel client = new Bootstrap().group(group).channel(Socket2UringSocketChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
+            client.writeAndFlush(Unpooled.wrappedBuffer(payload)).sync();
+            done.get(30, TimeUnit.SECONDS);
+            assertArrayEquals(payload, acc.array());
+            assertTrue(largest[0] <= 512, "every channelRead holds at most the handle's 512 bytes: " + largest[0]);
+            assertEquals(2, mostInCycle[0], "a cycle reads up to maxMessagesPerRead = 2 buffers, no more");
+            assertTrue(cycles[0] >= SIZE / 1024, "64 KiB in cycles of at most 1 KiB: " + cycles[0]);
+            client.close().sync();
+            server.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 }
