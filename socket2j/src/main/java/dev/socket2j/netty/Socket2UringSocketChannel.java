@@ -21,7 +21,8 @@ import java.net.InetSocketAddress;
  * {@link #socket()} gives the core socket for any call the config does not cover.
  *
  * <p>{@code FileRegion} writes go through a staging buffer and {@code IORING_OP_SEND} (see {@link UringStreamChannel}).
- * Not supported on this engine (yet): {@code TCP_FASTOPEN_CONNECT}.
+ * Not supported on this engine (yet): {@code TCP_FASTOPEN_CONNECT} and {@code spliceTo} (which
+ * {@link Socket2SocketChannel} has).
  */
 public final class Socket2UringSocketChannel extends UringStreamChannel implements SocketChannel {
     private final Socket2UringSocketChannelConfig config;

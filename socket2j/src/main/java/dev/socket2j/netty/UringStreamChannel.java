@@ -303,6 +303,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         if (gather.count == 0) {
             // only empty buffers: drop them
             while (in.current() instanceof ByteBuf b && !b.isReadable()) in.remove();
+            if (in.current() instanceof FileRegion) doWrite(in);   // the empty buffers stood before a region
             return;
         }
         if (gather.count == 1) {
@@ -340,13 +341,9 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 staging = new Staging();
             }
             st.clear();
-            if (region instanceof DefaultFileRegion d) validateFileRegion(d, done);
+            // a DefaultFileRegion opens its file here, and throws if the file is shorter than the region
             region.transferTo(staging, done);
-            if (!st.isReadable()) {
-                // nothing to send yet (a custom region that produced nothing): try again on the next flush
-                if (region instanceof DefaultFileRegion d) validateFileRegion(d, region.transferred());
-                return;
-            }
+            if (!st.isReadable()) return;   // a custom region that produced nothing: again on the next flush
         }
         long address = IovBatch.address(st, st.readerIndex(), st.readableBytes());
         submitSend(address, st.readableBytes());
