@@ -24,6 +24,8 @@ public final class UringBufRing implements AutoCloseable {
     private final long ringAddr, ringBytes, bufsAddr, bufsBytes;
     private final MemorySegment entriesSeg, bufs;
     private short tail;
+    /** Where each buffer was last put in the ring (the tail count then), to follow a bundle across buffers. */
+    private final short[] position;
     private int free;
     private boolean closed;
 
@@ -39,6 +41,7 @@ public final class UringBufRing implements AutoCloseable {
         this.bufsBytes = (long) entries * bufSize;
         this.entriesSeg = MemorySegment.ofAddress(ringAddr).reinterpret(ringBytes);
         this.bufs = MemorySegment.ofAddress(bufsAddr).reinterpret(bufsBytes);
+        this.position = new short[entries];
     }
 
     /**
@@ -109,6 +112,16 @@ public final class UringBufRing implements AutoCloseable {
         publish();
     }
 
+    /**
+     * The buffer after {@code bid} in ring order: where a bundle ({@code IORING_RECVSEND_BUNDLE}, 6.10) that began
+     * in {@code bid} goes on, since the kernel takes ring entries in order. Ask before recycling the bundle's
+     * buffers: the entry is only rewritten once {@code entries} more buffers have been given back.
+     */
+    public int nextBid(int bid) {
+        long e = (long) ((position[bid] + 1) & mask) * Uring.BUF_SIZE;
+        return entriesSeg.get(JAVA_SHORT, e + Uring.BUF_BID) & 0xffff;
+    }
+
     /** The kernel took a buffer (a completion named it). */
     public void taken() { free--; }
 
@@ -117,6 +130,7 @@ public final class UringBufRing implements AutoCloseable {
         entriesSeg.set(JAVA_LONG, e + Uring.BUF_ADDR, bufsAddr + (long) bid * bufSize);
         entriesSeg.set(JAVA_INT, e + Uring.BUF_LEN, bufSize);
         entriesSeg.set(JAVA_SHORT, e + Uring.BUF_BID, (short) bid);
+        position[bid] = tail;
         tail++;
         free++;
     }

@@ -48,7 +48,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Optional features can be turned off with the system property {@code socket2j.uring.disable}, a comma list of
  * {@code NO_SQARRAY, DEFER_TASKRUN, SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL, EXT_ARG, PBUF_RING, RECV_MULTISHOT,
- * ACCEPT_MULTISHOT, CANCEL_FD, SEND_ZC, REGISTERED_RING}, read when a factory is made.
+ * ACCEPT_MULTISHOT, CANCEL_FD, SEND_ZC, REGISTERED_RING, RECV_BUNDLE}, read when a factory is made.
  */
 public final class Socket2UringIoHandler implements IoHandler, UringRing.CompletionSink {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Socket2UringIoHandler.class);
@@ -64,7 +64,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     /** Features in use, decided per loop from the probe and the {@code disable} list. */
     static final class Features {
         final int excludedSetupFlags;
-        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd, sendZc, registeredRing;
+        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd, sendZc, registeredRing, recvBundle;
         final int bufCount, bufSize;
 
         Features(Set<String> disabled, int bufCount, int bufSize) {
@@ -82,6 +82,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
             cancelFd = !disabled.contains("CANCEL_FD");
             sendZc = !disabled.contains("SEND_ZC");
             registeredRing = !disabled.contains("REGISTERED_RING");
+            recvBundle = !disabled.contains("RECV_BUNDLE");
             this.bufCount = bufCount;
             this.bufSize = bufSize;
         }
@@ -106,7 +107,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     final MemorySegment addrScratch = arena.allocate(128, 8);
 
     private UringBufRing bufRing;
-    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd, sendZc;
+    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd, sendZc, recvBundle;
 
     private Registration[] slots = new Registration[64];
     private int[] freeSlots = new int[64];
@@ -201,6 +202,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
                 }
             }
             if (bufRing == null) recvMultishot = false;
+            recvBundle = requested.recvBundle && recvMultishot && ring.hasFeature(Uring.FEAT_RECVSEND_BUNDLE);
         } catch (IOException e) {
             throw new ChannelException("cannot start the io_uring event loop", e);
         }
@@ -224,8 +226,20 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     /** Whether {@code IORING_OP_SEND_ZC} (6.0) may be used for writes at or above a channel's threshold. */
     boolean sendZc() { return sendZc; }
 
+    /**
+     * Whether a multishot recv may fill several provided buffers per completion ({@code IORING_RECVSEND_BUNDLE},
+     * Linux 6.10, {@code IORING_FEAT_RECVSEND_BUNDLE}).
+     */
+    boolean recvBundle() { return recvBundle; }
+
     /** The kernel refused a multishot variant (EINVAL): use single-shot from now on. */
-    void disableRecvMultishot() { recvMultishot = false; }
+    void disableRecvMultishot() {
+        if (recvBundle) {
+            recvBundle = false;   // first drop the newer flag, then multishot itself
+        } else {
+            recvMultishot = false;
+        }
+    }
 
     void disableAcceptMultishot() { acceptMultishot = false; }
 
@@ -448,6 +462,8 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
 
     /** Zero-copy sends submitted, and their notifications (the kernel let go of the buffer); for tests. */
     long zeroCopySends, zeroCopyNotifications;
+    /** Recv completions whose bytes span more than one provided buffer (bundles); for tests and diagnostics. */
+    long bundledCompletions;
 
     // ---------------------------------------------------------------- registrations
 

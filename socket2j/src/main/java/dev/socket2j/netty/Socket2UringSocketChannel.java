@@ -20,7 +20,9 @@ import java.net.InetSocketAddress;
  * {@link Socket2SocketChannel} (Netty's, the epoll names, every {@link Socket2ChannelOption}).
  * {@link #socket()} gives the core socket for any call the config does not cover.
  *
- * <p>Not supported on this engine (yet): {@code FileRegion} writes and {@code TCP_FASTOPEN_CONNECT}.
+ * <p>{@code FileRegion} writes go through a staging buffer and {@code IORING_OP_SEND} (see {@link UringStreamChannel}).
+ * Not supported on this engine (yet): {@code TCP_FASTOPEN_CONNECT} and {@code spliceTo} (which
+ * {@link Socket2SocketChannel} has).
  */
 public final class Socket2UringSocketChannel extends UringStreamChannel implements SocketChannel {
     private final Socket2UringSocketChannelConfig config;

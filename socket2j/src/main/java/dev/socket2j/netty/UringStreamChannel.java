@@ -20,7 +20,9 @@ import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
@@ -29,7 +31,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.WritableByteChannel;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,18 +47,28 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * A connected byte stream on io_uring.
  *
  * <p>Reads: with auto-read on, one multishot {@code IORING_OP_RECV} (6.0) stays armed and takes buffers from the
- * loop's provided buffer ring (5.19); each completion's bytes are copied into a buffer of exactly that size from the
- * channel's allocator and the ring buffer goes straight back to the kernel. {@code ENOBUFS} (every ring buffer in
- * use) leaves the data in the socket and the read is armed again. Without multishot (auto-read off, or an older
- * kernel) one single-shot RECV per read; without a buffer ring the RECV reads straight into an allocated buffer.
- * Data that arrives after auto-read was turned off is kept and delivered by the next {@code read()}.
+ * loop's provided buffer ring (5.19); where the kernel has {@code IORING_RECVSEND_BUNDLE} (6.10) one completion may
+ * fill several ring buffers. The bytes are copied out into buffers of the size the channel's
+ * {@link RecvByteBufAllocator} handle asks for, one {@code channelRead} each, and the ring buffers go straight back
+ * to the kernel. A read cycle ends with {@code channelReadComplete} when the handle stops (its
+ * {@code continueReading}: message count, auto-read turned off) or the completion's bytes are all out; a handler
+ * that turns auto-read off inside {@code channelRead} gets no more reads, the rest of the completion is kept in
+ * order and the multishot recv is cancelled; the next {@code read()} delivers one cycle from what was kept, then
+ * from a fresh single-shot RECV of at most the handle's guess. A {@code read()} made inside a cycle continues it
+ * (as in the epoll engine); data kept while nobody read goes out from a loop task, never nested inside the caller.
+ * {@code ENOBUFS} (every ring buffer in use) leaves the data in the socket and the read is armed again. Without
+ * multishot (an older kernel) one single-shot RECV per cycle, continued with non-blocking {@code recv(2)} while the
+ * socket has more ({@code IORING_CQE_F_SOCK_NONEMPTY}); without a buffer ring the RECV reads straight into an
+ * allocated buffer.
  *
  * <p>Writes: one {@code IORING_OP_SEND} (one buffer) or {@code IORING_OP_WRITEV} (several, up to {@code IOV_MAX}) in
  * flight per channel, straight from the flushed direct buffers (heap buffers are copied to direct ones when
  * written); the completion removes what the kernel took and starts the next. A single buffer of at least
  * {@link Socket2ChannelOption#URING_SEND_ZC_THRESHOLD} bytes goes out as {@code IORING_OP_SEND_ZC} (6.0) instead:
  * its first completion is the send's result, and the channel holds the buffer until the second, the kernel's
- * notification that it no longer reads the pages.
+ * notification that it no longer reads the pages. A {@link FileRegion} (a {@link DefaultFileRegion} or any other)
+ * is sent through a 64 KiB channel-owned staging buffer that {@link FileRegion#transferTo} fills on the loop
+ * thread, one {@code IORING_OP_SEND} at a time.
  */
 public abstract class UringStreamChannel extends UringChannel implements DuplexChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
@@ -65,6 +79,9 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     // event loop only
     private boolean recvArmed, recvMultishot, eofPending, writeInFlight;
+    /** A read cycle is open (the handle counts its messages); a completion or drain is firing reads. */
+    private boolean inBurst, busy, drainScheduled;
+    private final Runnable drainTask = this::drainLater;
     /** The peer sent FIN (POLLRDHUP): read on until EOF whatever auto-read says, as the epoll engine does. */
     private boolean rdHup;
     private ByteBuf ownReadBuf;
@@ -80,6 +97,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     private long zcFree = -1L;
     /** Zero-copy sends whose result is in and whose notification is not. */
     private int zcAwaitingNotification;
+    /** File regions: the bytes taken from the region and not yet sent, and whether the write in flight is theirs. */
+    private ByteBuf staged;
+    private Staging staging;
+    private boolean sendingRegion;
 
     UringStreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
         super(parent, socket, ipv6, active);
@@ -209,6 +230,11 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ownReadBuf = null;
             b.release();
         }
+        b = staged;
+        if (b != null) {
+            staged = null;
+            b.release();
+        }
     }
 
     /**
@@ -232,8 +258,25 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     protected void doBeginRead() {
         StreamUnsafe u = (StreamUnsafe) unsafe();
         u.readPending = true;
-        u.deliverUnread();
-        if (u.readPending || config().isAutoRead()) u.armRecv();
+        // inside a read cycle (a handler's read()) the cycle's end reads on; kept data goes out from a task, never
+        // from inside the caller's handler
+        if (busy) return;
+        if ((unread != null && !unread.isEmpty()) || eofPending) {
+            if (!drainScheduled) {
+                drainScheduled = true;
+                eventLoop().execute(drainTask);
+            }
+            return;
+        }
+        u.armRecv();
+    }
+
+    private void drainLater() {
+        drainScheduled = false;
+        if (!isOpen()) return;
+        StreamUnsafe u = (StreamUnsafe) unsafe();
+        if (!u.shouldStopReading() || rdHup) u.drainUnread();
+        u.afterRead();
     }
 
     /** Auto-read was turned off: forget a pending read; a multishot recv is cancelled. */
@@ -269,8 +312,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ReferenceCountUtil.safeRelease(buf);
             return direct;
         }
+        if (msg instanceof FileRegion) return msg;
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
-            + " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ')');
+            + " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
+            + StringUtil.simpleClassName(FileRegion.class) + ')');
     }
 
     @Override
@@ -282,6 +327,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             throw (Error) err;
         }
         if (writeInFlight || in.isEmpty()) return;
+        if (in.current() instanceof FileRegion region) {
+            writeRegion(in, region);
+            return;
+        }
         Socket2UringIoHandler loop = loop();
         int count = Math.min(in.size(), IOV_MAX);
         long iov = loop.stable((long) count * Layouts.IOVEC_SIZE);
@@ -290,16 +339,18 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         if (gather.count == 0) {
             // only empty buffers: drop them
             while (in.current() instanceof ByteBuf b && !b.isReadable()) in.remove();
+            if (in.current() instanceof FileRegion) doWrite(in);   // the empty buffers stood before a region
             return;
         }
         if (gather.count == 1) {
             long base = Uring.ALL.get(JAVA_LONG, iov + Layouts.IOV_BASE);
             long len = Uring.ALL.get(JAVA_LONG, iov + Layouts.IOV_LEN);
             int zc = zeroCopySlot(loop, len);
-            long s = zc < 0 ? registration.sqe(Uring.OP_SEND, fd, base, (int) len, 0, TAG_WRITE)
-                : registration.sqe(Uring.OP_SEND_ZC, fd, base, (int) len, 0, TAG_ZC + zc);
-            registration.ring().sqeOpFlags(s, C.MSG_NOSIGNAL);
-            if (zc >= 0) {
+            if (zc < 0) {
+                submitSend(base, (int) len);
+            } else {
+                long s = registration.sqe(Uring.OP_SEND_ZC, fd, base, (int) len, 0, TAG_ZC + zc);
+                registration.ring().sqeOpFlags(s, C.MSG_NOSIGNAL);
                 zcHeld[zc] = gather.first.retain();   // the kernel reads its pages until the notification
                 loop.zeroCopySends++;
             }
@@ -317,6 +368,62 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         int i = Long.numberOfTrailingZeros(zcFree);
         zcFree &= ~(1L << i);
         return i;
+    }
+
+    private void submitSend(long address, int len) {
+        long s = registration.sqe(Uring.OP_SEND, fd, address, len, 0, TAG_WRITE);
+        registration.ring().sqeOpFlags(s, C.MSG_NOSIGNAL);
+    }
+
+    /**
+     * A file region goes out through a channel-owned staging buffer: {@link FileRegion#transferTo} fills it (for a
+     * {@link DefaultFileRegion} the JDK reads the file, on this thread, as {@code sendfile(2)} would), one
+     * {@code IORING_OP_SEND} sends it, and the completion reports the progress; the region is removed once all of
+     * it is sent. Custom regions work the same way.
+     */
+    private void writeRegion(ChannelOutboundBuffer in, FileRegion region) throws Exception {
+        ByteBuf st = staged;
+        if (st == null || !st.isReadable()) {
+            long done = region.transferred(), count = region.count();
+            if (done >= count) {
+                in.remove();
+                if (!in.isEmpty()) doWrite(in);
+                return;
+            }
+            if (st == null) {
+                st = staged = alloc().directBuffer(REGION_CHUNK, REGION_CHUNK);
+                staging = new Staging();
+            }
+            st.clear();
+            // a DefaultFileRegion opens its file here, and throws if the file is shorter than the region
+            region.transferTo(staging, done);
+            if (!st.isReadable()) return;   // a custom region that produced nothing: again on the next flush
+        }
+        long address = IovBatch.address(st, st.readerIndex(), st.readableBytes());
+        submitSend(address, st.readableBytes());
+        sendingRegion = true;
+        writeInFlight = true;
+    }
+
+    private static final int REGION_CHUNK = 64 * 1024;
+
+    /** What {@link FileRegion#transferTo} writes into: the staging buffer, as much as fits. */
+    private final class Staging implements WritableByteChannel {
+        @Override
+        public int write(ByteBuffer src) {
+            ByteBuf st = staged;
+            int n = Math.min(src.remaining(), st.writableBytes());
+            if (n == 0) return 0;
+            int limit = src.limit();
+            src.limit(src.position() + n);
+            st.writeBytes(src);
+            src.limit(limit);
+            return n;
+        }
+
+        @Override public boolean isOpen() { return UringStreamChannel.this.isOpen(); }
+
+        @Override public void close() { }
     }
 
     /** Collects the flushed buffers' addresses into iovecs. */
@@ -411,7 +518,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 ring.sqeBufGroup(s, loop.bufGroup());
                 recvMultishot = loop.recvMultishot() && config().isAutoRead();
                 if (recvMultishot) {
-                    ring.sqeIoprio(s, Uring.RECV_MULTISHOT);
+                    ring.sqeIoprio(s, (short) (Uring.RECV_MULTISHOT | (loop.recvBundle() ? Uring.RECVSEND_BUNDLE : 0)));
                 } else {
                     // one read of at most what the allocator asks for, as the epoll engine reads
                     RecvByteBufAllocator.Handle h = recvBufAllocHandle();
@@ -477,91 +584,161 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
         private void recvComplete(int res, int flags) {
             if ((flags & Uring.CQE_F_MORE) == 0) recvArmed = false;
-            ByteBuf buf = null;
-            if ((flags & Uring.CQE_F_BUFFER) != 0) {
-                Socket2UringIoHandler loop = loop();
-                int bid = flags >>> Uring.CQE_BUFFER_SHIFT;
-                if (res > 0 && isOpen()) {
-                    buf = config().getAllocator().ioBuffer(res);
-                    copyIn(loop.bufRing(), bid, buf, res);
+            boolean nonEmpty = (flags & Uring.CQE_F_SOCK_NONEMPTY) != 0;
+            busy = true;
+            try {
+                if ((flags & Uring.CQE_F_BUFFER) != 0) {
+                    Socket2UringIoHandler loop = loop();
+                    UringBufRing bufs = loop.bufRing();
+                    int bid = flags >>> Uring.CQE_BUFFER_SHIFT, size = bufs.bufSize();
+                    // a bundle fills buffers in ring order, each but the last one full
+                    int left = Math.max(res, 1);
+                    if (res > size) loop.bundledCompletions++;
+                    while (left > 0) {
+                        int n = Math.min(left, size), next = left > size ? bufs.nextBid(bid) : -1;
+                        try {
+                            if (res > 0 && isOpen()) received(bufs, bid, n);
+                        } finally {
+                            loop.recycle(bid);
+                        }
+                        left -= n;
+                        bid = next;
+                    }
+                } else if (ownReadBuf != null && (flags & Uring.CQE_F_MORE) == 0) {
+                    ByteBuf buf = ownReadBuf;
+                    ownReadBuf = null;
+                    if (res > 0 && isOpen()) {
+                        int room = buf.writableBytes();
+                        buf.writerIndex(buf.writerIndex() + res);
+                        if ((unread == null || unread.isEmpty()) && !stopped()) {
+                            message(buf, room, res);
+                        } else {
+                            stash(buf);
+                        }
+                    } else {
+                        buf.release();
+                    }
                 }
-                loop.recycle(bid);
-            } else if (ownReadBuf != null && (flags & Uring.CQE_F_MORE) == 0) {
-                buf = ownReadBuf;
-                ownReadBuf = null;
-                if (res > 0 && isOpen()) {
-                    buf.writerIndex(buf.writerIndex() + res);
-                } else {
-                    buf.release();
-                    buf = null;
-                }
-            }
-            if (!isOpen()) {
-                if (buf != null) buf.release();
-                return;
-            }
-            if (res > 0) {
-                // a single-shot read that left data in the socket continues as the epoll engine's read loop does
-                deliver(buf, res, !recvArmed && (flags & Uring.CQE_F_SOCK_NONEMPTY) != 0);
-            } else if (res == 0) {
-                if (unread != null && !unread.isEmpty()) {
-                    eofPending = true;
-                } else {
-                    inputEnded();
-                }
-                return;
-            } else {
-                int errno = -res;
-                if (errno == Errno.ENOBUFS) loop().bufferRingExhausted++;
-                if (errno == Errno.EINVAL && recvMultishot) {
-                    loop().disableRecvMultishot();   // a kernel without multishot recv: single shots from now on
-                } else if (errno != Errno.ECANCELED && errno != Errno.ENOBUFS && errno != Errno.EAGAIN
-                        && errno != Errno.EINTR) {
-                    readFailed(OsError.ofReceive("recv(2)", errno));
+                if (!isOpen()) {
+                    endBurst();
                     return;
                 }
+                if (res > 0) {
+                    // a single-shot read that left data in the socket goes on as the epoll engine's read loop does
+                    if (!recvArmed && nonEmpty) readInline();
+                    endBurst();
+                    if (stopped()) stopMultishot();
+                } else if (res == 0) {
+                    endBurst();
+                    if (unread != null && !unread.isEmpty()) {
+                        eofPending = true;
+                    } else {
+                        inputEnded();
+                    }
+                    return;
+                } else {
+                    endBurst();
+                    int errno = -res;
+                    if (errno == Errno.ENOBUFS) loop().bufferRingExhausted++;
+                    if (errno == Errno.EINVAL && recvMultishot) {
+                        loop().disableRecvMultishot();   // a kernel without multishot recv: single shots from now on
+                    } else if (errno != Errno.ECANCELED && errno != Errno.ENOBUFS && errno != Errno.EAGAIN
+                            && errno != Errno.EINTR) {
+                        readFailed(OsError.ofReceive("recv(2)", errno));
+                        return;
+                    }
+                }
+            } finally {
+                busy = false;
             }
-            if (!recvArmed && isOpen() && (readPending || rdHup || config().isAutoRead())) armRecv();
+            afterRead();
         }
 
-        private void copyIn(UringBufRing ring, int bid, ByteBuf buf, int n) {
-            int wi = buf.writerIndex();
-            if (buf.hasMemoryAddress()) {
-                MemorySegment.copy(Uring.ALL, ring.address(bid), Uring.ALL, buf.memoryAddress() + wi, n);
-                buf.writerIndex(wi + n);
-            } else if (buf.hasArray()) {
-                MemorySegment.copy(Uring.ALL, JAVA_BYTE, ring.address(bid),
-                    buf.array(), buf.arrayOffset() + wi, n);
-                buf.writerIndex(wi + n);
-            } else {
-                buf.writeBytes(ring.buffer(bid, n).asByteBuffer());
+        /**
+         * After a completion or a drain: data kept while nobody read goes out to a read() that came meanwhile, and
+         * a read is armed again for whoever still wants data.
+         */
+        private void afterRead() {
+            if (!isOpen()) return;
+            if (unread != null && !unread.isEmpty() && !stopped()) drainUnread();
+            if (!isOpen()) return;
+            if (stopped()) stopMultishot();
+            if ((unread == null || unread.isEmpty()) && !recvArmed && (readPending || rdHup || config().isAutoRead())) {
+                armRecv();
             }
         }
 
-        @SuppressWarnings("deprecation")
-        private void deliver(ByteBuf buf, int n, boolean more) {
-            if (shouldStopReading() && !rdHup) {
-                if (unread == null) unread = new ArrayDeque<>(4);
-                unread.add(buf);
-                stopMultishot();
-                return;
+        /**
+         * The {@code n} bytes a completion left in ring buffer {@code bid}: out in the handle's buffer sizes while
+         * someone reads; the rest, once reading stops (auto-read turned off in a handler), kept in order.
+         */
+        private void received(UringBufRing ring, int bid, int n) {
+            long src = ring.address(bid);
+            int off = 0;
+            if (unread == null || unread.isEmpty()) {
+                ChannelConfig config = config();
+                RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+                while (off < n && isOpen() && startBurst(h, config)) {
+                    ByteBuf b = h.allocate(config.getAllocator());
+                    int room = b.writableBytes(), k = Math.min(room, n - off);
+                    copyIn(src + off, b, k);
+                    off += k;
+                    message(b, room, k);
+                }
             }
-            fire(buf, n, more);
+            if (off < n && isOpen()) {
+                ByteBuf rest = config().getAllocator().ioBuffer(n - off);
+                copyIn(src + off, rest, n - off);
+                stash(rest);
+            }
         }
 
-        @SuppressWarnings("deprecation")
-        private void fire(ByteBuf buf, int n, boolean more) {
-            ChannelConfig config = config();
-            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+        private void stash(ByteBuf b) {
+            if (unread == null) unread = new ArrayDeque<>(4);
+            unread.add(b);
+        }
+
+        /** Nobody wants data: auto-read off and no read() pending (a peer's FIN reads on until the end). */
+        private boolean stopped() { return shouldStopReading() && !rdHup; }
+
+        /** Opens a read cycle if none is open and someone reads; false when reading stops. */
+        private boolean startBurst(RecvByteBufAllocator.Handle h, ChannelConfig config) {
+            if (inBurst) return true;
+            if (stopped()) return false;
             h.reset(config);
-            h.attemptedBytesRead(n);
+            inBurst = true;
+            return true;
+        }
+
+        /** One channelRead of {@code n} bytes into a buffer of {@code room}; the cycle ends when the handle says. */
+        private void message(ByteBuf b, int room, int n) {
+            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+            if (!inBurst) {
+                h.reset(config());
+                inBurst = true;
+            }
+            h.attemptedBytesRead(room);
             h.lastBytesRead(n);
             h.incMessagesRead(1);
             readPending = false;
-            ChannelPipeline p = pipeline();
-            p.fireChannelRead(buf);
+            pipeline().fireChannelRead(b);
+            if (!h.continueReading()) endBurst();
+        }
+
+        /** Ends the open read cycle: channelReadComplete. */
+        private void endBurst() {
+            if (!inBurst) return;
+            inBurst = false;
+            recvBufAllocHandle().readComplete();
+            pipeline().fireChannelReadComplete();
+        }
+
+        /** Reads on from the socket (no recv in flight, so no reordering) while the open cycle goes on. */
+        private void readInline() {
+            ChannelConfig config = config();
+            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
             boolean eof = false;
-            while (more && isOpen() && !inputShutdown && h.continueReading()) {
+            while (inBurst && isOpen() && !inputShutdown) {
                 ByteBuf b = h.allocate(config.getAllocator());
                 int room = b.writableBytes();
                 long address = IovBatch.address(b, b.writerIndex(), room);
@@ -573,28 +750,50 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     break;
                 }
                 b.writerIndex(b.writerIndex() + (int) r);
-                h.attemptedBytesRead(room);
-                h.lastBytesRead((int) r);
-                h.incMessagesRead(1);
-                readPending = false;
-                p.fireChannelRead(b);
+                message(b, room, (int) r);
             }
-            h.readComplete();
-            p.fireChannelReadComplete();
-            if (eof && isOpen()) inputEnded();
-            if (shouldStopReading()) stopMultishot();
+            if (eof && isOpen()) {
+                endBurst();
+                inputEnded();
+            }
         }
 
-        /** Data kept while nobody read, for the read() that now asks. */
-        void deliverUnread() {
-            ArrayDeque<ByteBuf> q = unread;
-            while (q != null && !q.isEmpty() && isOpen() && !shouldStopReading()) {
-                ByteBuf b = q.poll();
-                fire(b, b.readableBytes(), false);
+        private void copyIn(long src, ByteBuf buf, int n) {
+            int wi = buf.writerIndex();
+            if (buf.hasMemoryAddress()) {
+                MemorySegment.copy(Uring.ALL, src, Uring.ALL, buf.memoryAddress() + wi, n);
+                buf.writerIndex(wi + n);
+            } else if (buf.hasArray()) {
+                MemorySegment.copy(Uring.ALL, JAVA_BYTE, src, buf.array(), buf.arrayOffset() + wi, n);
+                buf.writerIndex(wi + n);
+            } else {
+                buf.writeBytes(MemorySegment.ofAddress(src).reinterpret(n).asByteBuffer());
             }
-            if ((q == null || q.isEmpty()) && eofPending && isOpen()) {
-                eofPending = false;
-                inputEnded();
+        }
+
+        /** Data kept while nobody read, for the read() that now asks, in the handle's buffer sizes. */
+        void drainUnread() {
+            ArrayDeque<ByteBuf> q = unread;
+            ChannelConfig config = config();
+            RecvByteBufAllocator.Handle h = recvBufAllocHandle();
+            boolean was = busy;
+            busy = true;
+            try {
+                while (q != null && !q.isEmpty() && isOpen() && startBurst(h, config)) {
+                    ByteBuf front = q.peek();
+                    ByteBuf b = h.allocate(config.getAllocator());
+                    int room = b.writableBytes(), k = Math.min(room, front.readableBytes());
+                    b.writeBytes(front, k);
+                    if (!front.isReadable()) q.poll().release();
+                    message(b, room, k);
+                }
+                endBurst();
+                if ((q == null || q.isEmpty()) && eofPending && isOpen()) {
+                    eofPending = false;
+                    inputEnded();
+                }
+            } finally {
+                busy = was;
             }
         }
 
@@ -631,9 +830,18 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 return;
             }
             ChannelOutboundBuffer in = outboundBuffer();
-            // still "in flight" while removing: removeBytes fires writability changes, and a handler that flushes
-            // from one (ChunkedWriteHandler) must not gather a buffer whose reader index has not moved yet
-            if (res > 0 && in != null) in.removeBytes(res);
+            if (sendingRegion) {
+                sendingRegion = false;
+                if (res > 0 && in != null && in.current() instanceof FileRegion region) {
+                    staged.skipBytes(res);
+                    in.progress(res);
+                    if (!staged.isReadable() && region.transferred() >= region.count()) in.remove();
+                }
+            } else if (res >= 0) {
+                // still "in flight" while removing: a handler that flushes from the writability change this fires
+                // (ChunkedWriteHandler) must not start a write from a buffer whose written bytes are not yet removed
+                if (in != null && res > 0) in.removeBytes(res);
+            }
             writeInFlight = false;
             if (res < 0) {
                 int errno = -res;

@@ -76,7 +76,7 @@ class Socket2UringTransportTest {
     @Test
     void echoesWithEachFeatureForcedOff() throws Exception {
         for (String f : new String[] { "PBUF_RING", "RECV_MULTISHOT", "ACCEPT_MULTISHOT", "EXT_ARG", "DEFER_TASKRUN",
-                "SINGLE_ISSUER", "NO_SQARRAY", "SUBMIT_ALL", "COOP_TASKRUN", "CANCEL_FD" }) {
+                "SINGLE_ISSUER", "NO_SQARRAY", "SUBMIT_ALL", "COOP_TASKRUN", "CANCEL_FD", "RECV_BUNDLE" }) {
             String r = echo(Socket2UringIoHandler.newFactory(64, 256, 16, 1024, Set.of(f)), 50_000);
             assertEquals(50_000, r.length(), f);
         }

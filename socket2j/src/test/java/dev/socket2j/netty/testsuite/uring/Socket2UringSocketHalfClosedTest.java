@@ -18,7 +18,10 @@ public class Socket2UringSocketHalfClosedTest extends Socket2SocketHalfClosedTes
         return Socket2UringSocketTestPermutation.INSTANCE.socket();
     }
 
-    /** Its handler blocks the loop after a write, which io_uring submits only when the loop turn ends: a deadlock. */
+    /**
+     * Its handler blocks the loop after a write, which io_uring submits only when the loop turn ends: a deadlock.
+     * Netty's own io_uring transport disables this case for the same reason (IoUringSocketHalfClosedTest).
+     */
     @Override
     @Test
     @Disabled("blocks the event loop after writeAndFlush; this engine submits the write at the end of the loop turn")
