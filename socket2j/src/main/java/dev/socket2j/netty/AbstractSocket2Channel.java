@@ -13,21 +13,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ConnectionPendingException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What every socket2j channel shares: the owned {@link Socket}, its epoll registration (level-triggered, as Netty
@@ -57,9 +53,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
      */
     final ConfigSupport.OptionHost options;
 
-    private ChannelPromise connectPromise;
-    private Future<?> connectTimeoutFuture;
-    private SocketAddress requestedRemote;
+    private final PendingConnect connect = new PendingConnect(this);
 
     AbstractSocket2Channel(Channel parent, Socket socket, boolean ipv6, boolean active, int interest) {
         super(parent);
@@ -189,16 +183,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         active = false;
         inputClosedSeenErrorOnRead = true;
         try {
-            ChannelPromise p = connectPromise;
-            if (p != null) {
-                p.tryFailure(new ClosedChannelException());
-                connectPromise = null;
-            }
-            Future<?> t = connectTimeoutFuture;
-            if (t != null) {
-                t.cancel(false);
-                connectTimeoutFuture = null;
-            }
+            connect.channelClosed();
             IoRegistration r = registration;
             if (r != null) r.cancel();  // leaves the epoll set before the number can be reused
         } finally {
@@ -258,13 +243,12 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
     }
 
     /** SO_ERROR after EPOLLOUT: the connect's outcome. */
-    boolean doFinishConnect() throws Exception {
+    void doFinishConnect() throws Exception {
         int err = socket.getOption(dev.socket2j.SockOpt.SO_ERROR);
         if (err != 0) throw OsError.ofConnect("connect(2)", err);
         clearFlag(C.EPOLLOUT);
-        if (remote == null) remote = requestedRemote;
+        if (remote == null) remote = connect.requested();
         resetCachedAddresses();
-        return true;
     }
 
     abstract class AbstractSocket2Unsafe extends AbstractUnsafe implements Socket2IoHandle {
@@ -309,7 +293,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         void shutdownInput(boolean rdHup) { close(voidPromise()); }
 
         void epollOutReady() {
-            if (connectPromise != null) {
+            if (connect.isPending()) {
                 finishConnect();
             } else if (socket.isClosed()) {
                 return;
@@ -332,31 +316,13 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
             // the promise stays cancellable: a non-blocking connect can be abandoned by closing the socket
             if (promise.isDone() || !ensureOpen(promise)) return;
             try {
-                if (connectPromise != null) throw new ConnectionPendingException();
+                connect.checkNotPending();
                 boolean wasActive = isActive();
                 if (doConnect(remoteAddress, localAddress)) {
                     fulfillConnectPromise(promise, wasActive);
                     return;
                 }
-                connectPromise = promise;
-                requestedRemote = remoteAddress;
-                int timeout = config().getConnectTimeoutMillis();
-                if (timeout > 0) {
-                    connectTimeoutFuture = eventLoop().schedule(() -> {
-                        ChannelPromise p = connectPromise;
-                        if (p != null && !p.isDone() && p.tryFailure(new ConnectTimeoutException(
-                                "connection timed out after " + timeout + " ms: " + remoteAddress))) {
-                            close(voidPromise());
-                        }
-                    }, timeout, TimeUnit.MILLISECONDS);
-                }
-                promise.addListener(f -> {
-                    if (f.isCancelled()) {
-                        if (connectTimeoutFuture != null) connectTimeoutFuture.cancel(false);
-                        connectPromise = null;
-                        close(voidPromise());
-                    }
-                });
+                connect.start(promise, remoteAddress);
             } catch (Throwable t) {
                 promise.tryFailure(annotateConnectException(t, remoteAddress));
                 closeIfClosed();
@@ -367,10 +333,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
             if (promise == null) return;
             active = true;
             setFlag(C.EPOLLRDHUP);
-            // a listener of the promise may close the channel: channelActive still comes first
-            boolean promiseSet = promise.trySuccess();
-            if (!wasActive) pipeline().fireChannelActive();
-            if (!promiseSet) close(voidPromise());
+            PendingConnect.succeeded(AbstractSocket2Channel.this, promise, wasActive);
         }
 
         private void fulfillConnectPromise(ChannelPromise promise, Throwable cause) {
@@ -380,17 +343,13 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
         }
 
         private void finishConnect() {
-            ChannelPromise promise = connectPromise;
+            ChannelPromise promise = connect.finish();
             try {
                 boolean wasActive = isActive();
-                if (!doFinishConnect()) return;
+                doFinishConnect();
                 fulfillConnectPromise(promise, wasActive);
             } catch (Throwable t) {
-                fulfillConnectPromise(promise, annotateConnectException(t, requestedRemote));
-            } finally {
-                if (connectTimeoutFuture != null) connectTimeoutFuture.cancel(false);
-                connectTimeoutFuture = null;
-                connectPromise = null;
+                fulfillConnectPromise(promise, annotateConnectException(t, connect.requested()));
             }
         }
     }

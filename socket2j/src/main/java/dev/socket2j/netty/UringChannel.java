@@ -13,21 +13,17 @@ import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ConnectionPendingException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What every io_uring channel shares: the owned {@link Socket} (a blocking descriptor: io_uring waits for
@@ -55,9 +51,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
     /** The option dispatch's view of this channel (owned socket, kind, refusals before registration). */
     final ConfigSupport.OptionHost options;
 
-    private ChannelPromise connectPromise;
-    private Future<?> connectTimeoutFuture;
-    private SocketAddress requestedRemote;
+    private final PendingConnect connect = new PendingConnect(this);
 
     /** A channel whose kind follows from its Netty interfaces ({@link Sockets#kindOf}) and family. */
     UringChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
@@ -168,16 +162,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
     protected void doClose() throws Exception {
         active = false;
         open = false;
-        ChannelPromise p = connectPromise;
-        if (p != null) {
-            p.tryFailure(new ClosedChannelException());
-            connectPromise = null;
-        }
-        Future<?> t = connectTimeoutFuture;
-        if (t != null) {
-            t.cancel(false);
-            connectTimeoutFuture = null;
-        }
+        connect.channelClosed();
         Socket2UringIoHandler.Registration r = registration;
         if (r != null && !r.freed && r.inFlight > 0 && eventLoop().inEventLoop()) {
             cancelInFlight(r);   // the descriptor is closed when the last completion is in (unregistered)
@@ -246,27 +231,9 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
             if (promise.isDone() || !ensureOpen(promise)) return;
             try {
-                if (connectPromise != null) throw new ConnectionPendingException();
+                connect.checkNotPending();
                 startConnect(remoteAddress, localAddress);
-                connectPromise = promise;
-                requestedRemote = remoteAddress;
-                int timeout = config().getConnectTimeoutMillis();
-                if (timeout > 0) {
-                    connectTimeoutFuture = eventLoop().schedule(() -> {
-                        ChannelPromise p = connectPromise;
-                        if (p != null && !p.isDone() && p.tryFailure(new ConnectTimeoutException(
-                                "connection timed out after " + timeout + " ms: " + remoteAddress))) {
-                            close(voidPromise());
-                        }
-                    }, timeout, TimeUnit.MILLISECONDS);
-                }
-                promise.addListener(f -> {
-                    if (f.isCancelled()) {
-                        if (connectTimeoutFuture != null) connectTimeoutFuture.cancel(false);
-                        connectPromise = null;
-                        close(voidPromise());
-                    }
-                });
+                connect.start(promise, remoteAddress);
             } catch (Throwable t) {
                 promise.tryFailure(annotateConnectException(t, remoteAddress));
                 closeIfClosed();
@@ -274,27 +241,22 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
         }
 
         private void connectComplete(int res) {
-            ChannelPromise promise = connectPromise;
+            ChannelPromise promise = connect.finish();
             if (promise == null) return;   // closed or timed out: the op ended with ECANCELED
-            connectPromise = null;
-            if (connectTimeoutFuture != null) connectTimeoutFuture.cancel(false);
-            connectTimeoutFuture = null;
             if (res < 0) {
                 int errno = -res;
                 Throwable cause = errno == Errno.ECANCELED ? new ClosedChannelException()
-                    : annotateConnectException(OsError.ofConnect("connect(2)", errno), requestedRemote);
+                    : annotateConnectException(OsError.ofConnect("connect(2)", errno), connect.requested());
                 promise.tryFailure(cause);
                 closeIfClosed();
                 return;
             }
             boolean wasActive = active;
             active = true;
-            if (remote == null) remote = requestedRemote;
+            if (remote == null) remote = connect.requested();
             resetCachedAddresses();
             activated();
-            boolean promiseSet = promise.trySuccess();
-            if (!wasActive) pipeline().fireChannelActive();
-            if (!promiseSet) close(voidPromise());
+            PendingConnect.succeeded(UringChannel.this, promise, wasActive);
         }
 
         /** Readers stop when nobody wants data: auto-read off and no read() pending. */
