@@ -87,75 +87,31 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
-        } else {
-            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
-        }
-        return promise;
+        return HalfClosure.onLoop(this, promise, ((AbstractUnsafe) unsafe())::shutdownOutput);
     }
 
     @Override public ChannelFuture shutdownInput() { return shutdownInput(newPromise()); }
 
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            shutdownInput0(promise);
-        } else {
-            loop.execute(() -> shutdownInput0(promise));
-        }
-        return promise;
+        return HalfClosure.onLoop(this, promise, this::shutdownInput0);
     }
 
     private void shutdownInput0(ChannelPromise promise) {
-        try {
-            socket.shutdown(Shutdown.READ);
+        if (HalfClosure.shutdownInput(this, socket, promise)) {
             inputShutdown = true;
             promise.setSuccess();
-        } catch (Throwable t) {
-            promise.setFailure(t);
         }
     }
 
     @Override public ChannelFuture shutdown() { return shutdown(newPromise()); }
 
     @Override
-    public ChannelFuture shutdown(ChannelPromise promise) {
-        ChannelFuture out = shutdownOutput();
-        if (out.isDone()) {
-            shutdownOutputDone(out, promise);
-        } else {
-            out.addListener(f -> shutdownOutputDone(out, promise));
-        }
-        return promise;
-    }
-
-    private void shutdownOutputDone(ChannelFuture out, ChannelPromise promise) {
-        ChannelFuture in = shutdownInput();
-        if (in.isDone()) {
-            shutdownDone(out, in, promise);
-        } else {
-            in.addListener(f -> shutdownDone(out, in, promise));
-        }
-    }
-
-    private static void shutdownDone(ChannelFuture out, ChannelFuture in, ChannelPromise promise) {
-        Throwable a = out.cause(), b = in.cause();
-        if (a != null) {
-            if (b != null) a.addSuppressed(b);
-            promise.setFailure(a);
-        } else if (b != null) {
-            promise.setFailure(b);
-        } else {
-            promise.setSuccess();
-        }
-    }
+    public ChannelFuture shutdown(ChannelPromise promise) { return HalfClosure.shutdown(this, promise); }
 
     @Override
     protected void doShutdownOutput() throws Exception {
-        socket.shutdown(Shutdown.WRITE);
+        HalfClosure.shutdown(this, socket, Shutdown.WRITE);
         outputShutdown = true;
     }
 

@@ -132,66 +132,31 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
-        } else {
-            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
-        }
-        return promise;
+        return HalfClosure.onLoop(this, promise, ((AbstractUnsafe) unsafe())::shutdownOutput);
     }
 
     @Override public ChannelFuture shutdownInput() { return shutdownInput(newPromise()); }
 
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            shutdownInput0(promise);
-        } else {
-            loop.execute(() -> shutdownInput0(promise));
-        }
-        return promise;
+        return HalfClosure.onLoop(this, promise, this::shutdownInput0);
     }
 
     private void shutdownInput0(ChannelPromise promise) {
-        try {
-            // the descriptor outlives close() until its operations are cancelled: refuse as a closed one would
-            if (!isOpen()) throw new ClosedChannelException();
-            socket.shutdown(Shutdown.READ);
+        if (HalfClosure.shutdownInput(this, socket, promise)) {
             inputShutdown = true;
             promise.setSuccess();
-        } catch (Throwable t) {
-            promise.setFailure(t);
         }
     }
 
     @Override public ChannelFuture shutdown() { return shutdown(newPromise()); }
 
     @Override
-    public ChannelFuture shutdown(ChannelPromise promise) {
-        ChannelFuture out = shutdownOutput();
-        out.addListener(f -> {
-            ChannelFuture in = shutdownInput();
-            in.addListener(g -> {
-                Throwable a = out.cause(), b = in.cause();
-                if (a != null) {
-                    if (b != null) a.addSuppressed(b);
-                    promise.setFailure(a);
-                } else if (b != null) {
-                    promise.setFailure(b);
-                } else {
-                    promise.setSuccess();
-                }
-            });
-        });
-        return promise;
-    }
+    public ChannelFuture shutdown(ChannelPromise promise) { return HalfClosure.shutdown(this, promise); }
 
     @Override
     protected void doShutdownOutput() throws Exception {
-        if (!isOpen()) throw new ClosedChannelException();
-        socket.shutdown(Shutdown.WRITE);
+        HalfClosure.shutdown(this, socket, Shutdown.WRITE);
         outputShutdown = true;
     }
 
