@@ -15,7 +15,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.RecvByteBufAllocator;
 
 import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -26,17 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * doubling to 1 s): level-triggered EPOLLIN would otherwise fire again at once and spin the loop. Connections wait
  * in the kernel's queue meanwhile; none is accepted and dropped, and accepting resumes by itself once descriptors
  * are free. The pipeline hears of it through {@code exceptionCaught} at most once per
- * {@value #EXHAUSTION_REPORT_SECONDS} seconds, not once per retry.
+ * 10 seconds, not once per retry.
  */
 public abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channel {
-    private static final long MIN_BACKOFF_MS = 10, MAX_BACKOFF_MS = 1000;
-    static final int EXHAUSTION_REPORT_SECONDS = 10;
-    private static final long EXHAUSTION_REPORT_NANOS = TimeUnit.SECONDS.toNanos(EXHAUSTION_REPORT_SECONDS);
-
-    private long backoffMs;
-    private boolean backoffPending;
-    private boolean exhaustionReported;
-    private long lastExhaustionReport;
+    private final AcceptBackoff backoff = new AcceptBackoff();
 
     AbstractSocket2ServerChannel(Socket socket, boolean ipv6) {
         super(null, socket, ipv6, false, 0);
@@ -87,19 +79,19 @@ public abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channe
                         int errno = errno(s);
                         if (errno == Errno.EAGAIN) {
                             h.lastBytesRead(-1);
-                            backoffMs = 0;
+                            backoff.reset();
                             break;
                         }
                         if (errno == Errno.ECONNABORTED || errno == Errno.EINTR) continue;  // the next one may be fine
                         if (errno == Errno.EMFILE || errno == Errno.ENFILE) {
                             backOff();
-                            if (shouldReportExhaustion()) failure = OsError.of("accept4(2)", errno);
+                            if (backoff.shouldReport()) failure = OsError.of("accept4(2)", errno);
                         } else {
                             failure = OsError.of("accept4(2)", errno);
                         }
                         break;
                     }
-                    backoffMs = 0;
+                    backoff.reset();
                     h.lastBytesRead(1);
                     h.incMessagesRead(1);
                     readPending = false;
@@ -125,23 +117,13 @@ public abstract class AbstractSocket2ServerChannel extends AbstractSocket2Channe
             }
         }
 
-        private boolean shouldReportExhaustion() {
-            long now = System.nanoTime();
-            if (exhaustionReported && now - lastExhaustionReport < EXHAUSTION_REPORT_NANOS) return false;
-            exhaustionReported = true;
-            lastExhaustionReport = now;
-            return true;
-        }
-
         private void backOff() {
             clearFlag(C.EPOLLIN);
-            if (backoffPending) return;  // one timer at a time, whoever re-armed EPOLLIN meanwhile
-            backoffMs = backoffMs == 0 ? MIN_BACKOFF_MS : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
-            backoffPending = true;
-            eventLoop().schedule(() -> {
-                backoffPending = false;
-                if (isOpen() && (readPending || config().isAutoRead())) setFlag(C.EPOLLIN);
-            }, backoffMs, TimeUnit.MILLISECONDS);
+            backoff.schedule(eventLoop(), this::retryAccept);
+        }
+
+        private void retryAccept() {
+            if (isOpen() && (readPending || config().isAutoRead())) setFlag(C.EPOLLIN);
         }
     }
 }

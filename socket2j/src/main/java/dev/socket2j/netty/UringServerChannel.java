@@ -19,22 +19,21 @@ import io.netty.channel.RecvByteBufAllocator;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the io_uring listening channels (TCP and Unix stream) share: accepting. While it reads, one multishot
  * {@code IORING_OP_ACCEPT} (5.19; single-shot accepts before) stays armed; each accepted descriptor becomes the
  * subclass's child channel ({@link #newChild}). Connections accepted after auto-read was turned off are kept until
- * the next {@code read()}. On {@code EMFILE}/{@code ENFILE} the channel reports the error and accepts again after a
- * back-off (10 ms doubling to 1 s); connections wait in the kernel's queue meanwhile.
+ * the next {@code read()}. On {@code EMFILE}/{@code ENFILE} the channel accepts again after a back-off (10 ms
+ * doubling to 1 s), as the epoll engine's does; connections wait in the kernel's queue meanwhile. The pipeline hears
+ * of it through {@code exceptionCaught} at most once per 10 seconds, not once per retry.
  */
 public abstract class UringServerChannel extends UringChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
-    private static final long MIN_BACKOFF_MS = 10, MAX_BACKOFF_MS = 1000;
 
     // event loop only
-    private boolean acceptArmed, acceptMultishot, backingOff;
-    private long backoffMs;
+    private boolean acceptArmed, acceptMultishot;
+    private final AcceptBackoff backoff = new AcceptBackoff();
     private ArrayDeque<Socket> unaccepted;
 
     UringServerChannel(Socket socket, SocketKind kind) {
@@ -97,7 +96,7 @@ public abstract class UringServerChannel extends UringChannel {
         }
 
         void armAccept() {
-            if (acceptArmed || backingOff || !isOpen() || !isActive()) return;
+            if (acceptArmed || backoff.isPending() || !isOpen() || !isActive()) return;
             Socket2UringIoHandler loop = loop();
             long s = registration.sqe(Uring.OP_ACCEPT, fd, 0, 0, 0, TAG_ACCEPT);
             registration.ring().sqeOpFlags(s, C.SOCK_CLOEXEC);   // children block: io_uring waits for them
@@ -122,7 +121,7 @@ public abstract class UringServerChannel extends UringChannel {
                     Sys.closeQuietly(res);
                     return;
                 }
-                backoffMs = 0;
+                backoff.reset();
                 Socket child = Socket.fromFd(res);
                 if (shouldStopReading()) {
                     if (unaccepted == null) unaccepted = new ArrayDeque<>(4);
@@ -137,7 +136,7 @@ public abstract class UringServerChannel extends UringChannel {
                 if (errno == Errno.EINVAL && acceptMultishot) {
                     loop().disableAcceptMultishot();
                 } else if (errno == Errno.EMFILE || errno == Errno.ENFILE) {
-                    pipeline().fireExceptionCaught(OsError.ofReceive("accept(2)", errno));
+                    if (backoff.shouldReport()) pipeline().fireExceptionCaught(OsError.ofReceive("accept(2)", errno));
                     backOff();
                     return;
                 } else if (errno != Errno.ECONNABORTED && errno != Errno.EINTR && errno != Errno.EAGAIN) {
@@ -176,13 +175,12 @@ public abstract class UringServerChannel extends UringChannel {
         }
 
         private void backOff() {
-            backoffMs = backoffMs == 0 ? MIN_BACKOFF_MS : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
             stopMultishot();
-            backingOff = true;
-            eventLoop().schedule(() -> {
-                backingOff = false;
-                if (isOpen() && (readPending || config().isAutoRead())) armAccept();
-            }, backoffMs, TimeUnit.MILLISECONDS);
+            backoff.schedule(eventLoop(), this::retryAccept);
+        }
+
+        private void retryAccept() {
+            if (isOpen() && (readPending || config().isAutoRead())) armAccept();
         }
     }
 }
