@@ -1,11 +1,14 @@
 package dev.socket2j.netty;
 
 import dev.socket2j.Domain;
+import dev.socket2j.SockOpt;
 import dev.socket2j.Socket;
 import dev.socket2j.TcpInfo;
 import dev.socket2j.Type;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -13,6 +16,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * A TCP connection on {@link Socket2UringIoHandler}: Netty's {@link SocketChannel}, usable wherever
@@ -21,11 +25,16 @@ import java.net.InetSocketAddress;
  * {@link #socket()} gives the core socket for any call the config does not cover.
  *
  * <p>{@code FileRegion} writes go through a staging buffer and {@code IORING_OP_SEND} (see {@link UringStreamChannel}).
- * Not supported on this engine (yet): {@code TCP_FASTOPEN_CONNECT} and {@code spliceTo} (which
- * {@link Socket2SocketChannel} has).
+ *
+ * <p>With {@code ChannelOption.TCP_FASTOPEN_CONNECT}, data written (even unflushed) before {@code connect} is sent
+ * in the SYN when the kernel has a cookie for the server (RFC 7413); without one the connect is an ordinary one
+ * that asks for a cookie, and the data follows the handshake.
+ * Not supported on this engine (yet): {@code spliceTo} (which {@link Socket2SocketChannel} has).
  */
 public final class Socket2UringSocketChannel extends UringStreamChannel implements SocketChannel {
     private final Socket2UringSocketChannelConfig config;
+    /** A Fast Open connect is under way: its completion flushes what was queued before it (event loop only). */
+    private boolean fastOpenFlush;
 
     /** A new dual-stack (IPv6, accepting IPv4-mapped peers) socket where IPv6 exists, else IPv4. */
     public Socket2UringSocketChannel() { this(Sockets.preferredFamily()); }
@@ -92,6 +101,42 @@ public final class Socket2UringSocketChannel extends UringStreamChannel implemen
         }
     }
 
+    /**
+     * With {@code TCP_FASTOPEN_CONNECT} configured and data queued (flushed or not), sets the socket option of that
+     * name (Linux 4.11) before {@code IORING_OP_CONNECT}: where the kernel holds a cookie for the server the connect
+     * completes at once without a SYN, and the first send carries the SYN with the data; without a cookie it is an
+     * ordinary connect that asks for one. With nothing queued the connect is an ordinary one, since a deferred
+     * connect would send no SYN at all until the first write (a server that speaks first would wait forever).
+     */
     @Override
-    protected AbstractUnsafe newUnsafe() { return new StreamUnsafe(); }
+    void startConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (config.isTcpFastOpenConnect() && Sockets.FASTOPEN_CLIENT && remote == null) {
+            ChannelOutboundBuffer out = unsafe().outboundBuffer();
+            if (out != null) {
+                out.addFlush();
+                if (out.current() instanceof ByteBuf first && first.isReadable()) {
+                    socket.setOption(SockOpt.TCP_FASTOPEN_CONNECT, true);
+                    fastOpenFlush = true;
+                }
+            }
+        }
+        super.startConnect(remoteAddress, localAddress);
+    }
+
+    @Override
+    void activated() {
+        super.activated();
+        if (fastOpenFlush) {
+            fastOpenFlush = false;
+            ((UringSocketUnsafe) unsafe()).flushQueued();
+        }
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() { return new UringSocketUnsafe(); }
+
+    private final class UringSocketUnsafe extends StreamUnsafe {
+        /** Writes what a Fast Open connect flushed: the first send is the one that carries the SYN. */
+        void flushQueued() { flush0(); }
+    }
 }

@@ -19,12 +19,14 @@ public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig 
     private static final ConfigSupport.Dispatch<Socket2UringSocketChannelConfig> DISPATCH =
         new ConfigSupport.Dispatch<Socket2UringSocketChannelConfig>()
         .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, (c, v) -> c.allowHalfClosure = v)
+        .own(ChannelOption.TCP_FASTOPEN_CONNECT, c -> c.tcpFastOpenConnect, (c, v) -> c.tcpFastOpenConnect = v)
         .own(Socket2ChannelOption.URING_SEND_ZC_THRESHOLD, c -> c.sendZcThreshold, (c, v) -> {
             if (v < 0) throw new IllegalArgumentException("URING_SEND_ZC_THRESHOLD must be >= 0 (0: off): " + v);
             c.sendZcThreshold = v;
         });
     private final Socket2UringSocketChannel ch;
     private volatile boolean allowHalfClosure;
+    private volatile boolean tcpFastOpenConnect;
     /** {@link Socket2ChannelOption#URING_SEND_ZC_THRESHOLD}; 0: off. */
     volatile int sendZcThreshold;
 
@@ -41,6 +43,12 @@ public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig 
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
     @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
     @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
+
+    /**
+     * Whether data written before {@code connect} rides the SYN: {@code TCP_FASTOPEN_CONNECT} is set on the socket
+     * before {@code IORING_OP_CONNECT} when such data is queued (see {@link Socket2UringSocketChannel}).
+     */
+    public boolean isTcpFastOpenConnect() { return tcpFastOpenConnect; }
 
     @Override public boolean isTcpNoDelay() { return getOption(ChannelOption.TCP_NODELAY); }
     @Override public Socket2UringSocketChannelConfig setTcpNoDelay(boolean on) { setOption(ChannelOption.TCP_NODELAY, on); return this; }
