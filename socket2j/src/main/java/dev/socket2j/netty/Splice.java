@@ -87,6 +87,12 @@ final class Splice {
 
         /** {@code n} more bytes were put into the pipe; an {@link Out} of them is about to be written. */
         void spliced(long n);
+
+        /**
+         * {@code source} starts (true) or stops (false) splicing into this target; a target may resume its sources
+         * when it closes, so that a source waiting for its socket sees the target gone at once.
+         */
+        default void feeding(Source source, boolean on) { }
     }
 
     /**
@@ -161,6 +167,8 @@ final class Splice {
         private final Target target;
         /** This request's duplicate of the target's pipe write end, or -1 before the first splice and after the end. */
         private int pipeOut = -1;
+        /** The target knows of this request ({@link Target#feeding}). */
+        private boolean feeding;
         /** Bytes handed to the target that it has not written yet. */
         private long inFlight;
         /** Nothing more will be spliced in (count reached, or end of stream). */
@@ -173,6 +181,10 @@ final class Splice {
 
         @Override
         Step step() {
+            if (!feeding && !promise.isDone()) {
+                feeding = true;
+                target.feeding(source, true);
+            }
             Step s = step0();
             if (s == Step.DONE) closeDup();
             return s;
@@ -225,6 +237,10 @@ final class Splice {
         }
 
         private void closeDup() {
+            if (feeding) {
+                feeding = false;
+                target.feeding(source, false);
+            }
             if (pipeOut < 0) return;
             Sys.closeQuietly(pipeOut);
             pipeOut = -1;
