@@ -493,12 +493,11 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         int k = Math.min(len, COPY_CHUNK);
         ByteBuf b = alloc().directBuffer(k);
         try {
-            long address = IovBatch.address(b, 0, k);
-            long r = Errors.ioResult(Call.RECV,
-                Sys.recvNb(cs, fd, MemorySegment.ofAddress(address).reinterpret(k), k, C.MSG_DONTWAIT));
+            MemorySegment seg = MemorySegment.ofBuffer(b.internalNioBuffer(0, k));   // direct, with or without Unsafe
+            long r = Errors.ioResult(Call.RECV, Sys.recvNb(cs, fd, seg, k, C.MSG_DONTWAIT));
             if (r <= 0) return r == 0 ? 0 : Errors.AGAIN;
             for (long off = 0; off < r; ) {
-                long w = Errors.ioResult(Call.WRITE, Sys.writeAddrNb(cs, pipe, address + off, r - off));
+                long w = Errors.ioResult(Call.WRITE, Sys.writeNb(cs, pipe, seg.asSlice(off), r - off));
                 if (w < 0) throw OsError.of("write(2) into the splice pipe", Errno.EAGAIN);   // an empty pipe takes it
                 off += w;
             }
