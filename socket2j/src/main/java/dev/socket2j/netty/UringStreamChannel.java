@@ -85,6 +85,14 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     /** The peer sent FIN (POLLRDHUP): read on until EOF whatever auto-read says, as the epoll engine does. */
     private boolean rdHup;
     private ByteBuf ownReadBuf;
+    /**
+     * Bulk mode: a stream that keeps filling ring buffers reads with single-shot RECVs straight into the handle's
+     * buffers (no copy, no multishot to cancel whenever backpressure turns auto-read off); {@link #bulkBytes} counts
+     * the bytes of its run of ring completions of at least one full buffer, {@link #smallReads} the run of short
+     * reads in bulk mode that takes it back to the ring.
+     */
+    private boolean bulk;
+    private int bulkBytes, smallReads;
     private ArrayDeque<ByteBuf> unread;
     private Throwable writeError;
     /** Buffers of a write still in flight at close: kept alive until the kernel is done with them. */
@@ -477,7 +485,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             if (recvArmed || !isOpen() || !isActive() || inputShutdown || eofPending) return;
             Socket2UringIoHandler loop = loop();
             UringRing ring = registration.ring();
-            if (loop.usesBufferRing()) {
+            if (loop.usesBufferRing() && !bulk) {
                 long s = registration.sqe(Uring.OP_RECV, fd, 0, 0, 0, TAG_RECV);
                 ring.sqeFlags(s, Uring.SQE_BUFFER_SELECT);
                 ring.sqeBufGroup(s, loop.bufGroup());
@@ -501,6 +509,35 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 recvMultishot = false;
             }
             recvArmed = true;
+        }
+
+        /**
+         * Bytes in a run of ring completions that each filled at least one buffer, after which a stream reads in
+         * bulk mode: past what small messages (pipelined or not) and short bursts bring, the copy out of the ring
+         * and the multishot's cancel and re-arm (at every backpressure pause) cost more than the ring saves.
+         */
+        static final int BULK_ENTER = 256 * 1024;
+        /** Short reads in a row (less than a ring buffer, not filling the handle's) that end bulk mode. */
+        static final int BULK_LEAVE = 4;
+
+        private void enterBulk(Socket2UringIoHandler loop) {
+            if (bulk) return;
+            bulk = true;
+            bulkBytes = 0;
+            smallReads = 0;
+            loop.bulkModeSwitches++;
+            stopMultishot();   // the next armRecv, once this recv has ended, reads into the handle's buffer
+        }
+
+        private void leaveBulkAfterShortReads(int res, int room) {
+            UringBufRing bufs = loop().bufRing();
+            if (bufs == null || res >= room || res >= bufs.bufSize()) {
+                smallReads = 0;
+            } else if (++smallReads >= BULK_LEAVE) {
+                bulk = false;
+                smallReads = 0;
+                loop().bulkModeSwitches++;
+            }
         }
 
         void stopMultishot() {
@@ -559,6 +596,12 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     // a bundle fills buffers in ring order, each but the last one full
                     int left = Math.max(res, 1);
                     if (res > size) loop.bundledCompletions++;
+                    if (res >= size) {
+                        bulkBytes += res;
+                        if (bulkBytes >= BULK_ENTER) enterBulk(loop);
+                    } else {
+                        bulkBytes = 0;
+                    }
                     while (left > 0) {
                         int n = Math.min(left, size), next = left > size ? bufs.nextBid(bid) : -1;
                         try {
@@ -574,6 +617,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     ownReadBuf = null;
                     if (res > 0 && isOpen()) {
                         int room = buf.writableBytes();
+                        if (bulk) leaveBulkAfterShortReads(res, room);
                         buf.writerIndex(buf.writerIndex() + res);
                         if ((unread == null || unread.isEmpty()) && !stopped()) {
                             message(buf, room, res);
