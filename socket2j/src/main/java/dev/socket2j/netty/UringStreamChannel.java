@@ -121,6 +121,9 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     /** A byte read (RECV) is armed; a subclass that reads otherwise must not arm its own op beside it. */
     final boolean recvInFlight() { return recvArmed; }
 
+    /** Reads go straight into the handle's buffers, not through the buffer ring (loop thread; for tests). */
+    final boolean bulkMode() { return bulk; }
+
     @Override public ChannelMetadata metadata() { return METADATA; }
 
     abstract boolean allowHalfClosure();

@@ -1,0 +1,137 @@
+package dev.socket2j.netty;
+
+import dev.socket2j.Domain;
+import dev.socket2j.Socket;
+import dev.socket2j.Type;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static dev.socket2j.netty.UringTestSupport.loopOf;
+import static dev.socket2j.netty.UringTestSupport.onLoop;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bulk mode: a stream that keeps filling provided buffers switches to single-shot reads straight into the handle's
+ * buffers, and short reads take it back to the buffer ring; every byte arrives once and in order across the
+ * switches, while the handler turns auto-read off and on again in the middle of the stream.
+ */
+class Socket2UringBulkReadTest {
+    private static final int BULK = 8 << 20, CHUNK = 256 * 1024, SMALL = 64, SMALLS = 16, PAUSE_EVERY = 1 << 20;
+
+    @BeforeAll
+    static void available() {
+        Assumptions.assumeTrue(Socket2Uring.isAvailable(), () -> "io_uring: " + Socket2Uring.unavailabilityCause());
+    }
+
+    /** The stream's byte at offset {@code i}: a shifted byte or a reordered chunk shows up as a mismatch. */
+    static byte at(long i) { return (byte) (i * 131 + (i >>> 11) + (i >>> 19)); }
+
+    /** Checks every byte against {@link #at}; pauses auto-read for a millisecond at every MiB boundary. */
+    @ChannelHandler.Sharable
+    static final class Checker extends ChannelInboundHandlerAdapter {
+        volatile long received, mismatchAt = -1;
+        volatile int pauses;
+        volatile Channel child;
+
+        @Override public void channelActive(ChannelHandlerContext ctx) { child = ctx.channel(); ctx.fireChannelActive(); }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            long pos = received;
+            int n = b.readableBytes();
+            for (int k = 0; k < n; k++) {
+                if (b.getByte(b.readerIndex() + k) != at(pos + k) && mismatchAt < 0) mismatchAt = pos + k;
+            }
+            b.release();
+            received = pos + n;
+            if ((pos + n) / PAUSE_EVERY != pos / PAUSE_EVERY) {
+                ctx.channel().config().setAutoRead(false);
+                pauses++;
+                ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true), 1, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private static void send(Socket client, long from, int n) throws Exception {
+        byte[] out = new byte[n];
+        for (int i = 0; i < n; i++) out[i] = at(from + i);
+        for (int off = 0; off < n; ) off += client.send(out, off, n - off);
+    }
+
+    private static void await(BooleanSupplier cond, long deadline, String what) throws InterruptedException {
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within the time bound: " + what);
+            Thread.sleep(1);
+        }
+    }
+
+    private static void bulkThenSmallThenBulk(Set<String> disabled) throws Exception {
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, Socket2UringIoHandler.newFactory(256, 4096, 256, 8192, disabled));
+        try {
+            Checker checker = new Checker();
+            Channel server = UringTestSupport.server(g, checker, true);
+            Socket2UringIoHandler loop = loopOf(server);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            try (Socket client = Socket.open(Domain.IPV4, Type.STREAM)) {
+                client.connect(server.localAddress());
+                long pos = 0;
+                for (int i = 0; i < BULK / CHUNK; i++, pos += CHUNK) send(client, pos, CHUNK);
+                long sent = pos;
+                await(() -> checker.received == sent, deadline, "the first 8 MiB");
+                UringStreamChannel ch = (UringStreamChannel) checker.child;
+                assertTrue(onLoop(ch.eventLoop(), ch::bulkMode), "a stream of 8 MiB reads in bulk mode");
+                long switches = onLoop(ch.eventLoop(), () -> loop.bulkModeSwitches);
+                assertTrue(switches >= 1, "switched into bulk mode: " + switches);
+
+                // one small message at a time: each is one short read
+                for (int i = 0; i < SMALLS; i++, pos += SMALL) {
+                    send(client, pos, SMALL);
+                    long upTo = pos + SMALL;
+                    await(() -> checker.received == upTo, deadline, "small message " + i);
+                }
+                assertFalse(onLoop(ch.eventLoop(), ch::bulkMode), "short reads took the stream back to the ring");
+                assertEquals(switches + 1, (long) onLoop(ch.eventLoop(), () -> loop.bulkModeSwitches), "one switch back");
+
+                for (int i = 0; i < BULK / CHUNK; i++, pos += CHUNK) send(client, pos, CHUNK);
+                long total = pos;
+                await(() -> checker.received == total, deadline, "the second 8 MiB");
+                assertTrue(onLoop(ch.eventLoop(), ch::bulkMode), "the second bulk stream switched again");
+                assertEquals(-1, checker.mismatchAt, "every byte in order");
+                assertTrue(checker.pauses >= 2 * BULK / PAUSE_EVERY - 1, "auto-read went off and on: " + checker.pauses);
+            }
+            server.close().sync();
+        } finally {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aBulkStreamSwitchesToDirectReadsAndBackWithoutLosingOrReorderingAByte() throws Exception {
+        bulkThenSmallThenBulk(Set.of());
+    }
+
+    @Test
+    void withoutBundlesFullBuffersInARowSwitchAsWell() throws Exception {
+        bulkThenSmallThenBulk(Set.of("RECV_BUNDLE"));
+    }
+
+    @Test
+    void withoutMultishotSingleShotRingReadsSwitchAsWell() throws Exception {
+        bulkThenSmallThenBulk(Set.of("RECV_MULTISHOT"));
+    }
+}
