@@ -466,6 +466,8 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     long bundledCompletions;
     /** Stream channels that switched into or out of bulk mode (reads straight into the handle's buffers); for tests. */
     long bulkModeSwitches;
+    /** Reads that went straight into a handle's buffer in bulk mode; for tests. */
+    long bulkReads;
 
     // ---------------------------------------------------------------- registrations
 
