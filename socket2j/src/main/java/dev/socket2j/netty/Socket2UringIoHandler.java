@@ -466,7 +466,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     long bundledCompletions;
     /** Stream channels that switched into or out of bulk mode (reads straight into the handle's buffers); for tests. */
     long bulkModeSwitches;
-    /** Reads that went straight into a handle's buffer in bulk mode; for tests. */
+    /** Reads in bulk mode (RECVs and the recv(2) that continue them), straight into a handle's buffer; for tests. */
     long bulkReads;
 
     // ---------------------------------------------------------------- registrations

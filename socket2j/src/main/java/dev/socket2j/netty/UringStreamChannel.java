@@ -61,9 +61,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * multishot (an older kernel) one single-shot RECV per cycle, continued with non-blocking {@code recv(2)} while the
  * socket has more ({@code IORING_CQE_F_SOCK_NONEMPTY}); without a buffer ring the RECV reads straight into an
  * allocated buffer. A bulk stream (data in arrivals of more than 32 KiB, or faster than the reader) does so too
- * once some 256 KiB have come that way: single-shot RECVs into the handle's buffers, no copy out of the ring and no multishot to cancel at
- * each backpressure pause (a buffer read while auto-read is off is kept as it is); four small arrivals in a row take
- * it back to the ring.
+ * once some 256 KiB have come that way: single-shot RECVs into the handle's buffers, no copy out of the ring and
+ * no multishot to cancel at each backpressure pause (a buffer read while auto-read is off is kept as it is); four
+ * small arrivals in a row take it back to the ring.
  *
  * <p>Writes: one {@code IORING_OP_SEND} (one buffer) or {@code IORING_OP_WRITEV} (several, up to {@code IOV_MAX}) in
  * flight per channel, straight from the flushed direct buffers (heap buffers are copied to direct ones when
@@ -90,8 +90,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     private boolean rdHup;
     private ByteBuf ownReadBuf;
     /**
-     * Bulk mode: a stream whose data keeps coming in large arrivals reads with single-shot RECVs straight into the handle's
-     * buffers (no copy out of the ring, no multishot to cancel whenever backpressure turns auto-read off).
+     * Bulk mode: a stream whose data keeps coming in large arrivals reads with single-shot RECVs straight into the
+     * handle's buffers (no copy out of the ring, no multishot to cancel whenever backpressure turns auto-read off).
      * {@link #bulkScore} weighs the reads in ring mode (see {@link StreamUnsafe#sized}), {@link #smallReads} counts
      * the run of short reads in bulk mode that takes the stream back to the ring.
      */
@@ -790,6 +790,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     eof = r == 0;   // EAGAIN or an error: the next armed recv reports it
                     break;
                 }
+                if (bulk) loop().bulkReads++;
                 sized(loop(), (int) r, r == room);
                 b.writerIndex(b.writerIndex() + (int) r);
                 message(b, room, (int) r);
