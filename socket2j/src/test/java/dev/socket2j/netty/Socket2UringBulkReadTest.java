@@ -26,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Bulk mode: a stream that keeps filling provided buffers switches to single-shot reads straight into the handle's
- * buffers, and short reads take it back to the buffer ring; every byte arrives once and in order across the
- * switches, while the handler turns auto-read off and on again in the middle of the stream.
+ * Bulk mode: a stream whose data comes faster or in larger arrivals than a request/response exchange switches to
+ * single-shot reads straight into the handle's buffers, and short reads take it back to the buffer ring; every byte
+ * arrives once and in order across the switches, while the handler turns auto-read off and on again in the middle of
+ * the stream. Request/response traffic never switches, not even when every message fills a ring buffer.
  */
 class Socket2UringBulkReadTest {
     private static final int BULK = 8 << 20, CHUNK = 256 * 1024, SMALL = 64, SMALLS = 16, PAUSE_EVERY = 1 << 20;
