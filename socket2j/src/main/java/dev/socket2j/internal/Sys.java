@@ -109,6 +109,7 @@ public final class Sys {
     private static final class SendfileNb { static final MethodHandle MH = Libc.bindWords("sendfile", EC, 4); }
     private static final class ReadAddrNb { static final MethodHandle MH = Libc.bindWords("read", EC, 3); }
     private static final class WriteAddrNb { static final MethodHandle MH = Libc.bindWords("write", EC, 3); }
+    private static final class RecvAddrNb { static final MethodHandle MH = Libc.bindWords("recv", EC, 4); }
 
     private static MemorySegment cs() { return Scratch.get().capture; }
 
@@ -474,6 +475,12 @@ public final class Sys {
     /** read(2) into {@code len} bytes at native address {@code addr}. */
     public static long readAddrNb(MemorySegment cs, int fd, long addr, long len) {
         try { return Libc.result((long) ReadAddrNb.MH.invokeExact(cs, (long) fd, addr, len, 0L, 0L, 0L), cs); }
+        catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+    }
+
+    /** recv(2) into {@code len} bytes at native address {@code addr}. */
+    public static long recvAddrNb(MemorySegment cs, int fd, long addr, long len, int flags) {
+        try { return Libc.result((long) RecvAddrNb.MH.invokeExact(cs, (long) fd, addr, len, (long) flags, 0L, 0L), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 

@@ -472,6 +472,10 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     long zeroCopySends, zeroCopyNotifications;
     /** Recv completions whose bytes span more than one provided buffer (bundles); for tests and diagnostics. */
     long bundledCompletions;
+    /** Stream channels that switched into or out of bulk mode (reads straight into the handle's buffers); for tests. */
+    long bulkModeSwitches;
+    /** Reads in bulk mode (RECVs and the recv(2) that continue them), straight into a handle's buffer; for tests. */
+    long bulkReads;
 
     // ---------------------------------------------------------------- registrations
 

@@ -29,6 +29,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
 
@@ -63,7 +64,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code ENOBUFS} (every ring buffer in use) leaves the data in the socket and the read is armed again. Without
  * multishot (an older kernel) one single-shot RECV per cycle, continued with non-blocking {@code recv(2)} while the
  * socket has more ({@code IORING_CQE_F_SOCK_NONEMPTY}); without a buffer ring the RECV reads straight into an
- * allocated buffer.
+ * allocated buffer. A bulk stream (data in arrivals of more than 32 KiB, or faster than the reader) does so too
+ * once some 256 KiB have come that way: single-shot RECVs into the handle's buffers, no copy out of the ring and
+ * no multishot to cancel at each backpressure pause (a buffer read while auto-read is off is kept as it is); four
+ * small arrivals in a row take it back to the ring.
  *
  * <p>Writes: one {@code IORING_OP_SEND} (one buffer) or {@code IORING_OP_WRITEV} (several, up to {@code IOV_MAX}) in
  * flight per channel, straight from the flushed direct buffers (heap buffers are copied to direct ones when
@@ -89,6 +93,22 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     /** The peer sent FIN (POLLRDHUP): read on until EOF whatever auto-read says, as the epoll engine does. */
     private boolean rdHup;
     private ByteBuf ownReadBuf;
+    /**
+     * Bulk mode: a stream whose data keeps coming in large arrivals reads with single-shot RECVs straight into the
+     * handle's buffers (no copy out of the ring, no multishot to cancel whenever backpressure turns auto-read off).
+     * {@link #bulkScore} weighs the reads in ring mode (see {@link StreamUnsafe#sized}), {@link #smallReads} counts
+     * the run of short reads in bulk mode that takes the stream back to the ring.
+     */
+    private boolean bulk;
+    private int bulkScore, smallReads;
+    /**
+     * A recv that leaves data in the socket says so ({@code IORING_CQE_F_SOCK_NONEMPTY}, from TCP's
+     * {@code msg_inq}); a Unix socket may not, so there a read that fills its buffer counts as one that did not
+     * empty the socket.
+     */
+    private final boolean inqReported = !(this instanceof DomainSocketChannel);
+    /** The length of the single-shot ring RECV in flight (0 for a multishot): a read of as much filled it. */
+    private int ringAsk;
     private ArrayDeque<ByteBuf> unread;
     private Throwable writeError;
     /** Buffers of a write still in flight at close: kept alive until the kernel is done with them. */
@@ -134,6 +154,9 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     /** A byte read (RECV) is armed; a subclass that reads otherwise must not arm its own op beside it. */
     final boolean recvInFlight() { return recvArmed; }
+
+    /** Reads go straight into the handle's buffers, not through the buffer ring (loop thread; for tests). */
+    final boolean bulkMode() { return bulk; }
 
     @Override public ChannelMetadata metadata() { return METADATA; }
 
@@ -812,19 +835,20 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             if (recvArmed || !isOpen() || !isActive() || inputShutdown || eofPending || hasSplices()) return;
             Socket2UringIoHandler loop = loop();
             UringRing ring = registration.ring();
-            if (loop.usesBufferRing()) {
+            if (loop.usesBufferRing() && !bulk) {
                 long s = registration.sqe(Uring.OP_RECV, fd, 0, 0, 0, TAG_RECV);
                 ring.sqeFlags(s, Uring.SQE_BUFFER_SELECT);
                 ring.sqeBufGroup(s, loop.bufGroup());
                 recvMultishot = loop.recvMultishot() && config().isAutoRead();
+                ringAsk = 0;
                 if (recvMultishot) {
                     ring.sqeIoprio(s, (short) (Uring.RECV_MULTISHOT | (loop.recvBundle() ? Uring.RECVSEND_BUNDLE : 0)));
                 } else {
                     // one read of at most what the allocator asks for, as the epoll engine reads
                     RecvByteBufAllocator.Handle h = recvBufAllocHandle();
                     h.reset(config());
-                    ring.sqes().set(JAVA_INT, s + Uring.SQE_LEN,
-                        Math.max(1, Math.min(h.guess(), loop.bufRing().bufSize())));
+                    ringAsk = Math.max(1, Math.min(h.guess(), loop.bufRing().bufSize()));
+                    ring.sqes().set(JAVA_INT, s + Uring.SQE_LEN, ringAsk);
                 }
             } else {
                 RecvByteBufAllocator.Handle h = recvBufAllocHandle();
@@ -844,6 +868,51 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 registration.cancel(TAG_RECV, TAG_CANCEL);
                 recvMultishot = false;
             }
+        }
+
+        /**
+         * The score at which a stream in ring mode enters bulk mode. A large read (at least half a ring buffer) adds
+         * its bytes; a read that empties the socket (it neither filled its buffer nor came with
+         * {@code IORING_CQE_F_SOCK_NONEMPTY}) takes {@link #DRAIN_COST} off. So a stream switches once its data
+         * comes in arrivals of more than {@code DRAIN_COST} on average, whatever the timing: a reader that lags
+         * sees full buffers and no drain at all, one that catches up with the stream sees a drain per arrival (a
+         * TCP segment train, on loopback a send of up to 64 KiB). Request/response traffic (a 64-byte echo, HTTP
+         * requests and responses, messages of less than {@code DRAIN_COST}) empties the socket once per message
+         * and never gets there. Past {@code BULK_ENTER} bytes of such a stream the copy out of the ring and the
+         * multishot's cancel and re-arm (at every backpressure pause) cost more than the ring saves.
+         */
+        static final int BULK_ENTER = 256 * 1024;
+        /** What a read that empties the socket takes off the score; in bulk mode, a drain of less is a short read. */
+        static final int DRAIN_COST = 32 * 1024;
+        /** Short reads in a row (emptying the socket with less than {@code DRAIN_COST}) that end bulk mode. */
+        static final int BULK_LEAVE = 4;
+
+        /**
+         * Weighs a read of {@code n > 0} bytes for bulk mode; {@code limited}: the read did not empty the socket
+         * (it came with {@code IORING_CQE_F_SOCK_NONEMPTY}, or filled its buffer where that flag says nothing).
+         */
+        private void sized(Socket2UringIoHandler loop, int n, boolean limited) {
+            UringBufRing bufs = loop.bufRing();
+            if (bufs == null) return;
+            if (!bulk) {
+                int score = bulkScore + (n >= bufs.bufSize() >>> 1 ? n : 0) - (limited ? 0 : DRAIN_COST);
+                bulkScore = Math.max(0, score);
+                if (score >= BULK_ENTER) enterBulk(loop);
+            } else if (limited || n >= DRAIN_COST) {
+                smallReads = 0;
+            } else if (++smallReads >= BULK_LEAVE) {
+                bulk = false;
+                smallReads = 0;
+                loop.bulkModeSwitches++;
+            }
+        }
+
+        private void enterBulk(Socket2UringIoHandler loop) {
+            bulk = true;
+            bulkScore = 0;
+            smallReads = 0;
+            loop.bulkModeSwitches++;
+            stopMultishot();   // the next armRecv, once this recv has ended, reads into the handle's buffer
         }
 
         void stopMultishot() {
@@ -904,6 +973,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     // a bundle fills buffers in ring order, each but the last one full
                     int left = Math.max(res, 1);
                     if (res > size) loop.bundledCompletions++;
+                    // a multishot left over from before bulk mode began is not weighed
+                    if (res > 0 && !bulk) {
+                        sized(loop, res, nonEmpty || (!inqReported && (res == ringAsk || res % size == 0)));
+                    }
                     while (left > 0) {
                         int n = Math.min(left, size), next = left > size ? bufs.nextBid(bid) : -1;
                         try {
@@ -919,6 +992,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     ownReadBuf = null;
                     if (res > 0 && isOpen()) {
                         int room = buf.writableBytes();
+                        if (bulk) loop().bulkReads++;
+                        sized(loop(), res, nonEmpty || (!inqReported && res >= room));
                         buf.writerIndex(buf.writerIndex() + res);
                         if ((unread == null || unread.isEmpty()) && !stopped() && !hasSplices()) {
                             message(buf, room, res);
@@ -1056,17 +1131,21 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ChannelConfig config = config();
             RecvByteBufAllocator.Handle h = recvBufAllocHandle();
             boolean eof = false;
-            while (inBurst && isOpen() && !inputShutdown) {
+            // a splice asked for inside a read takes what the socket has from there
+            while (inBurst && isOpen() && !inputShutdown && !hasSplices()) {
                 ByteBuf b = h.allocate(config.getAllocator());
                 int room = b.writableBytes();
                 long address = IovBatch.address(b, b.writerIndex(), room);
-                long r = address == 0 ? -1 : Sys.recvNb(registration.ring().capture, fd,
-                    MemorySegment.ofAddress(address).reinterpret(room), room, C.MSG_DONTWAIT);
+                // the buffer's address as is: no segment made per read
+                long r = address == 0 ? -1 : Sys.recvAddrNb(registration.ring().capture, fd, address, room,
+                    C.MSG_DONTWAIT);
                 if (r <= 0) {
                     b.release();
                     eof = r == 0;   // EAGAIN or an error: the next armed recv reports it
                     break;
                 }
+                if (bulk) loop().bulkReads++;
+                sized(loop(), (int) r, r == room);
                 b.writerIndex(b.writerIndex() + (int) r);
                 message(b, room, (int) r);
             }

@@ -4,7 +4,9 @@ import dev.socket2j.netty.Socket2DatagramChannel;
 import dev.socket2j.netty.Socket2DomainSocketChannel;
 import dev.socket2j.netty.Socket2SocketChannel;
 import io.netty.channel.Channel;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
@@ -75,12 +77,18 @@ class Socket2TransportTest {
         await(server.listen());
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setTcpUserTimeout(5000).setTcpQuickAck(true));
         try {
+            // Every request starts on one event-loop context, which then also owns the pooled connections. Started
+            // from the test thread, a request's context is on another loop than its connection, and Vert.x 5.0.7
+            // loses the end of a response that arrives before body() is called there (eclipse-vertx/vert.x#6038,
+            // fixed after 5.0.7): the future never completes, on Vert.x's NIO transport as on this one.
+            Context ctx = vertx.getOrCreateContext();
             for (int i = 0; i < 3; i++) {
                 String body = "hello " + i;
-                String got = await(client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-                        .setPort(server.actualPort()).setURI("/"))
-                    .compose(r -> r.send(body)).compose(r -> r.body())).toString();
-                assertEquals("echo:" + body, got);
+                Promise<Buffer> got = Promise.promise();
+                ctx.runOnContext(v -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                        .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/"))
+                    .compose(r -> r.send(body)).compose(r -> r.body()).onComplete(got));
+                assertEquals("echo:" + body, await(got.future()).toString());
             }
             assertEquals(Set.of(Socket2SocketChannel.class), seen);
         } finally {
