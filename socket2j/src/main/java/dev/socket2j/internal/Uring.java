@@ -49,7 +49,7 @@ public final class Uring {
     public static final byte OP_NOP = 0, OP_READV = 1, OP_WRITEV = 2, OP_POLL_ADD = 6, OP_POLL_REMOVE = 7,
         OP_SENDMSG = 9, OP_RECVMSG = 10, OP_TIMEOUT = 11, OP_TIMEOUT_REMOVE = 12, OP_ACCEPT = 13,
         OP_ASYNC_CANCEL = 14, OP_LINK_TIMEOUT = 15, OP_CONNECT = 16, OP_CLOSE = 19, OP_READ = 22, OP_WRITE = 23,
-        OP_SEND = 26, OP_RECV = 27, OP_SHUTDOWN = 34, OP_MSG_RING = 40, OP_SOCKET = 45, OP_SEND_ZC = 47;
+        OP_SEND = 26, OP_RECV = 27, OP_SPLICE = 30, OP_SHUTDOWN = 34, OP_MSG_RING = 40, OP_SOCKET = 45, OP_SEND_ZC = 47;
     /** Highest opcode number this class knows a name for. */
     static final String[] OP_NAMES = new String[64];
     static {

@@ -61,9 +61,9 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     private ArrayDeque<Splice.In> spliceQueue;
     /** This channel as a target: the pipe sources fill, created on first use, and the bytes still in it. */
     private int pipeIn = -1, pipeOut = -1;
-    long splicePending;
+    private long splicePending;
     /** Sources that stopped reading until this target's pipe is empty. */
-    private ArrayList<AbstractSocket2StreamChannel> drainWaiters;
+    private ArrayList<Splice.Source> drainWaiters;
     /** Splice steps per EPOLLIN before yielding to the loop's other channels. */
     private static final int MAX_SPLICE_STEPS = 16;
 
@@ -168,7 +168,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         if (t.eventLoop() != eventLoop()) {
             throw new IllegalArgumentException("splice target must be registered on this channel's event loop");
         }
-        queueSplice(new Splice.ToChannel(this, t, len, promise));
+        queueSplice(new Splice.ToChannel(spliceEnds, t.spliceEnds, len, promise));
         return promise;
     }
 
@@ -191,7 +191,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
         if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
         Objects.requireNonNull(file, "file");
-        queueSplice(new Splice.ToFile(this, file, offset, len, promise));
+        queueSplice(new Splice.ToFile(spliceEnds, file, offset, len, promise));
         return promise;
     }
 
@@ -238,27 +238,54 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         return false;   // more to do: level-triggered EPOLLIN brings us back after the other channels
     }
 
-    /** The write end of this target's pipe, created on first use. */
-    int splicePipe() throws IOException {
-        if (pipeOut < 0) {
-            int[] p = Splice.pipe(scratch());
-            pipeIn = p[0];
-            pipeOut = p[1];
-        }
-        return pipeOut;
-    }
+    /** This channel as either end of a splice. */
+    final SpliceEnds spliceEnds = new SpliceEnds();
 
-    void waitForDrain(AbstractSocket2StreamChannel source) {
-        if (drainWaiters == null) drainWaiters = new ArrayList<>(2);
-        if (!drainWaiters.contains(source)) drainWaiters.add(source);
+    final class SpliceEnds implements Splice.Source, Splice.Target {
+        @Override public Channel channel() { return AbstractSocket2StreamChannel.this; }
+
+        @Override
+        public int splicePipe() throws IOException {
+            if (pipeOut < 0) {
+                LoopScratch s = scratch();
+                int[] p = Splice.pipe(s.capture, s.word);
+                pipeIn = p[0];
+                pipeOut = p[1];
+            }
+            return pipeOut;
+        }
+
+        @Override
+        public boolean spliceBlocked(Splice.Source source) {
+            if (splicePending == 0) return false;
+            if (drainWaiters == null) drainWaiters = new ArrayList<>(2);
+            if (!drainWaiters.contains(source)) drainWaiters.add(source);
+            return true;
+        }
+
+        @Override public void spliced(long n) { splicePending += n; }
+
+        @Override
+        public long spliceIn(int pipeOut, int len) throws IOException {
+            return Splice.socketToPipe(scratch().capture, fd, pipeOut, len);
+        }
+
+        @Override public MemorySegment spliceCapture() { return scratch().capture; }
+
+        @Override public MemorySegment spliceWord() { return scratch().word; }
+
+        /** Only for a splice: an ordinary read with auto-read off must not start here. */
+        @Override
+        public void spliceResume() {
+            if (isOpen() && hasSplices()) setFlag(C.EPOLLIN);
+        }
     }
 
     /** This target's pipe is empty (or gone): its sources read again. */
     private void drained() {
-        ArrayList<AbstractSocket2StreamChannel> w = drainWaiters;
+        ArrayList<Splice.Source> w = drainWaiters;
         if (w == null || w.isEmpty()) return;
-        // only for a splice: an ordinary read with auto-read off must not start here
-        for (AbstractSocket2StreamChannel source : w) if (source.isOpen() && source.hasSplices()) source.setFlag(C.EPOLLIN);
+        for (Splice.Source source : w) source.spliceResume();
         w.clear();
     }
 

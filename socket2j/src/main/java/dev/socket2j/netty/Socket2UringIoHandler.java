@@ -48,7 +48,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Optional features can be turned off with the system property {@code socket2j.uring.disable}, a comma list of
  * {@code NO_SQARRAY, DEFER_TASKRUN, SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL, EXT_ARG, PBUF_RING, RECV_MULTISHOT,
- * ACCEPT_MULTISHOT, CANCEL_FD, SEND_ZC, REGISTERED_RING, RECV_BUNDLE}, read when a factory is made.
+ * ACCEPT_MULTISHOT, CANCEL_FD, SEND_ZC, REGISTERED_RING, RECV_BUNDLE, SPLICE}, read when a factory is made.
  */
 public final class Socket2UringIoHandler implements IoHandler, UringRing.CompletionSink {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(Socket2UringIoHandler.class);
@@ -64,7 +64,8 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     /** Features in use, decided per loop from the probe and the {@code disable} list. */
     static final class Features {
         final int excludedSetupFlags;
-        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd, sendZc, registeredRing, recvBundle;
+        final boolean extArg, pbufRing, recvMultishot, acceptMultishot, cancelFd, sendZc, registeredRing, recvBundle,
+            splice;
         final int bufCount, bufSize;
 
         Features(Set<String> disabled, int bufCount, int bufSize) {
@@ -83,6 +84,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
             sendZc = !disabled.contains("SEND_ZC");
             registeredRing = !disabled.contains("REGISTERED_RING");
             recvBundle = !disabled.contains("RECV_BUNDLE");
+            splice = !disabled.contains("SPLICE");
             this.bufCount = bufCount;
             this.bufSize = bufSize;
         }
@@ -105,9 +107,11 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
     private long stableUsed;
     /** Scratch for synchronous calls the channels make on the loop thread (getsockname, ...). */
     final MemorySegment addrScratch = arena.allocate(128, 8);
+    /** Scratch for the splice requests' synchronous calls on the loop thread (pipe2's descriptors, a file offset). */
+    final MemorySegment spliceWord = arena.allocate(8, 8);
 
     private UringBufRing bufRing;
-    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd, sendZc, recvBundle;
+    private boolean useExtArg, recvMultishot, acceptMultishot, cancelByFd, sendZc, recvBundle, spliceOp;
 
     private Registration[] slots = new Registration[64];
     private int[] freeSlots = new int[64];
@@ -194,6 +198,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
             recvMultishot = requested.recvMultishot && ring.supports(Uring.OP_SEND_ZC);       // both 6.0
             // a close cancels a zero-copy send by descriptor: the per-tag fallback does not know its tags
             sendZc = requested.sendZc && cancelByFd && ring.supports(Uring.OP_SEND_ZC);
+            spliceOp = requested.splice && ring.supports(Uring.OP_SPLICE);   // 5.7
             if (requested.pbufRing) {
                 try {
                     bufRing = UringBufRing.register(ring, BUF_GROUP, requested.bufCount, requested.bufSize);
@@ -222,6 +227,9 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
 
     /** Whether a close cancels by descriptor ({@code IORING_ASYNC_CANCEL_FD}); else one cancel per operation tag. */
     boolean cancelsByFd() { return cancelByFd; }
+
+    /** Whether the kernel has {@code IORING_OP_SPLICE} (5.7): a splice target drains its pipe with it. */
+    boolean spliceOp() { return spliceOp; }
 
     /** Whether {@code IORING_OP_SEND_ZC} (6.0) may be used for writes at or above a channel's threshold. */
     boolean sendZc() { return sendZc; }

@@ -6,6 +6,7 @@ import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Errors.Call;
 import dev.socket2j.internal.Sys;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
@@ -27,6 +28,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * belongs to the target (several sources splicing into one target stay in order). A source stops reading while
  * its target's pipe still holds bytes, so a slow target holds at most one pipe's worth (1 MiB, or the kernel's
  * 64 KiB default where a larger pipe is refused) and never makes memory grow. Everything here runs on the channels' shared event loop.
+ *
+ * <p>Both engines share this: a channel is a {@link Source} (how it moves bytes from its socket into a pipe) and a
+ * {@link Target} (its pipe, and how it waits for it to drain). The epoll engine splices whenever EPOLLIN says so;
+ * the io_uring engine splices once per {@code IORING_OP_POLL_ADD} completion (see {@code UringStreamChannel}).
+ * A source writes through its own duplicate of the target's pipe write end ({@code F_DUPFD_CLOEXEC}), closed when
+ * its request ends, so a target closed (and its pipe's numbers reused) in between is never written to.
  */
 final class Splice {
     private Splice() {}
@@ -49,22 +56,67 @@ final class Splice {
         BLOCKED
     }
 
+    /** A stream channel that splices out of its socket: the loop's scratch and one step of moving bytes. */
+    interface Source {
+        /**
+         * Moves up to {@code len} bytes from the socket into {@code pipeOut} (an empty pipe): bytes moved, 0 at end of
+         * stream, {@link Errors#AGAIN} if nothing can be moved now (the source calls the step again when it can).
+         */
+        long spliceIn(int pipeOut, int len) throws IOException;
+
+        /** The loop's errno capture. */
+        MemorySegment spliceCapture();
+
+        /** 8 bytes of loop scratch for pipe2(2)'s descriptors, and a file offset, each used within one call. */
+        MemorySegment spliceWord();
+
+        /** The target this source waits for has drained its pipe: splice on (if requests are still queued). */
+        void spliceResume();
+    }
+
+    /** A stream channel that takes spliced bytes: it owns a pipe and writes queued {@link Out}s from it. */
+    interface Target {
+        /** The channel whose socket the pipe drains into. */
+        Channel channel();
+
+        /** The write end of this target's pipe, created on first use. */
+        int splicePipe() throws IOException;
+
+        /** True (and {@code source} is resumed once the pipe is empty) if the pipe still holds unwritten bytes. */
+        boolean spliceBlocked(Source source);
+
+        /** {@code n} more bytes were put into the pipe; an {@link Out} of them is about to be written. */
+        void spliced(long n);
+
+        /**
+         * {@code source} starts (true) or stops (false) splicing into this target; a target may resume its sources
+         * when it closes, so that a source waiting for its socket sees the target gone at once.
+         */
+        default void feeding(Source source, boolean on) { }
+    }
+
     /**
      * Creates a non-blocking pipe, {@code [read end, write end]}, grown to {@link #PIPE_SIZE} so one splice moves
      * up to that much (the default 64 KiB costs many more calls); where the kernel refuses (EPERM over the
      * limit for an unprivileged user) the pipe keeps its default size and splices simply move less each.
      */
-    static int[] pipe(LoopScratch s) throws IOException {
-        int rc = Sys.pipe2Raw(s.capture, s.word, C.O_NONBLOCK | C.O_CLOEXEC);
+    static int[] pipe(MemorySegment capture, MemorySegment word) throws IOException {
+        int rc = Sys.pipe2Raw(capture, word, C.O_NONBLOCK | C.O_CLOEXEC);
         if (rc < 0) throw OsError.of("pipe2(2)", -rc);
-        int[] p = {s.word.get(JAVA_INT, 0), s.word.get(JAVA_INT, 4)};
-        int ignored = Sys.fcntlRaw(s.capture, p[1], C.F_SETPIPE_SZ, PIPE_SIZE);   // refused: default size, only slower
+        int[] p = {word.get(JAVA_INT, 0), word.get(JAVA_INT, 4)};
+        int ignored = Sys.fcntlRaw(capture, p[1], C.F_SETPIPE_SZ, PIPE_SIZE);   // refused: default size, only slower
         return p;
+    }
+
+    /** splice(2) from a socket into a pipe on the loop thread: bytes moved, 0 at end of stream, -1 for EAGAIN. */
+    static long socketToPipe(MemorySegment capture, int fd, int pipeOut, int len) throws IOException {
+        return Errors.ioResult(Call.SPLICE, Sys.spliceNb(capture, fd, MemorySegment.NULL, pipeOut, MemorySegment.NULL,
+            Math.min(len, CHUNK), FLAGS));   // AGAIN is -1
     }
 
     /** One queued {@code spliceTo} of a source channel. */
     abstract static class In {
-        final AbstractSocket2StreamChannel source;
+        final Source source;
         final ChannelPromise promise;
         /** Bytes still to splice in; {@link Integer#MAX_VALUE} means until end of stream. */
         int len;
@@ -72,7 +124,7 @@ final class Splice {
         /** Bytes delivered to the target so far (for a {@link ChannelProgressivePromise}). */
         private long moved;
 
-        In(AbstractSocket2StreamChannel source, int len, ChannelPromise promise) {
+        In(Source source, int len, ChannelPromise promise) {
             this.source = source;
             this.len = len;
             this.total = len;
@@ -92,11 +144,7 @@ final class Splice {
         }
 
         /** splice(2) from the source socket into {@code pipeOut}: bytes moved, 0 at end of stream, -1 for EAGAIN. */
-        final long fromSocket(int pipeOut) throws IOException {
-            LoopScratch s = source.scratch();
-            return Errors.ioResult(Call.SPLICE, Sys.spliceNb(s.capture, source.fd, MemorySegment.NULL, pipeOut,
-                MemorySegment.NULL, Math.min(len, CHUNK), FLAGS));   // AGAIN is -1
-        }
+        final long fromSocket(int pipeOut) throws IOException { return source.spliceIn(pipeOut, len); }
 
         final boolean forever() { return total == Integer.MAX_VALUE; }
 
@@ -116,40 +164,52 @@ final class Splice {
 
     /** Splices into a target channel through its pipe. */
     static final class ToChannel extends In {
-        private final AbstractSocket2StreamChannel target;
+        private final Target target;
+        /** This request's duplicate of the target's pipe write end, or -1 before the first splice and after the end. */
+        private int pipeOut = -1;
+        /** The target knows of this request ({@link Target#feeding}). */
+        private boolean feeding;
         /** Bytes handed to the target that it has not written yet. */
         private long inFlight;
         /** Nothing more will be spliced in (count reached, or end of stream). */
         private boolean allIn;
 
-        ToChannel(AbstractSocket2StreamChannel source, AbstractSocket2StreamChannel target, int len,
-                  ChannelPromise promise) {
+        ToChannel(Source source, Target target, int len, ChannelPromise promise) {
             super(source, len, promise);
             this.target = target;
         }
 
         @Override
         Step step() {
+            if (!feeding && !promise.isDone()) {
+                feeding = true;
+                target.feeding(source, true);
+            }
+            Step s = step0();
+            if (s == Step.DONE) closeDup();
+            return s;
+        }
+
+        private Step step0() {
             if (promise.isDone()) return Step.DONE;   // cancelled, or failed by a write on the target
             if (len == 0) return finishedIn();
-            if (!target.isOpen()) {
+            Channel ch = target.channel();
+            if (!ch.isOpen()) {
                 promise.tryFailure(new ClosedChannelException());
                 return Step.DONE;
             }
-            if (target.splicePending > 0) {
-                target.waitForDrain(source);
-                return Step.BLOCKED;
-            }
+            if (target.spliceBlocked(source)) return Step.BLOCKED;
             try {
-                long n = fromSocket(target.splicePipe());
+                if (pipeOut < 0) pipeOut = dup(target.splicePipe());
+                long n = fromSocket(pipeOut);
                 if (n < 0) return Step.AGAIN;
                 if (n == 0) return endOfStreamIsFailure() ? Step.DONE : finishedIn();
                 if (!forever()) len -= (int) n;
                 inFlight += n;
-                target.splicePending += n;
+                target.spliced(n);
                 Out out = new Out(target, this, (int) n);
-                target.unsafe().write(out, target.newPromise().addListener(out));
-                target.unsafe().flush();
+                ch.unsafe().write(out, ch.newPromise().addListener(out));
+                ch.unsafe().flush();
                 return len == 0 ? finishedIn() : Step.MORE;
             } catch (Throwable t) {
                 promise.tryFailure(t);
@@ -170,8 +230,27 @@ final class Splice {
             if (allIn && inFlight == 0) promise.trySuccess();
         }
 
+        private int dup(int fd) throws IOException {
+            int rc = Sys.fcntlRaw(source.spliceCapture(), fd, C.F_DUPFD_CLOEXEC, 0);
+            if (rc < 0) throw OsError.of("fcntl(2) F_DUPFD_CLOEXEC", -rc);
+            return rc;
+        }
+
+        private void closeDup() {
+            if (feeding) {
+                feeding = false;
+                target.feeding(source, false);
+            }
+            if (pipeOut < 0) return;
+            Sys.closeQuietly(pipeOut);
+            pipeOut = -1;
+        }
+
         @Override
-        void abandon(Throwable cause) { end(cause); }
+        void abandon(Throwable cause) {
+            end(cause);
+            closeDup();
+        }
     }
 
     /** Splices into a file (or any descriptor) at an offset, through a pipe of its own. */
@@ -180,7 +259,7 @@ final class Splice {
         private long offset;
         private int[] pipe;
 
-        ToFile(AbstractSocket2StreamChannel source, FileDescriptor file, long offset, int len, ChannelPromise promise) {
+        ToFile(Source source, FileDescriptor file, long offset, int len, ChannelPromise promise) {
             super(source, len, promise);
             this.file = file;
             this.offset = offset;
@@ -198,7 +277,7 @@ final class Splice {
                     closePipe();
                     return Step.DONE;
                 }
-                if (pipe == null) pipe = pipe(source.scratch());
+                if (pipe == null) pipe = pipe(source.spliceCapture(), source.spliceWord());
                 long n = fromSocket(pipe[1]);
                 if (n < 0) return Step.AGAIN;
                 if (n == 0) {
@@ -219,14 +298,14 @@ final class Splice {
 
         /** A regular file takes what the pipe holds without waiting (its writes do not return EAGAIN). */
         private void drainToFile(long n) throws IOException {
-            LoopScratch s = source.scratch();
+            MemorySegment off = source.spliceWord(), cs = source.spliceCapture();
             while (n > 0) {
-                s.offset.set(JAVA_LONG, 0, offset);
-                long w = Sys.spliceNb(s.capture, pipe[0], MemorySegment.NULL, file.intValue(), s.offset, n, FLAGS);
+                off.set(JAVA_LONG, 0, offset);
+                long w = Sys.spliceNb(cs, pipe[0], MemorySegment.NULL, file.intValue(), off, n, FLAGS);
                 if (w == -Errno.EINTR) continue;
                 // EAGAIN here: the descriptor is not a regular file but something that can be full
                 if (w < 0) throw OsError.of("splice(2)", (int) -w);
-                offset = s.offset.get(JAVA_LONG, 0);
+                offset = off.get(JAVA_LONG, 0);
                 n -= w;
             }
         }
@@ -247,12 +326,12 @@ final class Splice {
 
     /** Bytes a source moved into the target's pipe, queued as a write on the target; its promise's listener. */
     static final class Out implements ChannelFutureListener {
-        final AbstractSocket2StreamChannel target;
+        final Target target;
         private final ToChannel splice;
         private final int len;
         int remaining;
 
-        Out(AbstractSocket2StreamChannel target, ToChannel splice, int len) {
+        Out(Target target, ToChannel splice, int len) {
             this.target = target;
             this.splice = splice;
             this.len = len;

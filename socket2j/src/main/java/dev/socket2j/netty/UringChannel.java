@@ -34,7 +34,8 @@ import java.nio.channels.ClosedChannelException;
  * holds an operation for it; {@link #isOpen()} is false from the moment close starts.
  */
 public abstract class UringChannel extends AbstractChannel implements UnixChannel {
-    static final int TAG_RECV = 1, TAG_WRITE = 2, TAG_CONNECT = 3, TAG_ACCEPT = 4, TAG_CANCEL = 5, TAG_POLL = 6;
+    static final int TAG_RECV = 1, TAG_WRITE = 2, TAG_CONNECT = 3, TAG_ACCEPT = 4, TAG_CANCEL = 5, TAG_POLL = 6,
+        TAG_SPLICE_POLL = 7;
 
     final Socket socket;
     final int fd;
@@ -146,7 +147,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
 
     /** Cancels every operation on the descriptor; their completions still arrive (with ECANCELED). */
     void cancelInFlight(Socket2UringIoHandler.Registration r) {
-        r.cancelFd(fd, TAG_CANCEL, TAG_RECV, TAG_WRITE, TAG_CONNECT, TAG_ACCEPT, TAG_POLL);
+        r.cancelFd(fd, TAG_CANCEL, TAG_RECV, TAG_WRITE, TAG_CONNECT, TAG_ACCEPT, TAG_POLL, TAG_SPLICE_POLL);
     }
 
     @Override

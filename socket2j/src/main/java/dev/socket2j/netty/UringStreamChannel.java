@@ -7,6 +7,7 @@ import dev.socket2j.SocketKind;
 import dev.socket2j.internal.C;
 import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
+import dev.socket2j.internal.Errors.Call;
 import dev.socket2j.internal.Layouts;
 import dev.socket2j.internal.Sys;
 import dev.socket2j.internal.Uring;
@@ -27,6 +28,7 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
@@ -34,10 +36,12 @@ import io.netty.util.internal.StringUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.WritableByteChannel;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -122,6 +126,24 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     private Staging staging;
     private boolean sendingRegion;
 
+    // splice(2) state, event loop only (see Splice and the splice section below)
+    /** This channel as a source: queued spliceTo requests, served in order before ordinary reads. */
+    private ArrayDeque<Splice.In> spliceQueue;
+    /** The source's POLL_ADD is in flight; the events of its last completion, and whether a splice used them. */
+    private boolean splicePollArmed, spliceSpent, spliceTaskScheduled;
+    private int spliceRevents;
+    private final Runnable spliceTask = this::spliceTask;
+    /** This channel as a target: the pipe sources fill (created on first use), the bytes still in it. */
+    private int pipeIn = -1, pipeOut = -1;
+    private long splicePending;
+    /** The write in flight is an IORING_OP_SPLICE from the pipe. */
+    private boolean sendingSplice;
+    /** Sources that wait until this target's pipe is empty; sources splicing into this target (resumed at close). */
+    private ArrayList<Splice.Source> drainWaiters, feeders;
+    final SpliceEnds spliceEnds = new SpliceEnds();
+    /** Bytes a recv had received, and no handler had read, that a splice took (copied); for tests. */
+    long keptBytesSpliced;
+
     UringStreamChannel(Channel parent, Socket socket, boolean ipv6, boolean active) {
         super(parent, socket, ipv6, active);
     }
@@ -192,6 +214,13 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             outputShutdown = true;
             ArrayDeque<ByteBuf> q = unread;
             if (q != null) for (ByteBuf b; (b = q.poll()) != null; ) b.release();
+            if (spliceQueue != null || drainWaiters != null || feeders != null) {
+                try {
+                    if (eventLoop().inEventLoop()) releaseSplice(); else eventLoop().execute(this::releaseSplice);
+                } catch (RuntimeException loopGone) {
+                    releaseSplice();
+                }
+            }
         }
     }
 
@@ -208,6 +237,11 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     @Override
     void released() {
+        if (pipeIn >= 0) {   // no IORING_OP_SPLICE reads it any more: every operation has completed
+            Sys.closeQuietly(pipeIn);
+            Sys.closeQuietly(pipeOut);
+            pipeIn = pipeOut = -1;
+        }
         ArrayList<ByteBuf> p = pinned;
         if (p != null) {
             pinned = null;
@@ -248,7 +282,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         u.readPending = true;
         // inside a read cycle (a handler's read()) the cycle's end reads on; kept data goes out from a task, never
         // from inside the caller's handler
-        if (busy) return;
+        if (busy || hasSplices()) return;   // a cycle's end, or the last splice, reads on
         if ((unread != null && !unread.isEmpty()) || eofPending) {
             if (!drainScheduled) {
                 drainScheduled = true;
@@ -287,6 +321,302 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         u.stopMultishot();
     }
 
+    // ---------------------------------------------------------------- splice(2)
+
+    /** Splice steps per wakeup before yielding to the loop's other channels. */
+    private static final int MAX_SPLICE_STEPS = 16;
+    /** Bytes copied through user space per step when splice(2) cannot be used (kept data, urgent data). */
+    private static final int COPY_CHUNK = 32 * 1024;
+    private static final int POLLIN = C.POLLIN, POLLPRI = C.POLLPRI, POLLHUP = C.POLLHUP;
+
+    /**
+     * Queues a splice to another io_uring stream channel on this loop (see
+     * {@link Socket2UringSocketChannel#spliceTo(io.netty.channel.Channel, int, ChannelPromise)}).
+     */
+    final void spliceToChannel(io.netty.channel.Channel target, int len, ChannelPromise promise) {
+        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
+        if (!(target instanceof UringStreamChannel t) || target == this) {
+            throw new IllegalArgumentException("splice target must be another socket2j io_uring stream channel: " + target);
+        }
+        if (t.eventLoop() != eventLoop()) {
+            throw new IllegalArgumentException("splice target must be registered on this channel's event loop");
+        }
+        Socket2UringIoHandler.Registration r = t.registration;
+        if (r != null && !r.loop().spliceOp()) {
+            throw new UnsupportedOperationException(
+                "spliceTo an io_uring channel needs IORING_OP_SPLICE (Linux 5.7), which this kernel does not have");
+        }
+        queueSplice(new Splice.ToChannel(spliceEnds, t.spliceEnds, len, promise));
+    }
+
+    /** Queues a splice into a file (see {@link Socket2UringSocketChannel#spliceTo(FileDescriptor, long, int, ChannelPromise)}). */
+    final void spliceToFile(FileDescriptor file, long offset, int len, ChannelPromise promise) {
+        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
+        if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
+        Objects.requireNonNull(file, "file");
+        queueSplice(new Splice.ToFile(spliceEnds, file, offset, len, promise));
+    }
+
+    private void queueSplice(Splice.In task) {
+        EventLoop loop = eventLoop();   // IllegalStateException if not registered
+        Runnable add = () -> {
+            if (!isOpen() || isInputShutdown()) {
+                task.abandon(new ClosedChannelException());
+                return;
+            }
+            if (task.len == 0) {
+                task.abandon(null);   // nothing to move: done
+                return;
+            }
+            if (!isActive()) {
+                task.abandon(new NotYetConnectedException());
+                return;
+            }
+            boolean first = !hasSplices();
+            if (spliceQueue == null) spliceQueue = new ArrayDeque<>();
+            spliceQueue.add(task);
+            if (!first) return;
+            StreamUnsafe u = (StreamUnsafe) unsafe();
+            if (recvArmed) {
+                u.cancelRecv();   // its last completion (afterRead) starts the splice, after what it received
+            } else if (!busy) {
+                startSplicing();   // inside a read cycle, its end (afterRead) does
+            }
+        };
+        if (loop.inEventLoop()) add.run(); else loop.execute(add);
+    }
+
+    private boolean hasSplices() { return spliceQueue != null && !spliceQueue.isEmpty(); }
+
+    /**
+     * No recv is armed: kept bytes (received before the splice was asked for, not yet read by the pipeline) and a
+     * kept end of stream go to the splice first, from a task; else the socket is polled.
+     */
+    private void startSplicing() {
+        if ((unread != null && !unread.isEmpty()) || eofPending) {
+            scheduleSpliceTask();
+        } else {
+            armSplicePoll();
+        }
+    }
+
+    private void scheduleSpliceTask() {
+        if (spliceTaskScheduled) return;
+        spliceTaskScheduled = true;
+        eventLoop().execute(spliceTask);
+    }
+
+    private void spliceTask() {
+        spliceTaskScheduled = false;
+        serveSplices();
+    }
+
+    /** One POLL_ADD for readability (urgent data, hang-up and errors included); its completion steps the splices. */
+    private void armSplicePoll() {
+        Socket2UringIoHandler.Registration r = registration;
+        if (splicePollArmed || !isOpen() || r == null || r.freed) return;
+        long s = r.sqe(Uring.OP_POLL_ADD, fd, 0, 0, 0, TAG_SPLICE_POLL);
+        r.ring().sqeOpFlags(s, POLLIN | POLLPRI | POLLRDHUP);
+        splicePollArmed = true;
+    }
+
+    private void splicePolled(int res) {
+        splicePollArmed = false;
+        if (!isOpen() || !hasSplices()) return;
+        if (res < 0) {
+            if (res == -Errno.ECANCELED) return;
+            IOException cause = OsError.of("poll(2)", -res);
+            for (Splice.In t; (t = spliceQueue.poll()) != null; ) t.abandon(cause);
+            splicesDone();
+            return;
+        }
+        spliceRevents = res;
+        spliceSpent = false;
+        serveSplices();
+    }
+
+    /** Steps the queued splices: until one waits for the socket (poll) or its target (resumed), or none is left. */
+    private void serveSplices() {
+        for (int i = 0; i < MAX_SPLICE_STEPS; i++) {
+            if (!isOpen() || spliceQueue == null) return;
+            Splice.In task = spliceQueue.peek();
+            if (task == null) {
+                splicesDone();
+                return;
+            }
+            switch (task.step()) {
+                case DONE -> spliceQueue.poll();
+                case MORE -> { }
+                case AGAIN -> {
+                    armSplicePoll();
+                    return;
+                }
+                case BLOCKED -> { return; }   // the target's drained() resumes this source
+            }
+        }
+        scheduleSpliceTask();   // more to do: after the loop's other channels
+    }
+
+    /** The last splice ended: ordinary reads go on (kept bytes and a kept end of stream first). */
+    private void splicesDone() {
+        spliceRevents = 0;
+        if (!isOpen()) return;
+        if ((unread != null && !unread.isEmpty()) || eofPending) {
+            if (!drainScheduled) {
+                drainScheduled = true;
+                eventLoop().execute(drainTask);
+            }
+        } else {
+            ((StreamUnsafe) unsafe()).afterRead();
+        }
+    }
+
+    /**
+     * One step of moving source bytes into {@code pipeOut}: kept bytes first (copied), then a kept end of stream,
+     * then at most one splice(2) per poll completion. The descriptor is a blocking one (io_uring's), and splice(2)
+     * from a TCP socket waits for data whatever {@code SPLICE_F_NONBLOCK} says (the flag is the pipe's), so it is
+     * called only when the poll reported data or the end of the stream. Urgent data at the head makes TCP's
+     * splice(2) return 0 as if the stream had ended: with {@code POLLPRI} the step copies with
+     * {@code recv(MSG_DONTWAIT)} instead (which steps over the urgent byte unless {@code SO_OOBINLINE}).
+     */
+    private long spliceIn(int pipe, int len) throws IOException {
+        ArrayDeque<ByteBuf> q = unread;
+        if (q != null && !q.isEmpty()) return keptToPipe(q, pipe, len);
+        if (eofPending) return 0;
+        int ev = spliceRevents;
+        if (spliceSpent || ev == 0) return Errors.AGAIN;
+        spliceSpent = true;
+        MemorySegment cs = registration.ring().capture;
+        if ((ev & POLLPRI) != 0 || (ev & POLLIN) == 0) return recvToPipe(cs, pipe, len);   // never waits
+        long n = Splice.socketToPipe(cs, fd, pipe, len);
+        // 0 without a hang-up reported: urgent data that came after the poll; the next poll says what it is
+        if (n == 0 && (ev & (POLLRDHUP | POLLHUP)) == 0) return Errors.AGAIN;
+        return n;
+    }
+
+    /** Kept bytes into the (empty) pipe: what write(2) took. */
+    private long keptToPipe(ArrayDeque<ByteBuf> q, int pipe, int len) throws IOException {
+        ByteBuf front = q.peek();
+        int k = Math.min(Math.min(len, front.readableBytes()), COPY_CHUNK);
+        MemorySegment cs = registration.ring().capture;
+        long address = IovBatch.address(front, front.readerIndex(), k);
+        long w = address != 0 ? Sys.writeAddrNb(cs, pipe, address, k)
+            : Sys.writeNb(cs, pipe, MemorySegment.ofBuffer(front.nioBuffer(front.readerIndex(), k)), k);
+        w = Errors.ioResult(Call.WRITE, w);
+        if (w > 0) {
+            keptBytesSpliced += w;
+            front.skipBytes((int) w);
+            if (!front.isReadable()) q.poll().release();
+        }
+        return w;
+    }
+
+    /** recv(MSG_DONTWAIT) into a buffer, then into the (empty) pipe: bytes moved, 0 at end of stream, or AGAIN. */
+    private long recvToPipe(MemorySegment cs, int pipe, int len) throws IOException {
+        int k = Math.min(len, COPY_CHUNK);
+        ByteBuf b = alloc().directBuffer(k);
+        try {
+            MemorySegment seg = MemorySegment.ofBuffer(b.internalNioBuffer(0, k));   // direct, with or without Unsafe
+            long r = Errors.ioResult(Call.RECV, Sys.recvNb(cs, fd, seg, k, C.MSG_DONTWAIT));
+            if (r <= 0) return r == 0 ? 0 : Errors.AGAIN;
+            for (long off = 0; off < r; ) {
+                long w = Errors.ioResult(Call.WRITE, Sys.writeNb(cs, pipe, seg.asSlice(off), r - off));
+                if (w < 0) throw OsError.of("write(2) into the splice pipe", Errno.EAGAIN);   // an empty pipe takes it
+                off += w;
+            }
+            return r;
+        } finally {
+            b.release();
+        }
+    }
+
+    /** The target's Out: one IORING_OP_SPLICE from the pipe into the socket (on an io-wq worker; it may wait). */
+    private void writeSpliced(Splice.Out out) {
+        long s = registration.sqe(Uring.OP_SPLICE, fd, -1L /* splice_off_in: none */, out.remaining,
+            -1L /* off_out: none */, TAG_WRITE);
+        UringRing ring = registration.ring();
+        ring.sqeOpFlags(s, Splice.FLAGS);
+        ring.sqes().set(JAVA_INT, s + Uring.SQE_FILE_INDEX, pipeIn);   // splice_fd_in
+        sendingSplice = true;
+        writeInFlight = true;
+    }
+
+    /** This target's pipe is empty (or gone): its sources splice on. */
+    private void drained() {
+        ArrayList<Splice.Source> w = drainWaiters;
+        if (w == null || w.isEmpty()) return;
+        Splice.Source[] waiting = w.toArray(new Splice.Source[0]);
+        w.clear();
+        for (Splice.Source source : waiting) source.spliceResume();
+    }
+
+    /** On close, on the loop: queued splices fail, waiting sources are released (the pipe closes in released()). */
+    private void releaseSplice() {
+        ArrayDeque<Splice.In> q = spliceQueue;
+        if (q != null) {
+            for (Splice.In t; (t = q.poll()) != null; ) t.abandon(new ClosedChannelException());
+        }
+        drained();
+        ArrayList<Splice.Source> f = feeders;
+        if (f != null) {   // sources waiting for their sockets learn now that this target is gone
+            Splice.Source[] all = f.toArray(new Splice.Source[0]);
+            f.clear();
+            for (Splice.Source source : all) source.spliceResume();
+        }
+    }
+
+    /** This channel as either end of a splice. */
+    final class SpliceEnds implements Splice.Source, Splice.Target {
+        @Override public io.netty.channel.Channel channel() { return UringStreamChannel.this; }
+
+        @Override
+        public int splicePipe() throws IOException {
+            if (pipeOut < 0) {
+                if (!isOpen()) throw new ClosedChannelException();   // released() may have run: no pipe after close
+                int[] p = Splice.pipe(registration.ring().capture, loop().spliceWord);
+                pipeIn = p[0];
+                pipeOut = p[1];
+            }
+            return pipeOut;
+        }
+
+        @Override
+        public boolean spliceBlocked(Splice.Source source) {
+            if (splicePending == 0) return false;
+            if (drainWaiters == null) drainWaiters = new ArrayList<>(2);
+            if (!drainWaiters.contains(source)) drainWaiters.add(source);
+            return true;
+        }
+
+        @Override public void spliced(long n) { splicePending += n; }
+
+        @Override
+        public void feeding(Splice.Source source, boolean on) {
+            if (on) {
+                if (!isOpen()) return;   // the request's next step sees the target closed
+                if (feeders == null) feeders = new ArrayList<>(2);
+                feeders.add(source);
+            } else if (feeders != null) {
+                feeders.remove(source);
+            }
+        }
+
+        @Override public long spliceIn(int pipe, int len) throws IOException { return UringStreamChannel.this.spliceIn(pipe, len); }
+
+        @Override public MemorySegment spliceCapture() { return registration.ring().capture; }
+
+        @Override public MemorySegment spliceWord() { return loop().spliceWord; }
+
+        /**
+         * From a task, never inside the target's completion or close: the head request steps again (and sees a
+         * closed target at once); one that needs the socket waits for the poll, which is armed if it is not.
+         */
+        @Override
+        public void spliceResume() {
+            if (isOpen() && hasSplices()) scheduleSpliceTask();
+        }
+    }
+
     // ---------------------------------------------------------------- write
 
     @Override
@@ -300,7 +630,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ReferenceCountUtil.safeRelease(buf);
             return direct;
         }
-        if (msg instanceof FileRegion) return msg;
+        if (msg instanceof FileRegion || msg instanceof Splice.Out) return msg;
         throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
             + " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
             + StringUtil.simpleClassName(FileRegion.class) + ')');
@@ -319,6 +649,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             writeRegion(in, region);
             return;
         }
+        if (in.current() instanceof Splice.Out out) {
+            writeSpliced(out);
+            return;
+        }
         Socket2UringIoHandler loop = loop();
         int count = Math.min(in.size(), IOV_MAX);
         long iov = loop.stable((long) count * Layouts.IOVEC_SIZE);
@@ -327,7 +661,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         if (gather.count == 0) {
             // only empty buffers: drop them
             while (in.current() instanceof ByteBuf b && !b.isReadable()) in.remove();
-            if (in.current() instanceof FileRegion) doWrite(in);   // the empty buffers stood before a region
+            // the empty buffers stood before a region or spliced bytes
+            if (in.current() instanceof FileRegion || in.current() instanceof Splice.Out) doWrite(in);
             return;
         }
         if (gather.count == 1) {
@@ -457,7 +792,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         @Override
         protected Executor prepareToClose() {
             ChannelOutboundBuffer in = outboundBuffer();
-            if (writeInFlight && in != null && pinned == null) {
+            if (writeInFlight && in != null && pinned == null && !sendingSplice && !sendingRegion) {
                 ArrayList<ByteBuf> p = new ArrayList<>(gather.count);
                 try {
                     in.forEachFlushedMessage(m -> {
@@ -497,7 +832,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         }
 
         void armRecv() {
-            if (recvArmed || !isOpen() || !isActive() || inputShutdown || eofPending) return;
+            if (recvArmed || !isOpen() || !isActive() || inputShutdown || eofPending || hasSplices()) return;
             Socket2UringIoHandler loop = loop();
             UringRing ring = registration.ring();
             if (loop.usesBufferRing() && !bulk) {
@@ -525,6 +860,14 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 recvMultishot = false;
             }
             recvArmed = true;
+        }
+
+        /** Ends the armed recv, multishot or not (a splice reads from now on); its last completion still comes. */
+        void cancelRecv() {
+            if (recvArmed && registration != null && !registration.freed) {
+                registration.cancel(TAG_RECV, TAG_CANCEL);
+                recvMultishot = false;
+            }
         }
 
         /**
@@ -588,6 +931,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     rdHup = true;
                     armRecv();
                 }
+            } else if (op == TAG_SPLICE_POLL) {
+                splicePolled(res);
             } else if (op == TAG_WRITE) {
                 writeComplete(res);
             } else if (op >= TAG_ZC && op < TAG_ZC + ZC_SLOTS) {
@@ -650,7 +995,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                         if (bulk) loop().bulkReads++;
                         sized(loop(), res, nonEmpty || (!inqReported && res >= room));
                         buf.writerIndex(buf.writerIndex() + res);
-                        if ((unread == null || unread.isEmpty()) && !stopped()) {
+                        if ((unread == null || unread.isEmpty()) && !stopped() && !hasSplices()) {
                             message(buf, room, res);
                         } else {
                             stash(buf);
@@ -665,17 +1010,20 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 }
                 if (res > 0) {
                     // a single-shot read that left data in the socket goes on as the epoll engine's read loop does
-                    if (!recvArmed && nonEmpty) readInline();
+                    if (!recvArmed && nonEmpty && !hasSplices()) readInline();
                     endBurst();
                     if (stopped()) stopMultishot();
                 } else if (res == 0) {
                     endBurst();
-                    if (unread != null && !unread.isEmpty()) {
+                    if (hasSplices()) {
+                        eofPending = true;   // the end of stream is the splice's (afterRead starts it)
+                    } else if (unread != null && !unread.isEmpty()) {
                         eofPending = true;
+                        return;
                     } else {
                         inputEnded();
+                        return;
                     }
-                    return;
                 } else {
                     endBurst();
                     int errno = -res;
@@ -685,6 +1033,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                     } else if (errno != Errno.ECANCELED && errno != Errno.ENOBUFS && errno != Errno.EAGAIN
                             && errno != Errno.EINTR) {
                         readFailed(OsError.ofReceive("recv(2)", errno));
+                        if (hasSplices() && isOpen()) startSplicing();   // they end on the socket's state
                         return;
                     }
                 }
@@ -700,6 +1049,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
          */
         private void afterRead() {
             if (!isOpen()) return;
+            if (hasSplices()) {
+                if (!recvArmed) startSplicing();   // else the cancelled recv's last completion comes back here
+                return;
+            }
             if (unread != null && !unread.isEmpty() && !stopped()) drainUnread();
             if (!isOpen()) return;
             if (stopped()) stopMultishot();
@@ -715,10 +1068,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         private void received(UringBufRing ring, int bid, int n) {
             long src = ring.address(bid);
             int off = 0;
-            if (unread == null || unread.isEmpty()) {
+            if ((unread == null || unread.isEmpty()) && !hasSplices()) {
                 ChannelConfig config = config();
                 RecvByteBufAllocator.Handle h = recvBufAllocHandle();
-                while (off < n && isOpen() && startBurst(h, config)) {
+                while (off < n && isOpen() && !hasSplices() && startBurst(h, config)) {
                     ByteBuf b = h.allocate(config.getAllocator());
                     int room = b.writableBytes(), k = Math.min(room, n - off);
                     copyIn(src + off, b, k);
@@ -778,7 +1131,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             ChannelConfig config = config();
             RecvByteBufAllocator.Handle h = recvBufAllocHandle();
             boolean eof = false;
-            while (inBurst && isOpen() && !inputShutdown) {
+            // a splice asked for inside a read takes what the socket has from there
+            while (inBurst && isOpen() && !inputShutdown && !hasSplices()) {
                 ByteBuf b = h.allocate(config.getAllocator());
                 int room = b.writableBytes();
                 long address = IovBatch.address(b, b.writerIndex(), room);
@@ -816,6 +1170,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
         /** Data kept while nobody read, for the read() that now asks, in the handle's buffer sizes. */
         void drainUnread() {
+            if (hasSplices()) return;   // what was kept goes to the splice first
             ArrayDeque<ByteBuf> q = unread;
             ChannelConfig config = config();
             RecvByteBufAllocator.Handle h = recvBufAllocHandle();
@@ -873,7 +1228,18 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
                 return;
             }
             ChannelOutboundBuffer in = outboundBuffer();
-            if (sendingRegion) {
+            boolean spliced = sendingSplice;
+            if (spliced) {
+                sendingSplice = false;
+                if (res > 0) {
+                    splicePending -= res;
+                    if (in != null && in.current() instanceof Splice.Out out) {
+                        out.remaining -= res;
+                        in.progress(res);
+                        if (out.remaining <= 0) in.remove();
+                    }
+                }
+            } else if (sendingRegion) {
                 sendingRegion = false;
                 if (res > 0 && in != null && in.current() instanceof FileRegion region) {
                     staged.skipBytes(res);
@@ -889,8 +1255,11 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             if (res < 0) {
                 int errno = -res;
                 if (errno == Errno.ECANCELED) return;   // deregistered: the next flush writes again
-                if (errno != Errno.EAGAIN && errno != Errno.EINTR) writeError = OsError.of("writev(2)", errno);
+                if (errno != Errno.EAGAIN && errno != Errno.EINTR) {
+                    writeError = OsError.of(spliced ? "splice(2)" : "writev(2)", errno);
+                }
             }
+            if (spliced && splicePending == 0) drained();
             if (in != null && (!in.isEmpty() || writeError != null)) flush0();
         }
     }
