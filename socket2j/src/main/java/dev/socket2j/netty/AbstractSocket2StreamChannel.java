@@ -240,6 +240,8 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
 
     /** This channel as either end of a splice. */
     final SpliceEnds spliceEnds = new SpliceEnds();
+    /** EPOLLIN was reported and no splice of this wakeup has moved a byte yet. */
+    private boolean spliceStalled;
 
     final class SpliceEnds implements Splice.Source, Splice.Target {
         @Override public Channel channel() { return AbstractSocket2StreamChannel.this; }
@@ -267,7 +269,18 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
 
         @Override
         public long spliceIn(int pipeOut, int len) throws IOException {
-            return Splice.socketToPipe(scratch().capture, fd, pipeOut, len);
+            MemorySegment cs = scratch().capture;
+            long n = Splice.socketToPipe(cs, fd, pipeOut, len);
+            if (n > 0) {
+                spliceStalled = false;
+                return n;
+            }
+            // Urgent data (MSG_OOB) at the head of the stream stops TCP's splice: EAGAIN although EPOLLIN said
+            // readable (level-triggered, so the loop would spin), or 0 when a FIN is behind it. recv(2) steps over
+            // the urgent byte, and only its 0 is the end of the stream (the pipe is empty here).
+            if (n < 0 && !spliceStalled) return n;
+            spliceStalled = false;
+            return Splice.recvToPipe(cs, fd, pipeOut, len, alloc());
         }
 
         @Override public MemorySegment spliceCapture() { return scratch().capture; }
@@ -526,6 +539,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
                 return;
             }
             if (hasSplices()) {
+                spliceStalled = true;   // EPOLLIN: until a splice moves bytes, its EAGAIN is suspect
                 if (!serveSplices()) return;
                 if (shouldStopReading(config)) {   // the splices were all that was asked of this read
                     clearFlag(C.EPOLLIN);

@@ -6,6 +6,8 @@ import dev.socket2j.internal.Errno;
 import dev.socket2j.internal.Errors;
 import dev.socket2j.internal.Errors.Call;
 import dev.socket2j.internal.Sys;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -112,6 +114,33 @@ final class Splice {
     static long socketToPipe(MemorySegment capture, int fd, int pipeOut, int len) throws IOException {
         return Errors.ioResult(Call.SPLICE, Sys.spliceNb(capture, fd, MemorySegment.NULL, pipeOut, MemorySegment.NULL,
             Math.min(len, CHUNK), FLAGS));   // AGAIN is -1
+    }
+
+    /** Bytes copied through user space per {@link #recvToPipe} call. */
+    private static final int COPY_CHUNK = 32 * 1024;
+
+    /**
+     * recv(MSG_DONTWAIT) into a buffer, then write(2) into the (empty) pipe: bytes moved, 0 at end of stream, or
+     * {@link Errors#AGAIN}. For what splice(2) cannot say: TCP's splice returns 0 both at the end of the stream and
+     * when urgent data (MSG_OOB, SO_OOBINLINE off) is at the head of the queue, where it stops; recv(2) steps over
+     * the urgent byte, and only its 0 is the end of the stream.
+     */
+    static long recvToPipe(MemorySegment cs, int fd, int pipe, int len, ByteBufAllocator alloc) throws IOException {
+        int k = Math.min(len, COPY_CHUNK);
+        ByteBuf b = alloc.directBuffer(k);
+        try {
+            MemorySegment seg = MemorySegment.ofBuffer(b.internalNioBuffer(0, k));   // direct, with or without Unsafe
+            long r = Errors.ioResult(Call.RECV, Sys.recvNb(cs, fd, seg, k, C.MSG_DONTWAIT));
+            if (r <= 0) return r == 0 ? 0 : Errors.AGAIN;
+            for (long off = 0; off < r; ) {
+                long w = Errors.ioResult(Call.WRITE, Sys.writeNb(cs, pipe, seg.asSlice(off), r - off));
+                if (w < 0) throw OsError.of("write(2) into the splice pipe", Errno.EAGAIN);   // an empty pipe takes it
+                off += w;
+            }
+            return r;
+        } finally {
+            b.release();
+        }
     }
 
     /** One queued {@code spliceTo} of a source channel. */

@@ -487,7 +487,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         if (spliceSpent || ev == 0) return Errors.AGAIN;
         spliceSpent = true;
         MemorySegment cs = registration.ring().capture;
-        if ((ev & POLLPRI) != 0 || (ev & POLLIN) == 0) return recvToPipe(cs, pipe, len);   // never waits
+        if ((ev & POLLPRI) != 0 || (ev & POLLIN) == 0) return Splice.recvToPipe(cs, fd, pipe, len, alloc());   // never waits
         long n = Splice.socketToPipe(cs, fd, pipe, len);
         // 0 without a hang-up reported: urgent data that came after the poll; the next poll says what it is
         if (n == 0 && (ev & (POLLRDHUP | POLLHUP)) == 0) return Errors.AGAIN;
@@ -509,25 +509,6 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             if (!front.isReadable()) q.poll().release();
         }
         return w;
-    }
-
-    /** recv(MSG_DONTWAIT) into a buffer, then into the (empty) pipe: bytes moved, 0 at end of stream, or AGAIN. */
-    private long recvToPipe(MemorySegment cs, int pipe, int len) throws IOException {
-        int k = Math.min(len, COPY_CHUNK);
-        ByteBuf b = alloc().directBuffer(k);
-        try {
-            MemorySegment seg = MemorySegment.ofBuffer(b.internalNioBuffer(0, k));   // direct, with or without Unsafe
-            long r = Errors.ioResult(Call.RECV, Sys.recvNb(cs, fd, seg, k, C.MSG_DONTWAIT));
-            if (r <= 0) return r == 0 ? 0 : Errors.AGAIN;
-            for (long off = 0; off < r; ) {
-                long w = Errors.ioResult(Call.WRITE, Sys.writeNb(cs, pipe, seg.asSlice(off), r - off));
-                if (w < 0) throw OsError.of("write(2) into the splice pipe", Errno.EAGAIN);   // an empty pipe takes it
-                off += w;
-            }
-            return r;
-        } finally {
-            b.release();
-        }
     }
 
     /** The target's Out: one IORING_OP_SPLICE from the pipe into the socket (on an io-wq worker; it may wait). */

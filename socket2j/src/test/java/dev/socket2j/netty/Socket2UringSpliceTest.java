@@ -230,41 +230,6 @@ class Socket2UringSpliceTest extends AbstractSpliceTest {
         }
     }
 
-    /**
-     * Urgent data (MSG_OOB) at the head of the stream makes TCP's splice(2) return 0 as if the stream had ended;
-     * the poll reports it (POLLPRI) and the step reads past it instead: the splice goes on to the real end of
-     * stream, and the bytes around the urgent one (which is out of band, SO_OOBINLINE being off) arrive in order.
-     */
-    @Test
-    void urgentDataIsNotTheEndOfTheStream() throws Exception {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        CompletableFuture<Void> eof = new CompletableFuture<>();
-        Channel backend = collector(sink, eof);
-        CompletableFuture<ChannelFuture> spliced = new CompletableFuture<>();
-        Channel proxy = spliceProxy(backend, in -> { }, (in, up) -> {
-            ChannelFuture f = splice(in, up, Integer.MAX_VALUE);
-            f.addListener(x -> ((DuplexChannel) up).shutdownOutput());
-            spliced.complete(f);
-        });
-        try (dev.socket2j.Socket c = dev.socket2j.Socket.open(dev.socket2j.Domain.IPV4, dev.socket2j.Type.STREAM)) {
-            c.connect((InetSocketAddress) proxy.localAddress());
-            ChannelFuture done = spliced.get(30, TimeUnit.SECONDS);
-            c.send("abc".getBytes());
-            assertTrue(UringTestSupport.eventually(() -> received(sink).length == 3), "the first bytes are spliced");
-            c.sendOutOfBand(new byte[] {'U'});
-            c.send("def".getBytes());   // usually in before the next poll: urgent byte at the head, data behind it
-            assertTrue(UringTestSupport.eventually(() -> received(sink).length == 6), "the bytes behind it too");
-            assertTrue(!done.isDone(), () -> "urgent data did not end the splice: " + done.cause());
-            c.shutdown(dev.socket2j.Shutdown.WRITE);
-            assertTrue(done.await(30, TimeUnit.SECONDS) && done.isSuccess(), () -> "ends at the real end: " + done.cause());
-            eof.get(30, TimeUnit.SECONDS);
-            assertEquals("abcdef", new String(received(sink)));
-        } finally {
-            proxy.close().sync();
-            backend.close().sync();
-        }
-    }
-
     private static java.util.Map<String, String> fds() throws java.io.IOException {
         java.util.Map<String, String> m = new java.util.TreeMap<>();
         try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
