@@ -102,6 +102,26 @@ class ErrnoPathTest {
     }
 
     @Test
+    void addressRecvAndSendMoveBytesAndPassTheirFlags() throws IOException {
+        Socket[] pair = Socket.pair(Domain.UNIX, new Type(C.SOCK_STREAM | C.SOCK_NONBLOCK), null);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocateFrom("abc", StandardCharsets.US_ASCII);
+            MemorySegment in = a.allocate(16, 8);
+            int w = pair[0].rawFd(), r = pair[1].rawFd();
+            assertEquals(3, Sys.sendAddrNb(CS, w, out.address(), 3, C.MSG_NOSIGNAL));
+            assertEquals(3, Sys.recvAddrNb(CS, r, in.address(), 16, C.MSG_PEEK));   // flags reach the kernel
+            assertEquals(3, Sys.recvAddrNb(CS, r, in.address(), 16, 0));            // the peek left them queued
+            assertEquals("abc", in.getString(0, StandardCharsets.US_ASCII).substring(0, 3));
+            assertEquals(-Errno.EAGAIN, Sys.recvAddrNb(CS, r, in.address(), 16, 0));
+            pair[1].close();
+            assertEquals(-Errno.EPIPE, Sys.sendAddrNb(CS, w, out.address(), 3, C.MSG_NOSIGNAL));  // no SIGPIPE
+        } finally {
+            pair[0].close();
+            if (!pair[1].isClosed()) pair[1].close();
+        }
+    }
+
+    @Test
     void everyRawCallReportsMinusErrno() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(64, 8);
@@ -112,6 +132,8 @@ class ErrnoPathTest {
             assertEquals(ebadf, Sys.writeNb(CS, -1, buf, 8));
             assertEquals(ebadf, Sys.readAddrNb(CS, -1, buf.address(), 8));
             assertEquals(ebadf, Sys.writeAddrNb(CS, -1, buf.address(), 8));
+            assertEquals(ebadf, Sys.recvAddrNb(CS, -1, buf.address(), 8, 0));
+            assertEquals(ebadf, Sys.sendAddrNb(CS, -1, buf.address(), 8, C.MSG_NOSIGNAL));
             assertEquals(ebadf, Sys.sendmsgNb(CS, -1, buf, 0));
             assertEquals(ebadf, Sys.recvmmsgNb(CS, -1, buf, 1, 0));
             assertEquals(ebadf, Sys.accept4Nb(CS, -1, buf, buf, 0));

@@ -110,6 +110,7 @@ public final class Sys {
     private static final class ReadAddrNb { static final MethodHandle MH = Libc.bindWords("read", EC, 3); }
     private static final class WriteAddrNb { static final MethodHandle MH = Libc.bindWords("write", EC, 3); }
     private static final class RecvAddrNb { static final MethodHandle MH = Libc.bindWords("recv", EC, 4); }
+    private static final class SendAddrNb { static final MethodHandle MH = Libc.bindWords("send", EC, 4); }
 
     private static MemorySegment cs() { return Scratch.get().capture; }
 
@@ -478,15 +479,24 @@ public final class Sys {
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
-    /** recv(2) into {@code len} bytes at native address {@code addr}. */
+    /** write(2) of {@code len} bytes at native address {@code addr}. */
+    public static long writeAddrNb(MemorySegment cs, int fd, long addr, long len) {
+        try { return Libc.result((long) WriteAddrNb.MH.invokeExact(cs, (long) fd, addr, len, 0L, 0L, 0L), cs); }
+        catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+    }
+
+    /**
+     * recv(2) into {@code len} bytes at native address {@code addr}. On a socket this is read(2) without the VFS
+     * layer (no {@code vfs_read}/{@code rw_verify_area}/file-position step): measurably cheaper per call.
+     */
     public static long recvAddrNb(MemorySegment cs, int fd, long addr, long len, int flags) {
         try { return Libc.result((long) RecvAddrNb.MH.invokeExact(cs, (long) fd, addr, len, (long) flags, 0L, 0L), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
-    /** write(2) of {@code len} bytes at native address {@code addr}. */
-    public static long writeAddrNb(MemorySegment cs, int fd, long addr, long len) {
-        try { return Libc.result((long) WriteAddrNb.MH.invokeExact(cs, (long) fd, addr, len, 0L, 0L, 0L), cs); }
+    /** send(2) of {@code len} bytes at native address {@code addr}; the socket twin of {@link #writeAddrNb}. */
+    public static long sendAddrNb(MemorySegment cs, int fd, long addr, long len, int flags) {
+        try { return Libc.result((long) SendAddrNb.MH.invokeExact(cs, (long) fd, addr, len, (long) flags, 0L, 0L), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 }

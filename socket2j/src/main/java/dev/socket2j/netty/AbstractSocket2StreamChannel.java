@@ -399,7 +399,10 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
 
     private int writeGathering(ChannelOutboundBuffer in) throws Exception {
         LoopScratch s = scratch();
-        if (in.size() == 1 && in.current() instanceof ByteBuf buf && buf.hasArray()) return writeHeap(in, buf, s);
+        if (in.size() == 1 && in.current() instanceof ByteBuf buf) {
+            if (buf.hasMemoryAddress()) return writeDirect(in, buf, s);
+            if (buf.hasArray()) return writeHeap(in, buf, s);
+        }
         IovBatch batch = s.batch.reset(maxBytesPerGatheringWrite);
         in.forEachFlushedMessage(batch);
         int count = batch.count;
@@ -408,13 +411,27 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             in.removeBytes(0);  // only empty buffers
             return 0;
         }
-        long n = count == 1 ? Errors.ioResult(Call.WRITE, Sys.writeAddrNb(s.capture, fd, batch.firstAddress(), total))
+        long n = count == 1 ? Errors.ioResult(Call.SEND, Sys.sendAddrNb(s.capture, fd, batch.firstAddress(), total, C.MSG_NOSIGNAL))
             : Errors.ioResult(Call.WRITEV, Sys.writevNb(s.capture, fd, s.iov, count));
         if (n == Errors.AGAIN) return SNDBUF_FULL;
         in.removeBytes(n);
         adjustMaxBytesPerGatheringWrite(total, n);
         // a short write means the send buffer filled during the call: trying again now would only meet EAGAIN
         return n == total ? 1 : SNDBUF_FULL;
+    }
+
+    /**
+     * The flush is one buffer with a native address (the common case: a pooled direct buffer, e.g. an encoded HTTP
+     * response): one send(2) from that address, without filling the iovec array through
+     * {@link ChannelOutboundBuffer#forEachFlushedMessage} first.
+     */
+    private int writeDirect(ChannelOutboundBuffer in, ByteBuf buf, LoopScratch s) throws Exception {
+        int len = buf.readableBytes();
+        long n = Errors.ioResult(Call.SEND, Sys.sendAddrNb(s.capture, fd, buf.memoryAddress() + buf.readerIndex(), len, C.MSG_NOSIGNAL));
+        if (n == Errors.AGAIN) return SNDBUF_FULL;
+        in.removeBytes(n);
+        adjustMaxBytesPerGatheringWrite(len, n);
+        return n == len ? 1 : SNDBUF_FULL;
     }
 
     /**
@@ -493,7 +510,8 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         long n;
         long address = IovBatch.address(buf, buf.writerIndex(), writable);
         if (address != 0) {
-            n = Errors.ioResult(Call.READ, Sys.readAddrNb(s.capture, fd, address, writable));
+            // recv(2), not read(2): the same on a stream socket, without the VFS layer's per-call work
+            n = Errors.ioResult(Call.RECV, Sys.recvAddrNb(s.capture, fd, address, writable, 0));
         } else if (buf.nioBufferCount() == 1) {
             MemorySegment seg = MemorySegment.ofBuffer(buf.internalNioBuffer(buf.writerIndex(), writable));
             n = Errors.ioResult(Call.READ, Sys.readNb(s.capture, fd, seg, writable));
