@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -198,19 +197,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     private void queueSplice(Splice.In task) {
         EventLoop loop = eventLoop();
         Runnable add = () -> {
-            if (!isOpen() || isInputShutdown()) {
-                task.abandon(new ClosedChannelException());
-                return;
-            }
-            if (task.len == 0) {
-                task.abandon(null);   // nothing to move: done
-                return;
-            }
-            // not connected: nothing to read, and asking for EPOLLIN would only bring EPOLLHUP back at once
-            if (!isActive()) {
-                task.abandon(new NotYetConnectedException());
-                return;
-            }
+            if (task.refused(isOpen() && !isInputShutdown(), isActive())) return;
             if (spliceQueue == null) spliceQueue = new ArrayDeque<>();
             spliceQueue.add(task);
             setFlag(C.EPOLLIN);
@@ -260,8 +247,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         @Override
         public boolean spliceBlocked(Splice.Source source) {
             if (splicePending == 0) return false;
-            if (drainWaiters == null) drainWaiters = new ArrayList<>(2);
-            if (!drainWaiters.contains(source)) drainWaiters.add(source);
+            drainWaiters = Splice.waiting(drainWaiters, source);
             return true;
         }
 

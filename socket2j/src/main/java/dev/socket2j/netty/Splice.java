@@ -19,6 +19,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.util.ArrayList;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -143,6 +145,13 @@ final class Splice {
         }
     }
 
+    /** {@code waiters} with {@code source} added once (the list made on first use). */
+    static ArrayList<Source> waiting(ArrayList<Source> waiters, Source source) {
+        if (waiters == null) waiters = new ArrayList<>(2);
+        if (!waiters.contains(source)) waiters.add(source);
+        return waiters;
+    }
+
     /** One queued {@code spliceTo} of a source channel. */
     abstract static class In {
         final Source source;
@@ -167,6 +176,18 @@ final class Splice {
          * releases what it holds.
          */
         abstract void abandon(Throwable cause);
+
+        /**
+         * Ends this request at once if its source cannot splice (closed or input shut down, nothing to move, not
+         * connected: asking for readability there would only bring a hang-up back): true if it was ended.
+         */
+        final boolean refused(boolean readable, boolean connected) {
+            if (!readable) abandon(new ClosedChannelException());
+            else if (len == 0) abandon(null);   // nothing to move: done
+            else if (!connected) abandon(new NotYetConnectedException());
+            else return false;
+            return true;
+        }
 
         final void end(Throwable cause) {
             if (cause == null) promise.trySuccess(); else promise.tryFailure(cause);

@@ -36,7 +36,6 @@ import io.netty.util.internal.StringUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.WritableByteChannel;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -360,18 +359,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     private void queueSplice(Splice.In task) {
         EventLoop loop = eventLoop();   // IllegalStateException if not registered
         Runnable add = () -> {
-            if (!isOpen() || isInputShutdown()) {
-                task.abandon(new ClosedChannelException());
-                return;
-            }
-            if (task.len == 0) {
-                task.abandon(null);   // nothing to move: done
-                return;
-            }
-            if (!isActive()) {
-                task.abandon(new NotYetConnectedException());
-                return;
-            }
+            if (task.refused(isOpen() && !isInputShutdown(), isActive())) return;
             boolean first = !hasSplices();
             if (spliceQueue == null) spliceQueue = new ArrayDeque<>();
             spliceQueue.add(task);
@@ -564,8 +552,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         @Override
         public boolean spliceBlocked(Splice.Source source) {
             if (splicePending == 0) return false;
-            if (drainWaiters == null) drainWaiters = new ArrayList<>(2);
-            if (!drainWaiters.contains(source)) drainWaiters.add(source);
+            drainWaiters = Splice.waiting(drainWaiters, source);
             return true;
         }
 
