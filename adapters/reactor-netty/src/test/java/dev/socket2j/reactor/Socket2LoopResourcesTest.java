@@ -216,7 +216,9 @@ class Socket2LoopResourcesTest {
         try {
             LoopResources wrapped = Socket2LoopResources.wrap(group);
             DisposableServer server = TcpServer.create().host("127.0.0.1").port(0).runOn(wrapped)
-                .handle((in, out) -> out.sendString(Mono.just("hi"))).bindNow(WAIT);
+                // kept open after "hi": reactor-netty drops what a connection received before it closed if nobody
+                // had subscribed to its inbound yet, and the client below subscribes only after connectNow returns
+                .handle((in, out) -> out.sendString(Mono.just("hi")).then(Mono.never())).bindNow(WAIT);
             try {
                 Connection c = TcpClient.create().host("127.0.0.1").port(server.port()).runOn(wrapped).connectNow(WAIT);
                 assertEquals("hi", c.inbound().receive().asString().next().block(WAIT));
