@@ -169,6 +169,7 @@ public final class Runner {
         if (!pr.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             pr.destroyForcibly();
             log.add("timed out after " + timeoutSeconds + " s");
+            synchronized (lines) { lines.add("FAILED: timed out after " + timeoutSeconds + " s"); }
         }
         reader.join(5000);
         synchronized (lines) {
@@ -187,7 +188,8 @@ public final class Runner {
     private void load(String t, String scenario) throws Exception {
         Runner.progress("load: " + scenario + " " + t);
         List<String> out = runChild(jvm(Load.class.getName(), t, Double.toString(p.warm()), Double.toString(p.measure()),
-            scenario), 600);
+            // a bounded wait: Netty epoll's GSO child has been seen spinning at 200% CPU without end
+            scenario), Math.max(60, (int) (4 * (p.warm() + p.measure())) + 30));
         for (String l : out) {
             String[] f = l.split(" ");
             if (f.length != 4 || !f[0].equals("RESULT")) {
