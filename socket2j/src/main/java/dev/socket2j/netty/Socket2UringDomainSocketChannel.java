@@ -50,7 +50,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * own descriptor as soon as the write's promise is done (or failed by close) without the kernel ever reading a
  * reused number; a descriptor that is already closed fails the write with {@code EBADF}.
  *
- * <p>Not supported on this engine (yet): {@code FileRegion} writes.
+ * <p>{@code FileRegion} writes go out as on the TCP channel, through the channel's staging buffer.
  */
 public final class Socket2UringDomainSocketChannel extends UringStreamChannel implements DomainSocketChannel {
     /** Slot 0 receives, slot 1 sends; slot 2's control buffer is what dropped bytes are read into. */

@@ -4,13 +4,11 @@ import dev.socket2j.netty.testsuite.Socket2DomainSocketFileRegionTest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
 @ExtendWith(UringAvailable.class)
-@Disabled("FileRegion writes are not supported on the io_uring engine yet (UringStreamChannel refuses them)")
 public class Socket2UringDomainSocketFileRegionTest extends Socket2DomainSocketFileRegionTest {
     @Override
     protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
