@@ -33,7 +33,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Objects;
 import java.util.concurrent.Executor;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -160,14 +159,8 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
      * @throws IllegalStateException if this channel is not registered
      */
     public final ChannelFuture spliceTo(Channel target, int len, ChannelPromise promise) {
-        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
-        if (!(target instanceof AbstractSocket2StreamChannel t) || target == this) {
-            throw new IllegalArgumentException("splice target must be another socket2j stream channel: " + target);
-        }
-        if (t.eventLoop() != eventLoop()) {
-            throw new IllegalArgumentException("splice target must be registered on this channel's event loop");
-        }
-        queueSplice(new Splice.ToChannel(spliceEnds, t.spliceEnds, len, promise));
+        Splice.checkChannelTarget(this, target, target instanceof AbstractSocket2StreamChannel, "socket2j", len);
+        queueSplice(new Splice.ToChannel(spliceEnds, ((AbstractSocket2StreamChannel) target).spliceEnds, len, promise));
         return promise;
     }
 
@@ -187,9 +180,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
      * @throws IllegalStateException if this channel is not registered
      */
     public final ChannelFuture spliceTo(FileDescriptor file, long offset, int len, ChannelPromise promise) {
-        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
-        if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
-        Objects.requireNonNull(file, "file");
+        Splice.checkFileTarget(file, offset, len);
         queueSplice(new Splice.ToFile(spliceEnds, file, offset, len, promise));
         return promise;
     }

@@ -21,6 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayList;
+import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -143,6 +144,27 @@ final class Splice {
         } finally {
             b.release();
         }
+    }
+
+    /**
+     * The argument checks of both engines' {@code spliceTo(Channel, …)}: {@code sameEngine} says whether
+     * {@code target} is a stream channel of {@code self}'s engine, {@code engine} names that kind in the message.
+     */
+    static void checkChannelTarget(Channel self, Channel target, boolean sameEngine, String engine, int len) {
+        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
+        if (!sameEngine || target == self) {
+            throw new IllegalArgumentException("splice target must be another " + engine + " stream channel: " + target);
+        }
+        if (target.eventLoop() != self.eventLoop()) {
+            throw new IllegalArgumentException("splice target must be registered on this channel's event loop");
+        }
+    }
+
+    /** The argument checks of both engines' {@code spliceTo(FileDescriptor, …)}. */
+    static void checkFileTarget(FileDescriptor file, long offset, int len) {
+        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
+        if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
+        Objects.requireNonNull(file, "file");
     }
 
     /** {@code waiters} with {@code source} added once (the list made on first use). */

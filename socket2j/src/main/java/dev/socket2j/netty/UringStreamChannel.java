@@ -40,7 +40,6 @@ import java.nio.channels.WritableByteChannel;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Objects;
 import java.util.concurrent.Executor;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -333,13 +332,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
      * {@link Socket2UringSocketChannel#spliceTo(io.netty.channel.Channel, int, ChannelPromise)}).
      */
     final void spliceToChannel(io.netty.channel.Channel target, int len, ChannelPromise promise) {
-        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
-        if (!(target instanceof UringStreamChannel t) || target == this) {
-            throw new IllegalArgumentException("splice target must be another socket2j io_uring stream channel: " + target);
-        }
-        if (t.eventLoop() != eventLoop()) {
-            throw new IllegalArgumentException("splice target must be registered on this channel's event loop");
-        }
+        Splice.checkChannelTarget(this, target, target instanceof UringStreamChannel, "socket2j io_uring", len);
+        UringStreamChannel t = (UringStreamChannel) target;
         Socket2UringIoHandler.Registration r = t.registration;
         if (r != null && !r.loop().spliceOp()) {
             throw new UnsupportedOperationException(
@@ -350,9 +344,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
 
     /** Queues a splice into a file (see {@link Socket2UringSocketChannel#spliceTo(FileDescriptor, long, int, ChannelPromise)}). */
     final void spliceToFile(FileDescriptor file, long offset, int len, ChannelPromise promise) {
-        if (len < 0) throw new IllegalArgumentException("len must be >= 0: " + len);
-        if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
-        Objects.requireNonNull(file, "file");
+        Splice.checkFileTarget(file, offset, len);
         queueSplice(new Splice.ToFile(spliceEnds, file, offset, len, promise));
     }
 
