@@ -2,6 +2,7 @@ package dev.socket2j.netty;
 
 import dev.socket2j.Domain;
 import dev.socket2j.OsError;
+import dev.socket2j.SockAddr;
 import dev.socket2j.Shutdown;
 import dev.socket2j.SockOpt;
 import dev.socket2j.Socket;
@@ -15,6 +16,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -31,6 +34,8 @@ final class Warmup {
     private Warmup() {}
 
     private static volatile boolean done;
+    /** What stopped the warm-up part way, or null: read by tests (production ignores it). */
+    static volatile Throwable failure;
 
     /** Once per process; never fails the caller (a missing feature only leaves that path cold). */
     static void once(LoopScratch s, int epfd) {
@@ -40,13 +45,13 @@ final class Warmup {
             done = true;
             try {
                 run(s, epfd);
-            } catch (Throwable ignored) {
-                // cold paths stay cold: nothing else depends on this
+            } catch (Throwable t) {
+                failure = t;  // cold paths stay cold: nothing else depends on this
             }
         }
     }
 
-    private static void run(LoopScratch s, int epfd) throws Exception {
+    static void run(LoopScratch s, int epfd) throws Exception {
         MemorySegment cs = s.capture, buf = s.copy;
         Socket[] pair = Socket.pair(Domain.UNIX, new Type(C.SOCK_STREAM | C.SOCK_NONBLOCK), null);
         try {
@@ -82,10 +87,23 @@ final class Warmup {
             pair[0].close();
             pair[1].close();
         }
-        try (Socket listener = Socket.open(Domain.UNIX, new Type(C.SOCK_STREAM | C.SOCK_NONBLOCK))) {
-            listener.listen(1);  // autobinds an abstract name
+        // a real accept over TCP loopback: EAGAIN first, then a child whose peer and local addresses are decoded as a
+        // listening channel decodes them (the first accept of a server otherwise links and loads all of this)
+        try (Socket listener = Socket.open(Domain.IPV4, new Type(C.SOCK_STREAM | C.SOCK_NONBLOCK));
+             Socket client = Socket.open(Domain.IPV4, new Type(C.SOCK_STREAM))) {
+            listener.bind(SockAddr.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+            listener.listen(1);
             s.addrLen.set(JAVA_INT, 0, (int) Layouts.SOCKADDR_STORAGE_SIZE);
             Sys.accept4Nb(cs, listener.rawFd(), s.addr, s.addrLen, C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);  // EAGAIN
+            client.connect(listener.localAddr());  // loopback: the handshake is done when connect(2) returns
+            s.addrLen.set(JAVA_INT, 0, (int) Layouts.SOCKADDR_STORAGE_SIZE);
+            int child = Sys.accept4Nb(cs, listener.rawFd(), s.addr, s.addrLen, C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
+            if (child < 0) throw OsError.of("accept4(2)", -child);
+            try (Socket accepted = Socket.fromFd(child)) {
+                Addresses.fromKernel(SockAddr.fromSegment(s.addr, s.addrLen.get(JAVA_INT, 0)));
+                Addresses.fromKernel(accepted.localAddr());
+                accepted.setOption(SockOpt.TCP_NODELAY, true);
+            }
         }
     }
 }
