@@ -381,6 +381,10 @@ public final class Runner {
                     + "from the moment it prints that it listens, sampled every %d ms for %.0f s; the time to 95%% is the end of "
                     + "the first 600 ms window at 95%% of the same server's warm 50-connection rate measured right after. ",
                     ServerBench.SAMPLE_MS, d.cold()))
+                .append("Every wrk run opens new connections, so each measured HTTP run follows at least two connection "
+                    + "churns. The HTTP CPU rows are the server process's CPU time (all its threads: loop, JIT, GC) per "
+                    + "request over the measured run; wrk needs about as much CPU per request as the server, so where the "
+                    + "rates are equal the CPU row tells the servers apart. ")
                 .append("Bulk: one connection, 256 KiB writes, the server echoes, the rate is what comes back. UDP: one "
                     + "connected client socket, 32 datagrams in flight, each echoed to its sender. The C column is the C echo "
                     + "server under the same load generator: the physical limit of this machine for those rows.\n\n");
