@@ -150,6 +150,9 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
      * A {@link io.netty.channel.ChannelProgressivePromise} is told the bytes delivered so far as they reach the
      * target (total -1 for {@code Integer.MAX_VALUE}): the splice's byte count, which no handler sees.
      *
+     * <p>A Unix stream channel splices only in {@link io.netty.channel.unix.DomainSocketReadMode#BYTES} mode: in
+     * {@code FILE_DESCRIPTORS} mode the promise fails with {@link IllegalStateException}.
+     *
      * @param target a socket2j stream channel (TCP or Unix domain) on this channel's event loop
      * <p>A splice on a channel that is not connected fails with {@link java.nio.channels.NotYetConnectedException};
      * one of 0 bytes succeeds at once.
@@ -189,6 +192,10 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         EventLoop loop = eventLoop();
         Runnable add = () -> {
             if (task.refused(isOpen() && !isInputShutdown(), isActive())) return;
+            if (readsDescriptors()) {
+                task.abandon(Splice.descriptorMode());
+                return;
+            }
             if (spliceQueue == null) spliceQueue = new ArrayDeque<>();
             spliceQueue.add(task);
             setFlag(C.EPOLLIN);
@@ -196,7 +203,10 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         if (loop.inEventLoop()) add.run(); else loop.execute(add);
     }
 
-    private boolean hasSplices() { return spliceQueue != null && !spliceQueue.isEmpty(); }
+    final boolean hasSplices() { return spliceQueue != null && !spliceQueue.isEmpty(); }
+
+    /** Whether reads take descriptors rather than bytes (a Unix channel in FILE_DESCRIPTORS mode): no splice then. */
+    boolean readsDescriptors() { return false; }
 
     /** Runs queued splices: true once none is left (ordinary reads may go on), false to wait for the next event. */
     private boolean serveSplices() {
@@ -220,6 +230,8 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     final SpliceEnds spliceEnds = new SpliceEnds();
     /** EPOLLIN was reported and no splice of this wakeup has moved a byte yet. */
     private boolean spliceStalled;
+    /** As a target: the sources whose queued requests splice into this channel (event loop only). */
+    private ArrayList<Splice.Source> feeders;
 
     final class SpliceEnds implements Splice.Source, Splice.Target {
         @Override public Channel channel() { return AbstractSocket2StreamChannel.this; }
@@ -269,6 +281,26 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         public void spliceResume() {
             if (isOpen() && hasSplices()) setFlag(C.EPOLLIN);
         }
+
+        @Override
+        public void feeding(Splice.Source source, boolean on) {
+            if (on) {
+                if (!isOpen()) return;   // the request's next step sees the target closed
+                if (feeders == null) feeders = new ArrayList<>(2);
+                feeders.add(source);
+            } else if (feeders != null) {
+                feeders.remove(source);
+            }
+        }
+
+        /** From a task, never inside the target's close: the queued splices step once without waiting for EPOLLIN. */
+        @Override
+        public void spliceTargetClosed() {
+            eventLoop().execute(() -> {
+                if (isOpen() && hasSplices() && serveSplices()
+                    && ((AbstractSocket2Unsafe) unsafe()).shouldStopReading(config())) clearFlag(C.EPOLLIN);
+            });
+        }
     }
 
     /** This target's pipe is empty (or gone): its sources read again. */
@@ -306,6 +338,12 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             pipeIn = pipeOut = -1;
         }
         drained();
+        ArrayList<Splice.Source> f = feeders;
+        if (f != null) {   // sources waiting for their sockets learn now that this target is gone
+            Splice.Source[] all = f.toArray(new Splice.Source[0]);
+            f.clear();
+            for (Splice.Source source : all) source.spliceTargetClosed();
+        }
     }
 
     // ---------------------------------------------------------------- write

@@ -103,6 +103,9 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
     }
 
     @Override
+    boolean readsDescriptors() { return config.getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS; }
+
+    @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
         socket.bind(DomainAddresses.toKernel(localAddress));
         local = DomainAddresses.fromKernel(socket.localAddr());
@@ -186,8 +189,8 @@ public final class Socket2DomainSocketChannel extends AbstractSocket2StreamChann
         return new StreamUnsafe() {
             @Override
             void epollInReady() {
-                if (config.getReadMode() == DomainSocketReadMode.BYTES) {
-                    super.epollInReady();
+                if (config.getReadMode() == DomainSocketReadMode.BYTES || hasSplices()) {
+                    super.epollInReady();   // splices queued before a switch to FILE_DESCRIPTORS finish first
                 } else {
                     readFds();
                 }

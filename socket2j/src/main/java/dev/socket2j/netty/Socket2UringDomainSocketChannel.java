@@ -128,6 +128,9 @@ public final class Socket2UringDomainSocketChannel extends UringStreamChannel im
         }
     }
 
+    @Override
+    boolean readsDescriptors() { return config.getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS; }
+
     // ---------------------------------------------------------------- write
 
     @Override
@@ -176,8 +179,8 @@ public final class Socket2UringDomainSocketChannel extends UringStreamChannel im
         @Override
         void armRecv() {
             if (fdRecvArmed) return;   // its completion arms the next read in the mode then in effect
-            if (config.getReadMode() == DomainSocketReadMode.BYTES) {
-                super.armRecv();
+            if (config.getReadMode() == DomainSocketReadMode.BYTES || hasSplices()) {
+                super.armRecv();   // splices queued before a switch to FILE_DESCRIPTORS finish first
                 return;
             }
             if (!isOpen() || !isActive() || isInputShutdown()) return;

@@ -32,7 +32,6 @@ import java.net.SocketAddress;
  * <p>With {@code ChannelOption.TCP_FASTOPEN_CONNECT}, data written (even unflushed) before {@code connect} is sent
  * in the SYN when the kernel has a cookie for the server (RFC 7413); without one the connect is an ordinary one
  * that asks for a cookie, and the data follows the handshake.
- * Not supported on this engine (yet): {@code spliceTo} (which {@link Socket2SocketChannel} has).
  */
 public final class Socket2UringSocketChannel extends UringStreamChannel implements SocketChannel {
     private final Socket2UringSocketChannelConfig config;
@@ -133,54 +132,6 @@ public final class Socket2UringSocketChannel extends UringStreamChannel implemen
             fastOpenFlush = false;
             ((UringSocketUnsafe) unsafe()).flushQueued();
         }
-    }
-
-    /** {@link #spliceTo(Channel, int, ChannelPromise)} with a new promise. */
-    public ChannelFuture spliceTo(Channel target, int len) { return spliceTo(target, len, newPromise()); }
-
-    /**
-     * Moves {@code len} bytes read from this channel's socket to {@code target}'s socket with {@code splice(2)},
-     * through a pipe that the target owns, never copying them into user space (the core of a zero-copy proxy):
-     * {@link Integer#MAX_VALUE} splices until end of stream. The promise completes as
-     * {@link Socket2SocketChannel#spliceTo(Channel, int, ChannelPromise)}'s: success once the target has written the
-     * last byte (at end of stream for {@code Integer.MAX_VALUE}), {@link java.io.EOFException} if the stream ends
-     * first, {@link java.nio.channels.ClosedChannelException} if either channel closes, the errno of a failed call
-     * otherwise; a {@link io.netty.channel.ChannelProgressivePromise} hears the bytes delivered.
-     *
-     * <p>How on io_uring: a multishot recv in flight is cancelled first, and bytes it received that no handler
-     * has read yet go to the target first (copied), as does an end of stream it saw. Then each
-     * {@code IORING_OP_POLL_ADD} completion lets one {@code splice(2)} run on the loop thread from the socket into
-     * the pipe, and the target drains the pipe with {@code IORING_OP_SPLICE} (Linux 5.7; it runs on an io-wq
-     * worker, since the target's socket may be full). This channel reads for the splice even with auto-read off,
-     * and waits while the target has not written what it was given. Ordinary reads go on after the last splice.
-     *
-     * @param target another io_uring TCP or Unix stream channel on this channel's event loop
-     * @throws IllegalArgumentException for a negative {@code len}, a target that is this channel, not a socket2j
-     *     io_uring stream channel, or on another event loop
-     * @throws IllegalStateException if this channel is not registered
-     * @throws UnsupportedOperationException if the kernel has no {@code IORING_OP_SPLICE}
-     */
-    public ChannelFuture spliceTo(Channel target, int len, ChannelPromise promise) {
-        spliceToChannel(target, len, promise);
-        return promise;
-    }
-
-    /** {@link #spliceTo(FileDescriptor, long, int, ChannelPromise)} with a new promise. */
-    public ChannelFuture spliceTo(FileDescriptor file, long offset, int len) {
-        return spliceTo(file, offset, len, newPromise());
-    }
-
-    /**
-     * Moves {@code len} bytes read from this channel's socket into {@code file} at {@code offset} with
-     * {@code splice(2)}, through a pipe of the request's own, on the loop thread; the file's own position is not
-     * used or moved and {@code file} is not closed. Completes and fails as {@link #spliceTo(Channel, int, ChannelPromise)}.
-     *
-     * @throws IllegalArgumentException for a negative {@code len} or {@code offset}
-     * @throws IllegalStateException if this channel is not registered
-     */
-    public ChannelFuture spliceTo(FileDescriptor file, long offset, int len, ChannelPromise promise) {
-        spliceToFile(file, offset, len, promise);
-        return promise;
     }
 
     @Override

@@ -77,6 +77,12 @@ final class Splice {
 
         /** The target this source waits for has drained its pipe: splice on (if requests are still queued). */
         void spliceResume();
+
+        /**
+         * A target this source feeds has closed: the head request must step now (and fail with the target), not at
+         * the source socket's next readiness, which an idle peer may never bring.
+         */
+        default void spliceTargetClosed() { spliceResume(); }
     }
 
     /** A stream channel that takes spliced bytes: it owns a pipe and writes queued {@link Out}s from it. */
@@ -158,6 +164,12 @@ final class Splice {
         if (target.eventLoop() != self.eventLoop()) {
             throw new IllegalArgumentException("splice target must be registered on this channel's event loop");
         }
+    }
+
+    /** Why a Unix channel in {@code FILE_DESCRIPTORS} mode refuses a splice: its reads take descriptors, not bytes. */
+    static IllegalStateException descriptorMode() {
+        return new IllegalStateException("spliceTo needs DomainSocketReadMode.BYTES: in FILE_DESCRIPTORS mode this "
+            + "channel reads passed descriptors, and splice(2) would take the bytes they come with");
     }
 
     /** The argument checks of both engines' {@code spliceTo(FileDescriptor, …)}. */

@@ -327,6 +327,57 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     private static final int COPY_CHUNK = 32 * 1024;
     private static final int POLLIN = C.POLLIN, POLLPRI = C.POLLPRI, POLLHUP = C.POLLHUP;
 
+    /** {@link #spliceTo(io.netty.channel.Channel, int, ChannelPromise)} with a new promise. */
+    public final ChannelFuture spliceTo(io.netty.channel.Channel target, int len) { return spliceTo(target, len, newPromise()); }
+
+    /**
+     * Moves {@code len} bytes read from this channel's socket to {@code target}'s socket with {@code splice(2)},
+     * through a pipe that the target owns, never copying them into user space (the core of a zero-copy proxy):
+     * {@link Integer#MAX_VALUE} splices until end of stream. The promise completes as
+     * {@link Socket2SocketChannel#spliceTo(io.netty.channel.Channel, int, ChannelPromise)}'s: success once the target has written the
+     * last byte (at end of stream for {@code Integer.MAX_VALUE}), {@link java.io.EOFException} if the stream ends
+     * first, {@link java.nio.channels.ClosedChannelException} if either channel closes, the errno of a failed call
+     * otherwise; a {@link io.netty.channel.ChannelProgressivePromise} hears the bytes delivered.
+     *
+     * <p>How on io_uring: a multishot recv in flight is cancelled first, and bytes it received that no handler
+     * has read yet go to the target first (copied), as does an end of stream it saw. Then each
+     * {@code IORING_OP_POLL_ADD} completion lets one {@code splice(2)} run on the loop thread from the socket into
+     * the pipe, and the target drains the pipe with {@code IORING_OP_SPLICE} (Linux 5.7; it runs on an io-wq
+     * worker, since the target's socket may be full). This channel reads for the splice even with auto-read off,
+     * and waits while the target has not written what it was given. Ordinary reads go on after the last splice.
+     *
+     * <p>A Unix stream channel splices only in {@link io.netty.channel.unix.DomainSocketReadMode#BYTES} mode: in
+     * {@code FILE_DESCRIPTORS} mode the promise fails with {@link IllegalStateException}.
+     *
+     * @param target another io_uring TCP or Unix stream channel on this channel's event loop
+     * @throws IllegalArgumentException for a negative {@code len}, a target that is this channel, not a socket2j
+     *     io_uring stream channel, or on another event loop
+     * @throws IllegalStateException if this channel is not registered
+     * @throws UnsupportedOperationException if the kernel has no {@code IORING_OP_SPLICE}
+     */
+    public final ChannelFuture spliceTo(io.netty.channel.Channel target, int len, ChannelPromise promise) {
+        spliceToChannel(target, len, promise);
+        return promise;
+    }
+
+    /** {@link #spliceTo(FileDescriptor, long, int, ChannelPromise)} with a new promise. */
+    public final ChannelFuture spliceTo(FileDescriptor file, long offset, int len) {
+        return spliceTo(file, offset, len, newPromise());
+    }
+
+    /**
+     * Moves {@code len} bytes read from this channel's socket into {@code file} at {@code offset} with
+     * {@code splice(2)}, through a pipe of the request's own, on the loop thread; the file's own position is not
+     * used or moved and {@code file} is not closed. Completes and fails as {@link #spliceTo(io.netty.channel.Channel, int, ChannelPromise)}.
+     *
+     * @throws IllegalArgumentException for a negative {@code len} or {@code offset}
+     * @throws IllegalStateException if this channel is not registered
+     */
+    public final ChannelFuture spliceTo(FileDescriptor file, long offset, int len, ChannelPromise promise) {
+        spliceToFile(file, offset, len, promise);
+        return promise;
+    }
+
     /**
      * Queues a splice to another io_uring stream channel on this loop (see
      * {@link Socket2UringSocketChannel#spliceTo(io.netty.channel.Channel, int, ChannelPromise)}).
@@ -352,6 +403,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         EventLoop loop = eventLoop();   // IllegalStateException if not registered
         Runnable add = () -> {
             if (task.refused(isOpen() && !isInputShutdown(), isActive())) return;
+            if (readsDescriptors()) {
+                task.abandon(Splice.descriptorMode());
+                return;
+            }
             boolean first = !hasSplices();
             if (spliceQueue == null) spliceQueue = new ArrayDeque<>();
             spliceQueue.add(task);
@@ -366,7 +421,10 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         if (loop.inEventLoop()) add.run(); else loop.execute(add);
     }
 
-    private boolean hasSplices() { return spliceQueue != null && !spliceQueue.isEmpty(); }
+    final boolean hasSplices() { return spliceQueue != null && !spliceQueue.isEmpty(); }
+
+    /** Whether reads take descriptors rather than bytes (a Unix channel in FILE_DESCRIPTORS mode): no splice then. */
+    boolean readsDescriptors() { return false; }
 
     /**
      * No recv is armed: kept bytes (received before the splice was asked for, not yet read by the pipeline) and a
@@ -522,7 +580,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         if (f != null) {   // sources waiting for their sockets learn now that this target is gone
             Splice.Source[] all = f.toArray(new Splice.Source[0]);
             f.clear();
-            for (Splice.Source source : all) source.spliceResume();
+            for (Splice.Source source : all) source.spliceTargetClosed();
         }
     }
 
