@@ -387,7 +387,12 @@ public final class Runner {
                     + "rates are equal the CPU row tells the servers apart. ")
                 .append("Bulk: one connection, 256 KiB writes, the server echoes, the rate is what comes back. UDP: one "
                     + "connected client socket, 32 datagrams in flight, each echoed to its sender. The C column is the C echo "
-                    + "server under the same load generator: the physical limit of this machine for those rows.\n\n");
+                    + "server under the same load generator: the physical limit of this machine for those rows. The "
+                    + "allocation rows are the bytes the server's event-loop thread allocated (its JVM thread counter, read "
+                    + "when the row's warm-up ends and again when the row is done) per message echoed in between: the "
+                    + "steady-state garbage of the whole path, transport and pipeline, for the echo handler's one write per "
+                    + "read. The last column is socket2j ÷ Netty epoll round by round (round i of each): where its range "
+                    + "spans 1.00, the median ratio is within the run's noise.\n\n");
             b.append(sb.markdown()).append('\n');
             b.append("Virtual threads, thread per connection (`VtEchoServer`: accept loop on the main thread, one virtual "
                 + "thread per connection doing blocking recv/send on a 64 KiB `byte[]`), pinned and driven as above. A "

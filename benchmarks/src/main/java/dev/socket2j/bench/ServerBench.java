@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,6 +125,9 @@ final class ServerBench {
         res.row("http.pipe.cpu", http, "hello world, 16 pipelined: server CPU per request", "µs", false, false);
         res.row("udp64", udp, "64 B datagrams, 32 in flight", "dgrams/s", true, true);
         res.row("udp1200", udp, "1200 B datagrams, 32 in flight", "dgrams/s", true, true);
+        String al = "server loop allocation";
+        res.row("alloc.echo50", al, "pipelined echo, 50 conn × 16, 64 B", "B/msg", false, false);
+        res.row("alloc.udp64", al, "UDP echo, 64 B datagrams", "B/dgram", false, false);
         String v = "virtual threads, thread per connection";
         vt.row("pingpong.rt", v, "64 B ping-pong", "round trips/s", true, false);
         vt.row("pingpong.p50", v, "64 B ping-pong p50 RTT", "µs", false, false);
@@ -174,11 +179,45 @@ final class ServerBench {
     }
 
     private void echoRow(Server s, String t, int conns, String key) throws Exception {
+        Allocation a = key.equals("echo50") && !t.equals(C) ? new Allocation(s) : null;
         Map<String, Double> r = loadgen(warm("echo", s.port, "-c", Integer.toString(conns), "-d", "16", "-s", "64"), null, t, key);
         if (r == null) return;
         double rate = r.getOrDefault("msgs_per_s", Double.NaN);
         res.put(key, t, rate);
+        if (a != null) a.report("alloc.echo50", t, rate);
         if (key.equals("echo50")) echo50ThisRound.put(t, rate);
+    }
+
+    /**
+     * The server loop's allocation over a warm row's measured window: its counter is read when the load generator's
+     * warm-up ends (a timer started with the load generator) and again when it is done, and the difference is divided
+     * by the messages of the measured window (rate × measured seconds).
+     */
+    private final class Allocation {
+        private final Server s;
+        private final long started = System.nanoTime();
+        private volatile double atWarmEnd = Double.NaN;
+        private final Thread timer;
+
+        Allocation(Server s) {
+            this.s = s;
+            timer = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep((long) (d.warm() * 1000));
+                    atWarmEnd = s.loopAllocated();
+                } catch (InterruptedException ignored) {
+                    // the row failed before its warm-up ended
+                }
+            });
+        }
+
+        void report(String key, String t, double rate) throws InterruptedException {
+            timer.join(TimeUnit.SECONDS.toMillis(10));
+            double end = s.loopAllocated(), measured = (System.nanoTime() - started) / 1e9 - d.warm();
+            if (Double.isFinite(atWarmEnd) && Double.isFinite(end) && rate > 0 && measured > 0) {
+                res.put(key, t, Math.max(0, end - atWarmEnd) / (rate * measured));
+            }
+        }
     }
 
     /**
@@ -253,8 +292,12 @@ final class ServerBench {
             if (s == null) return;
             loadgen(List.of("udp", "-p", s.port, "-d", "32", "-s", "64", "-w", "0", "-t", num(d.firstWarm())), null, t, "udp.warm");
             for (int size : new int[] {64, 1200}) {
+                Allocation a = size == 64 && !t.equals(C) ? new Allocation(s) : null;
                 Map<String, Double> r = loadgen(warm("udp", s.port, "-d", "32", "-s", Integer.toString(size)), null, t, "udp" + size);
-                if (r != null) res.put("udp" + size, t, r.getOrDefault("dgrams_per_s", Double.NaN));
+                if (r == null) continue;
+                double rate = r.getOrDefault("dgrams_per_s", Double.NaN);
+                res.put("udp" + size, t, rate);
+                if (a != null) a.report("alloc.udp64", t, rate);
             }
         }
     }
@@ -331,8 +374,11 @@ final class ServerBench {
         /** From process start to its READY line. */
         final double startSeconds;
 
-        private Server(Process p, String port, String firstLine, double startSeconds) {
+        private final BlockingQueue<String> allocReplies;
+
+        private Server(Process p, String port, String firstLine, double startSeconds, BlockingQueue<String> allocReplies) {
             this.p = p;
+            this.allocReplies = allocReplies;
             this.port = port;
             this.firstLine = firstLine;
             this.startSeconds = startSeconds;
@@ -345,6 +391,7 @@ final class ServerBench {
             BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String[] first = new String[1];
             long[] ready = new long[1];
+            BlockingQueue<String> allocReplies = new LinkedBlockingQueue<>();
             Thread reader = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     String l = br.readLine();
@@ -353,7 +400,10 @@ final class ServerBench {
                         first[0] = l == null ? "(exited: no output)" : l;
                         first.notifyAll();
                     }
-                    while ((l = br.readLine()) != null) synchronized (log) { log.add("server: " + l); }
+                    while ((l = br.readLine()) != null) {
+                        if (l.startsWith("ALLOC ")) allocReplies.offer(l.substring(6).trim());
+                        else synchronized (log) { log.add("server: " + l); }
+                    }
                 } catch (IOException ignored) {
                     // ended
                 }
@@ -369,7 +419,20 @@ final class ServerBench {
             String port = line != null && line.startsWith("READY ") ? line.substring(6).trim() : null;
             double startSeconds;
             synchronized (first) { startSeconds = (ready[0] - started) / 1e9; }
-            return new Server(p, port, line, port == null ? Double.NaN : startSeconds);
+            return new Server(p, port, line, port == null ? Double.NaN : startSeconds, allocReplies);
+        }
+
+        /** Bytes the server's loop thread has allocated so far (a JVM server answers "ALLOC" on stdin); NaN if none. */
+        double loopAllocated() {
+            try {
+                allocReplies.clear();
+                p.getOutputStream().write("ALLOC\n".getBytes(StandardCharsets.US_ASCII));
+                p.getOutputStream().flush();
+                String r = allocReplies.poll(5, TimeUnit.SECONDS);
+                return r == null ? Double.NaN : Double.parseDouble(r);
+            } catch (IOException | InterruptedException | NumberFormatException e) {
+                return Double.NaN;
+            }
         }
 
         @Override public void close() throws Exception {
@@ -508,13 +571,14 @@ final class ServerBench {
         b.append("| scenario | unit |");
         for (String c : columns) b.append(' ').append(label(c)).append(" |");
         for (String[] r : ratios) b.append(' ').append(r[2]).append(" |");
-        b.append("\n|---|---|").append("---:|".repeat(columns.size() + ratios.size())).append('\n');
+        b.append(" socket2j ÷ epoll, round by round (lowest–highest) |");
+        b.append("\n|---|---|").append("---:|".repeat(columns.size() + ratios.size() + 1)).append('\n');
         String group = "";
         for (Map.Entry<String, Results.Row> e : res.rows.entrySet()) {
             Results.Row r = e.getValue();
             if (!r.group().equals(group)) {
                 group = r.group();
-                b.append("| **").append(group).append("** |").append(" |".repeat(columns.size() + ratios.size() + 1)).append('\n');
+                b.append("| **").append(group).append("** |").append(" |".repeat(columns.size() + ratios.size() + 2)).append('\n');
             }
             b.append("| ").append(r.name()).append(" | ").append(r.unit());
             for (String c : columns) b.append(" | ").append(cell(e.getKey(), r, c));
@@ -523,9 +587,27 @@ final class ServerBench {
                 boolean finite = x != null && y != null && Double.isFinite(x) && Double.isFinite(y);
                 b.append(" | ").append(Results.fmtRatio(finite ? Results.ratio(r, x, y) : null));
             }
-            b.append(" |\n");
+            b.append(" | ").append(roundRatios(r, "socket2j", "epoll")).append(" |\n");
         }
         return b.toString();
+    }
+
+    /**
+     * The range of {@code a ÷ b} over the rounds (round i of one with round i of the other): where it spans 1.00 the
+     * median ratio is within the run's noise. A dash for a single round or a missing value.
+     */
+    static String roundRatios(Results.Row r, String a, String b) {
+        List<Double> x = r.samples().get(a), y = r.samples().get(b);
+        if (x == null || y == null || Math.min(x.size(), y.size()) < 2) return "—";
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+            if (!Double.isFinite(x.get(i)) || !Double.isFinite(y.get(i))) continue;
+            Double q = Results.ratio(r, x.get(i), y.get(i));
+            if (q == null) continue;
+            lo = Math.min(lo, q);
+            hi = Math.max(hi, q);
+        }
+        return lo > hi ? "—" : Results.fmtRatio(lo) + "–" + Results.fmtRatio(hi);
     }
 
     private String cell(String key, Results.Row r, String col) {

@@ -14,7 +14,10 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,7 +59,14 @@ public final class ServerMain {
         };
         System.out.println("READY " + ((InetSocketAddress) ch.localAddress()).getPort());
         System.out.flush();
-        while (System.in.read() >= 0) { /* until the runner closes stdin */ }
+        // until the runner closes stdin; "ALLOC" asks for the bytes the loop's thread has allocated so far
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.trim().equals("ALLOC")) {
+                System.out.println("ALLOC " + Load.allocated(g));
+                System.out.flush();
+            }
+        }
         ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         System.exit(0);
