@@ -231,7 +231,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     /** EPOLLIN was reported and no splice of this wakeup has moved a byte yet. */
     private boolean spliceStalled;
     /** As a target: the sources whose queued requests splice into this channel (event loop only). */
-    private ArrayList<Splice.Source> feeders;
+    private final Splice.Feeders feeders = new Splice.Feeders();
 
     final class SpliceEnds implements Splice.Source, Splice.Target {
         @Override public Channel channel() { return AbstractSocket2StreamChannel.this; }
@@ -283,15 +283,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         }
 
         @Override
-        public void feeding(Splice.Source source, boolean on) {
-            if (on) {
-                if (!isOpen()) return;   // the request's next step sees the target closed
-                if (feeders == null) feeders = new ArrayList<>(2);
-                feeders.add(source);
-            } else if (feeders != null) {
-                feeders.remove(source);
-            }
-        }
+        public void feeding(Splice.Source source, boolean on) { feeders.feeding(source, on, isOpen()); }
 
         /** From a task, never inside the target's close: the queued splices step once without waiting for EPOLLIN. */
         @Override
@@ -338,12 +330,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             pipeIn = pipeOut = -1;
         }
         drained();
-        ArrayList<Splice.Source> f = feeders;
-        if (f != null) {   // sources waiting for their sockets learn now that this target is gone
-            Splice.Source[] all = f.toArray(new Splice.Source[0]);
-            f.clear();
-            for (Splice.Source source : all) source.spliceTargetClosed();
-        }
+        feeders.targetClosed();
     }
 
     // ---------------------------------------------------------------- write

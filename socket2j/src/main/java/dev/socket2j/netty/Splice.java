@@ -179,6 +179,35 @@ final class Splice {
         Objects.requireNonNull(file, "file");
     }
 
+    /**
+     * The sources splicing into one target channel, so that the target's close reaches them at once: a source waiting
+     * for its own socket would otherwise learn of it only at its next readiness (never, for an idle peer).
+     */
+    static final class Feeders {
+        private ArrayList<Source> sources;
+
+        /** {@link Target#feeding}: a source starts ({@code on}) or stops feeding; a closed target takes none. */
+        void feeding(Source source, boolean on, boolean targetOpen) {
+            if (on) {
+                if (!targetOpen) return;   // the request's next step sees the target closed
+                if (sources == null) sources = new ArrayList<>(2);
+                sources.add(source);
+            } else if (sources != null) {
+                sources.remove(source);
+            }
+        }
+
+        boolean any() { return sources != null && !sources.isEmpty(); }
+
+        /** From the target's close: every source is told, and forgotten. */
+        void targetClosed() {
+            if (sources == null || sources.isEmpty()) return;
+            Source[] all = sources.toArray(new Source[0]);
+            sources.clear();
+            for (Source source : all) source.spliceTargetClosed();
+        }
+    }
+
     /** {@code waiters} with {@code source} added once (the list made on first use). */
     static ArrayList<Source> waiting(ArrayList<Source> waiters, Source source) {
         if (waiters == null) waiters = new ArrayList<>(2);

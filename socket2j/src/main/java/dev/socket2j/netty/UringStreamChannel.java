@@ -137,7 +137,8 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     /** The write in flight is an IORING_OP_SPLICE from the pipe. */
     private boolean sendingSplice;
     /** Sources that wait until this target's pipe is empty; sources splicing into this target (resumed at close). */
-    private ArrayList<Splice.Source> drainWaiters, feeders;
+    private ArrayList<Splice.Source> drainWaiters;
+    private final Splice.Feeders feeders = new Splice.Feeders();
     final SpliceEnds spliceEnds = new SpliceEnds();
     /** Bytes a recv had received, and no handler had read, that a splice took (copied); for tests. */
     long keptBytesSpliced;
@@ -212,7 +213,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             outputShutdown = true;
             ArrayDeque<ByteBuf> q = unread;
             if (q != null) for (ByteBuf b; (b = q.poll()) != null; ) b.release();
-            if (spliceQueue != null || drainWaiters != null || feeders != null) {
+            if (spliceQueue != null || drainWaiters != null || feeders.any()) {
                 try {
                     if (eventLoop().inEventLoop()) releaseSplice(); else eventLoop().execute(this::releaseSplice);
                 } catch (RuntimeException loopGone) {
@@ -576,12 +577,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             for (Splice.In t; (t = q.poll()) != null; ) t.abandon(new ClosedChannelException());
         }
         drained();
-        ArrayList<Splice.Source> f = feeders;
-        if (f != null) {   // sources waiting for their sockets learn now that this target is gone
-            Splice.Source[] all = f.toArray(new Splice.Source[0]);
-            f.clear();
-            for (Splice.Source source : all) source.spliceTargetClosed();
-        }
+        feeders.targetClosed();
     }
 
     /** This channel as either end of a splice. */
@@ -609,15 +605,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         @Override public void spliced(long n) { splicePending += n; }
 
         @Override
-        public void feeding(Splice.Source source, boolean on) {
-            if (on) {
-                if (!isOpen()) return;   // the request's next step sees the target closed
-                if (feeders == null) feeders = new ArrayList<>(2);
-                feeders.add(source);
-            } else if (feeders != null) {
-                feeders.remove(source);
-            }
-        }
+        public void feeding(Splice.Source source, boolean on) { feeders.feeding(source, on, isOpen()); }
 
         @Override public long spliceIn(int pipe, int len) throws IOException { return UringStreamChannel.this.spliceIn(pipe, len); }
 
