@@ -138,10 +138,7 @@ class Socket2DomainSpliceTest {
             src[0].send("tail".getBytes(), 0, 4);
             assertEquals("tail", tail.get(30, TimeUnit.SECONDS), "reads go on after the splice");
         } finally {
-            in.close().sync();
-            out.close().sync();
-            src[0].close();
-            dst[0].close();
+            closeAll(in, out, src[0], dst[0]);
         }
     }
 
@@ -186,10 +183,7 @@ class Socket2DomainSpliceTest {
             assertInstanceOf(IllegalStateException.class, f.cause());
             assertTrue(f.cause().getMessage().contains("DomainSocketReadMode.BYTES"), f.cause().getMessage());
         } finally {
-            in.close().sync();
-            out.close().sync();
-            src[0].close();
-            dst[0].close();
+            closeAll(in, out, src[0], dst[0]);
         }
     }
 
@@ -213,15 +207,20 @@ class Socket2DomainSpliceTest {
                 assertTrue(f.await(30, TimeUnit.SECONDS), "the splice ends when its target closes");
                 assertInstanceOf(ClosedChannelException.class, f.cause(), () -> "round " + round + ": " + f.cause());
             } finally {
-                in.close().sync();
-                out.close().sync();
-                src[0].close();
-                dst[0].close();
+                closeAll(in, out, src[0], dst[0]);
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (openFds() > before && System.nanoTime() < deadline) Thread.sleep(20);   // io_uring closes after its cancels
         assertEquals(before, openFds(), "descriptors left open");
+    }
+
+    /** Both channels, then the peers' sockets. */
+    private static void closeAll(Channel in, Channel out, Socket inPeer, Socket outPeer) throws Exception {
+        in.close().sync();
+        out.close().sync();
+        inPeer.close();
+        outPeer.close();
     }
 
     private static long openFds() throws IOException {
