@@ -231,7 +231,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
     /** EPOLLIN was reported and no splice of this wakeup has moved a byte yet. */
     private boolean spliceStalled;
     /** As a target: the sources whose queued requests splice into this channel (event loop only). */
-    private final Splice.Feeders feeders = new Splice.Feeders();
+    private ArrayList<Splice.Source> feeders;
 
     final class SpliceEnds implements Splice.Source, Splice.Target {
         @Override public Channel channel() { return AbstractSocket2StreamChannel.this; }
@@ -283,7 +283,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         }
 
         @Override
-        public void feeding(Splice.Source source, boolean on) { feeders.feeding(source, on, isOpen()); }
+        public void feeding(Splice.Source source, boolean on) { feeders = Splice.feeding(feeders, source, on, isOpen()); }
 
         /** From a task, never inside the target's close: the queued splices step once without waiting for EPOLLIN. */
         @Override
@@ -330,7 +330,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
             pipeIn = pipeOut = -1;
         }
         drained();
-        feeders.targetClosed();
+        Splice.targetClosed(feeders);
     }
 
     // ---------------------------------------------------------------- write

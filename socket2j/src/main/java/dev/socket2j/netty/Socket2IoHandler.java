@@ -16,8 +16,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -276,10 +274,7 @@ public final class Socket2IoHandler implements IoHandler {
     @Override
     public IoRegistration register(IoHandle handle) throws Exception {
         if (!(handle instanceof Socket2IoHandle h)) throw new IllegalArgumentException("incompatible handle: " + handle);
-        // Netty still runs a register task queued before shutdownGracefully(); a channel accepted after the shutdown
-        // hook (initialize()) closed the others would be left for destroy(). Refused, Netty fails the register
-        // promise and closes the channel itself.
-        if (destroyed || executor instanceof EventExecutor loop && loop.isShuttingDown()) {
+        if (destroyed || LoopShutdown.refusesRegistration(executor)) {
             throw new IllegalStateException("event loop shutting down: registration refused");
         }
         Registration reg = new Registration(nextId++, h);
@@ -305,11 +300,7 @@ public final class Socket2IoHandler implements IoHandler {
 
     @Override
     public void initialize() {
-        // Netty calls prepareToDestroy() only in a loop turn that began shutting down; with a quiet period of 0 the
-        // loop can end right after the turn whose tasks registered a channel, which destroy() would then close when
-        // the loop takes no more tasks (Netty logs "Can't invoke task later as EventLoop rejected it"). A shutdown
-        // hook runs while the loop still takes tasks, and registrations are refused from then on.
-        if (executor instanceof SingleThreadEventExecutor loop) loop.addShutdownHook(this::prepareToDestroy);
+        LoopShutdown.closeChannelsAtShutdown(executor, this::prepareToDestroy);
     }
 
     @Override

@@ -180,32 +180,27 @@ final class Splice {
     }
 
     /**
-     * The sources splicing into one target channel, so that the target's close reaches them at once: a source waiting
-     * for its own socket would otherwise learn of it only at its next readiness (never, for an idle peer).
+     * {@link Target#feeding}: {@code feeders} (the list made on first use) with {@code source} added ({@code on}) or
+     * removed. A target keeps its feeders so that its close reaches them at once: a source waiting for its own socket
+     * would otherwise learn of it only at its next readiness (never, for an idle peer). A closed target takes none.
      */
-    static final class Feeders {
-        private ArrayList<Source> sources;
-
-        /** {@link Target#feeding}: a source starts ({@code on}) or stops feeding; a closed target takes none. */
-        void feeding(Source source, boolean on, boolean targetOpen) {
-            if (on) {
-                if (!targetOpen) return;   // the request's next step sees the target closed
-                if (sources == null) sources = new ArrayList<>(2);
-                sources.add(source);
-            } else if (sources != null) {
-                sources.remove(source);
-            }
+    static ArrayList<Source> feeding(ArrayList<Source> feeders, Source source, boolean on, boolean targetOpen) {
+        if (on) {
+            if (!targetOpen) return feeders;   // the request's next step sees the target closed
+            if (feeders == null) feeders = new ArrayList<>(2);
+            feeders.add(source);
+        } else if (feeders != null) {
+            feeders.remove(source);
         }
+        return feeders;
+    }
 
-        boolean any() { return sources != null && !sources.isEmpty(); }
-
-        /** From the target's close: every source is told, and forgotten. */
-        void targetClosed() {
-            if (sources == null || sources.isEmpty()) return;
-            Source[] all = sources.toArray(new Source[0]);
-            sources.clear();
-            for (Source source : all) source.spliceTargetClosed();
-        }
+    /** From a target's close: every source in {@code feeders} (may be null) is told, and forgotten. */
+    static void targetClosed(ArrayList<Source> feeders) {
+        if (feeders == null || feeders.isEmpty()) return;
+        Source[] all = feeders.toArray(new Source[0]);
+        feeders.clear();
+        for (Source source : all) source.spliceTargetClosed();
     }
 
     /** {@code waiters} with {@code source} added once (the list made on first use). */

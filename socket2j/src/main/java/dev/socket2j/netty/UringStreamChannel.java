@@ -138,7 +138,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     private boolean sendingSplice;
     /** Sources that wait until this target's pipe is empty; sources splicing into this target (resumed at close). */
     private ArrayList<Splice.Source> drainWaiters;
-    private final Splice.Feeders feeders = new Splice.Feeders();
+    private ArrayList<Splice.Source> feeders;
     final SpliceEnds spliceEnds = new SpliceEnds();
     /** Bytes a recv had received, and no handler had read, that a splice took (copied); for tests. */
     long keptBytesSpliced;
@@ -213,7 +213,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             outputShutdown = true;
             ArrayDeque<ByteBuf> q = unread;
             if (q != null) for (ByteBuf b; (b = q.poll()) != null; ) b.release();
-            if (spliceQueue != null || drainWaiters != null || feeders.any()) {
+            if (spliceQueue != null || drainWaiters != null || feeders != null) {
                 try {
                     if (eventLoop().inEventLoop()) releaseSplice(); else eventLoop().execute(this::releaseSplice);
                 } catch (RuntimeException loopGone) {
@@ -577,7 +577,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
             for (Splice.In t; (t = q.poll()) != null; ) t.abandon(new ClosedChannelException());
         }
         drained();
-        feeders.targetClosed();
+        Splice.targetClosed(feeders);
     }
 
     /** This channel as either end of a splice. */
@@ -605,7 +605,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
         @Override public void spliced(long n) { splicePending += n; }
 
         @Override
-        public void feeding(Splice.Source source, boolean on) { feeders.feeding(source, on, isOpen()); }
+        public void feeding(Splice.Source source, boolean on) { feeders = Splice.feeding(feeders, source, on, isOpen()); }
 
         @Override public long spliceIn(int pipe, int len) throws IOException { return UringStreamChannel.this.spliceIn(pipe, len); }
 
