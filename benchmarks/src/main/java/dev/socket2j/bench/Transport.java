@@ -1,5 +1,14 @@
 package dev.socket2j.bench;
 
+import dev.socket2j.netty.Socket2DatagramChannel;
+import dev.socket2j.netty.Socket2IoHandler;
+import dev.socket2j.netty.Socket2ServerSocketChannel;
+import dev.socket2j.netty.Socket2SocketChannel;
+import dev.socket2j.netty.Socket2Uring;
+import dev.socket2j.netty.Socket2UringDatagramChannel;
+import dev.socket2j.netty.Socket2UringIoHandler;
+import dev.socket2j.netty.Socket2UringServerSocketChannel;
+import dev.socket2j.netty.Socket2UringSocketChannel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
@@ -28,8 +37,8 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * The transports every scenario runs, selected by name. socket2j's is looked up by class name, so this
- * project builds and runs (without that column) against a library that does not have it yet.
+ * The transports every scenario runs, selected by name; each column is built the same way (method references to
+ * its handler factory and channel classes), so no column pays for reflection at start.
  *
  * @param name column name in the results
  * @param factory the event loop's I/O handler
@@ -84,88 +93,16 @@ public record Transport(String name, Supplier<IoHandlerFactory> factory, Class<?
         return ok;
     }
 
-    @SuppressWarnings("unchecked")
     private static Transport socket2j() {
-        try {
-            var newFactory = Class.forName("dev.socket2j.netty.Socket2IoHandler").getMethod("newFactory");
-            var sc = (Class<? extends SocketChannel>) Class.forName("dev.socket2j.netty.Socket2SocketChannel");
-            var ssc = (Class<? extends ServerSocketChannel>) Class.forName("dev.socket2j.netty.Socket2ServerSocketChannel");
-            Class<? extends DatagramChannel> dc;
-            try {
-                dc = (Class<? extends DatagramChannel>) Class.forName("dev.socket2j.netty.Socket2DatagramChannel");
-            } catch (ClassNotFoundException e) {
-                dc = null;   // UDP channel not written yet
-            }
-            Supplier<IoHandlerFactory> f = () -> {
-                try {
-                    return (IoHandlerFactory) newFactory.invoke(null);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            return new Transport("socket2j", f, sc, ssc, dc);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the socket2j Netty transport is not in the installed library (" + e + ")");
-        }
+        return new Transport("socket2j", Socket2IoHandler::newFactory, Socket2SocketChannel.class,
+            Socket2ServerSocketChannel.class, Socket2DatagramChannel.class);
     }
 
-    /**
-     * socket2j's io_uring engine, found by class name so this project runs (without that column) against a library
-     * that does not have it: {@code Socket2UringIoHandler.newFactory()} with the {@code Socket2Uring*Channel} classes
-     * ({@code Socket2UringDatagramChannel} for UDP), or with the epoll engine's TCP classes where the engine has no
-     * channels of its own.
-     */
-    @SuppressWarnings("unchecked")
     private static Transport socket2jUring() {
-        String pkg = "dev.socket2j.netty.";
-        Class<?> handler;
-        try {
-            handler = Class.forName(pkg + "Socket2UringIoHandler");
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the installed library has no io_uring engine (no " + pkg + "Socket2UringIoHandler)");
+        if (!Socket2Uring.isAvailable()) {
+            throw new IllegalStateException("io_uring engine unavailable: " + Socket2Uring.unavailabilityCause());
         }
-        try {
-            Class<?> avail = Class.forName(pkg + "Socket2Uring");
-            if (!(Boolean) avail.getMethod("isAvailable").invoke(null)) {
-                throw new IllegalStateException("io_uring engine unavailable: " + avail.getMethod("unavailabilityCause").invoke(null));
-            }
-        } catch (ReflectiveOperationException e) {
-            // no availability class: starting a loop tells
-        }
-        try {
-            var newFactory = handler.getMethod("newFactory");
-            Supplier<IoHandlerFactory> f = () -> {
-                try {
-                    return (IoHandlerFactory) newFactory.invoke(null);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            var sc = (Class<? extends SocketChannel>) firstClass(pkg + "Socket2UringSocketChannel", pkg + "Socket2SocketChannel");
-            var ssc = (Class<? extends ServerSocketChannel>) firstClass(pkg + "Socket2UringServerSocketChannel",
-                pkg + "Socket2ServerSocketChannel");
-            // the engine's own UDP channel: the epoll engine's cannot register on an io_uring loop ("incompatible event
-            // loop type"), so a library without it has no UDP column for this transport
-            Class<? extends DatagramChannel> dc;
-            try {
-                dc = (Class<? extends DatagramChannel>) Class.forName(pkg + "Socket2UringDatagramChannel");
-            } catch (ClassNotFoundException e) {
-                dc = null;
-            }
-            return new Transport("socket2j-uring", f, sc, ssc, dc);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the socket2j io_uring engine does not load (" + e + ")");
-        }
-    }
-
-    private static Class<?> firstClass(String... names) throws ClassNotFoundException {
-        for (String n : names) {
-            try {
-                return Class.forName(n);
-            } catch (ClassNotFoundException e) {
-                // try the next
-            }
-        }
-        throw new ClassNotFoundException(String.join(" or ", names));
+        return new Transport("socket2j-uring", Socket2UringIoHandler::newFactory, Socket2UringSocketChannel.class,
+            Socket2UringServerSocketChannel.class, Socket2UringDatagramChannel.class);
     }
 }
