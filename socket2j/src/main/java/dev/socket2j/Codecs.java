@@ -314,100 +314,123 @@ public final class Codecs {
     };
 
     /** A socket address the kernel writes ({@code SO_ORIGINAL_DST}): read-only, decoded with the returned length. */
-    public static final Codec<SockAddr> SOCKADDR = readOnly(SockAddr.class, (int) Layouts.SOCKADDR_STORAGE_SIZE,
-        (buf, len) -> SockAddr.fromSegment(buf, len));
+    public static final Codec<SockAddr> SOCKADDR = new ReadOnly<>(SockAddr.class, (int) Layouts.SOCKADDR_STORAGE_SIZE) {
+        @Override public SockAddr decode(MemorySegment buf, int len) { return SockAddr.fromSegment(buf, len); }
+    };
 
     // ---------------------------------------------------------------- structs
 
     /** {@code struct ucred} ({@code SO_PEERCRED}). */
-    public static final Codec<PeerCredentials> UCRED = readOnly(PeerCredentials.class, (int) Layouts.UCRED.byteSize(),
-        (buf, len) -> new PeerCredentials(buf.get(JAVA_INT, CR_PID), buf.get(JAVA_INT, CR_UID), buf.get(JAVA_INT, CR_GID)));
+    public static final Codec<PeerCredentials> UCRED = new ReadOnly<>(PeerCredentials.class, (int) Layouts.UCRED.byteSize()) {
+        @Override public PeerCredentials decode(MemorySegment buf, int len) {
+            return new PeerCredentials(buf.get(JAVA_INT, CR_PID), buf.get(JAVA_INT, CR_UID), buf.get(JAVA_INT, CR_GID));
+        }
+    };
 
     /** {@code struct tcp_info}; fields past the length the kernel returned are absent (see {@link TcpInfo}). */
-    public static final Codec<TcpInfo> TCP_INFO = readOnly(TcpInfo.class, 512, TcpInfo::decode);
+    public static final Codec<TcpInfo> TCP_INFO = new ReadOnly<>(TcpInfo.class, 512) {
+        @Override public TcpInfo decode(MemorySegment buf, int len) { return TcpInfo.decode(buf, len); }
+    };
 
     /** The CCID list of {@code DCCP_SOCKOPT_AVAILABLE_CCIDS}: the returned bytes. */
-    public static final Codec<CcidEndpoints> CCIDS = readOnly(CcidEndpoints.class, 64, (buf, len) -> {
-        byte[] b = new byte[Math.max(0, Math.min(len, 64))];
-        MemorySegment.copy(buf, JAVA_BYTE, 0, b, 0, b.length);
-        return new CcidEndpoints(b);
-    });
+    public static final Codec<CcidEndpoints> CCIDS = new ReadOnly<>(CcidEndpoints.class, 64) {
+        @Override public CcidEndpoints decode(MemorySegment buf, int len) {
+            byte[] b = new byte[Math.max(0, Math.min(len, 64))];
+            MemorySegment.copy(buf, JAVA_BYTE, 0, b, 0, b.length);
+            return new CcidEndpoints(b);
+        }
+    };
 
     /** {@code struct tcp_md5sig} (write-only): the peer's address, prefix length 0 (exact), the key. */
-    public static final Codec<TcpMd5Sig> TCP_MD5SIG = writeOnly(TcpMd5Sig.class, 216, (v, buf) -> {
-        buf.asSlice(0, 216).fill((byte) 0);
-        SockAddr.of(new InetSocketAddress(v.peer(), 0)).copyTo(buf);
-        byte[] key = v.key();
-        buf.set(JAVA_SHORT, 130, (short) key.length);
-        MemorySegment.copy(key, 0, buf, JAVA_BYTE, 136, key.length);
-        return 216;
-    }, text -> {
-        int at = text.lastIndexOf('=');
-        if (at < 0) throw new IllegalArgumentException("expected peer=key: " + text);
-        return new TcpMd5Sig(parseInet(text.substring(0, at)), text.substring(at + 1).getBytes(StandardCharsets.UTF_8));
-    });
+    public static final Codec<TcpMd5Sig> TCP_MD5SIG = new WriteOnly<>(TcpMd5Sig.class, 216) {
+        @Override public int encode(TcpMd5Sig v, MemorySegment buf) {
+            buf.asSlice(0, 216).fill((byte) 0);
+            SockAddr.of(new InetSocketAddress(v.peer(), 0)).copyTo(buf);
+            byte[] key = v.key();
+            buf.set(JAVA_SHORT, 130, (short) key.length);
+            MemorySegment.copy(key, 0, buf, JAVA_BYTE, 136, key.length);
+            return 216;
+        }
+        @Override TcpMd5Sig parseValue(String text) {
+            int at = text.lastIndexOf('=');
+            if (at < 0) throw new IllegalArgumentException("expected peer=key: " + text);
+            return new TcpMd5Sig(parseInet(text.substring(0, at)), text.substring(at + 1).getBytes(StandardCharsets.UTF_8));
+        }
+    };
 
     /** {@code struct ip_mreqn} for an IPv4 membership ({@code IP_ADD_MEMBERSHIP}/{@code IP_DROP_MEMBERSHIP}). */
-    public static final Codec<Membership.V4> IP_MREQN = writeOnly(Membership.V4.class, MREQN_SIZE, (v, buf) -> {
-        putInAddr(buf, MREQN_GROUP, v.group());
-        switch (v.iface()) {
-            case InterfaceIndexOrAddress.Index i -> {
-                buf.set(JAVA_INT, MREQN_ADDRESS, 0);
-                buf.set(JAVA_INT, MREQN_IFINDEX, i.index());
+    public static final Codec<Membership.V4> IP_MREQN = new WriteOnly<>(Membership.V4.class, MREQN_SIZE) {
+        @Override public int encode(Membership.V4 v, MemorySegment buf) {
+            putInAddr(buf, MREQN_GROUP, v.group());
+            switch (v.iface()) {
+                case InterfaceIndexOrAddress.Index i -> {
+                    buf.set(JAVA_INT, MREQN_ADDRESS, 0);
+                    buf.set(JAVA_INT, MREQN_IFINDEX, i.index());
+                }
+                case InterfaceIndexOrAddress.Address a -> {
+                    putInAddr(buf, MREQN_ADDRESS, a.address());
+                    buf.set(JAVA_INT, MREQN_IFINDEX, 0);
+                }
             }
-            case InterfaceIndexOrAddress.Address a -> {
-                putInAddr(buf, MREQN_ADDRESS, a.address());
-                buf.set(JAVA_INT, MREQN_IFINDEX, 0);
-            }
+            return MREQN_SIZE;
         }
-        return MREQN_SIZE;
-    }, text -> {
-        String[] p = split(text, 2);
-        String i = p.length > 1 ? p[1] : "0";
-        InterfaceIndexOrAddress iface = i.contains(".") ? InterfaceIndexOrAddress.address(parseInet4(i))
-            : InterfaceIndexOrAddress.index(Math.toIntExact(parseLong(i)));
-        return new Membership.V4(parseInet4(p[0]), iface);
-    });
+        @Override Membership.V4 parseValue(String text) {
+            String[] p = split(text, 2);
+            String i = p.length > 1 ? p[1] : "0";
+            InterfaceIndexOrAddress iface = i.contains(".") ? InterfaceIndexOrAddress.address(parseInet4(i))
+                : InterfaceIndexOrAddress.index(Math.toIntExact(parseLong(i)));
+            return new Membership.V4(parseInet4(p[0]), iface);
+        }
+    };
 
     /** {@code struct ip_mreq_source} for a source-specific IPv4 membership. */
-    public static final Codec<Membership.SourceV4> IP_MREQ_SOURCE = writeOnly(Membership.SourceV4.class, MREQS_SIZE, (v, buf) -> {
-        putInAddr(buf, MREQS_GROUP, v.group());
-        putInAddr(buf, MREQS_IFACE, v.iface());
-        putInAddr(buf, MREQS_SOURCE, v.source());
-        return MREQS_SIZE;
-    }, text -> {
-        String[] p = split(text, 3);
-        return new Membership.SourceV4(parseInet4(p[0]), parseInet4(p[1]),
-            p.length > 2 ? parseInet4(p[2]) : parseInet4("0.0.0.0"));
-    });
+    public static final Codec<Membership.SourceV4> IP_MREQ_SOURCE = new WriteOnly<>(Membership.SourceV4.class, MREQS_SIZE) {
+        @Override public int encode(Membership.SourceV4 v, MemorySegment buf) {
+            putInAddr(buf, MREQS_GROUP, v.group());
+            putInAddr(buf, MREQS_IFACE, v.iface());
+            putInAddr(buf, MREQS_SOURCE, v.source());
+            return MREQS_SIZE;
+        }
+        @Override Membership.SourceV4 parseValue(String text) {
+            String[] p = split(text, 3);
+            return new Membership.SourceV4(parseInet4(p[0]), parseInet4(p[1]),
+                p.length > 2 ? parseInet4(p[2]) : parseInet4("0.0.0.0"));
+        }
+    };
 
     /** {@code struct ipv6_mreq} for an IPv6 membership. */
-    public static final Codec<Membership.V6> IPV6_MREQ = writeOnly(Membership.V6.class, MREQ6_SIZE, (v, buf) -> {
-        MemorySegment.copy(v.group().getAddress(), 0, buf, JAVA_BYTE, MREQ6_GROUP, 16);
-        buf.set(JAVA_INT, MREQ6_IFINDEX, v.ifindex());
-        return MREQ6_SIZE;
-    }, text -> {
-        String[] p = split(text, 2);
-        InetAddress a = parseInet(p[0]);
-        if (!(a instanceof Inet6Address a6)) throw new IllegalArgumentException("not an IPv6 address: " + p[0]);
-        return new Membership.V6(a6, p.length > 1 ? Math.toIntExact(parseLong(p[1])) : 0);
-    });
+    public static final Codec<Membership.V6> IPV6_MREQ = new WriteOnly<>(Membership.V6.class, MREQ6_SIZE) {
+        @Override public int encode(Membership.V6 v, MemorySegment buf) {
+            MemorySegment.copy(v.group().getAddress(), 0, buf, JAVA_BYTE, MREQ6_GROUP, 16);
+            buf.set(JAVA_INT, MREQ6_IFINDEX, v.ifindex());
+            return MREQ6_SIZE;
+        }
+        @Override Membership.V6 parseValue(String text) {
+            String[] p = split(text, 2);
+            InetAddress a = parseInet(p[0]);
+            if (!(a instanceof Inet6Address a6)) throw new IllegalArgumentException("not an IPv6 address: " + p[0]);
+            return new Membership.V6(a6, p.length > 1 ? Math.toIntExact(parseLong(p[1])) : 0);
+        }
+    };
 
     /** {@code struct group_source_req}: the interface index, then group and source as {@code sockaddr_storage}. */
-    public static final Codec<GroupSource> GROUP_SOURCE_REQ = writeOnly(GroupSource.class, GSR_SIZE, (v, buf) -> {
-        buf.asSlice(0, GSR_SIZE).fill((byte) 0);
-        buf.set(JAVA_INT, GSR_INTERFACE, v.ifindex());
-        v.group().copyTo(buf.asSlice(GSR_GROUP, Layouts.SOCKADDR_STORAGE_SIZE));
-        v.source().copyTo(buf.asSlice(GSR_SOURCE, Layouts.SOCKADDR_STORAGE_SIZE));
-        return GSR_SIZE;
-    }, text -> {
-        // "group,source[,ifindex]"
-        String[] p = split(text, 3);
-        if (p.length < 2) throw new IllegalArgumentException("expected group,source[,ifindex]: " + text);
-        int ifindex = p.length > 2 ? Math.toIntExact(parseLong(p[2])) : 0;
-        return new GroupSource(ifindex, SockAddr.of(new InetSocketAddress(parseInet(p[0]), 0)),
-            SockAddr.of(new InetSocketAddress(parseInet(p[1]), 0)));
-    });
+    public static final Codec<GroupSource> GROUP_SOURCE_REQ = new WriteOnly<>(GroupSource.class, GSR_SIZE) {
+        @Override public int encode(GroupSource v, MemorySegment buf) {
+            buf.asSlice(0, GSR_SIZE).fill((byte) 0);
+            buf.set(JAVA_INT, GSR_INTERFACE, v.ifindex());
+            v.group().copyTo(buf.asSlice(GSR_GROUP, Layouts.SOCKADDR_STORAGE_SIZE));
+            v.source().copyTo(buf.asSlice(GSR_SOURCE, Layouts.SOCKADDR_STORAGE_SIZE));
+            return GSR_SIZE;
+        }
+        @Override GroupSource parseValue(String text) {
+            // "group,source[,ifindex]"
+            String[] p = split(text, 3);
+            if (p.length < 2) throw new IllegalArgumentException("expected group,source[,ifindex]: " + text);
+            int ifindex = p.length > 2 ? Math.toIntExact(parseLong(p[2])) : 0;
+            return new GroupSource(ifindex, SockAddr.of(new InetSocketAddress(parseInet(p[0]), 0)),
+                SockAddr.of(new InetSocketAddress(parseInet(p[1]), 0)));
+        }
+    };
 
     /** The maximum length of a classic BPF program ({@code BPF_MAXINSNS}). */
     public static final int BPF_MAXINSNS = 4096;
@@ -463,33 +486,48 @@ public final class Codecs {
 
     // ---------------------------------------------------------------- helpers
 
-    private interface Decoder<T> { T decode(MemorySegment buf, int len); }
-    private interface Encoder<T> { int encode(T value, MemorySegment buf); }
+    // The struct codecs are classes, not lambdas over a factory: the option table is built before a server's first
+    // accept, and every lambda is a class generated at run time then (about 1.5 ms each, interpreted).
 
-    private static <T> Codec<T> readOnly(Class<T> type, int size, Decoder<T> dec) {
-        return new Codec<>() {
-            @Override public Class<?> type() { return type; }
-            @Override public int size() { return size; }
-            @Override public int encode(T v, MemorySegment buf) {
-                throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be written");
-            }
-            @Override public T decode(MemorySegment buf, int len) { return dec.decode(buf, len); }
-            @Override public T parse(String text) {
-                throw new UnsupportedOperationException(type.getSimpleName() + " values are read-only and have no textual form");
-            }
-        };
+    /** A struct the kernel only writes: {@link #decode} is the subclass's; writing and parsing are refused. */
+    private abstract static class ReadOnly<T> implements Codec<T> {
+        private final Class<T> type;
+        private final int size;
+
+        ReadOnly(Class<T> type, int size) {
+            this.type = type;
+            this.size = size;
+        }
+
+        @Override public Class<?> type() { return type; }
+        @Override public int size() { return size; }
+        @Override public int encode(T v, MemorySegment buf) {
+            throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be written");
+        }
+        @Override public T parse(String text) {
+            throw new UnsupportedOperationException(type.getSimpleName() + " values are read-only and have no textual form");
+        }
     }
 
-    private static <T> Codec<T> writeOnly(Class<T> type, int size, Encoder<T> enc, Function<String, T> parser) {
-        return new Codec<>() {
-            @Override public Class<?> type() { return type; }
-            @Override public int size() { return size; }
-            @Override public int encode(T v, MemorySegment buf) { return enc.encode(v, buf); }
-            @Override public T decode(MemorySegment buf, int len) {
-                throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be read");
-            }
-            @Override public T parse(String text) { return valid(this, parser.apply(text.trim())); }
-        };
+    /** A struct the kernel only reads: {@link #encode} and the text form are the subclass's; reading is refused. */
+    private abstract static class WriteOnly<T> implements Codec<T> {
+        private final Class<T> type;
+        private final int size;
+
+        WriteOnly(Class<T> type, int size) {
+            this.type = type;
+            this.size = size;
+        }
+
+        /** The value {@code text} (trimmed) describes. */
+        abstract T parseValue(String text);
+
+        @Override public Class<?> type() { return type; }
+        @Override public int size() { return size; }
+        @Override public T decode(MemorySegment buf, int len) {
+            throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be read");
+        }
+        @Override public T parse(String text) { return valid(this, parseValue(text.trim())); }
     }
 
     /**

@@ -280,8 +280,9 @@ public final class SockAddr {
 
     /** The JDK form: {@link InetSocketAddress} or {@link UnixDomainSocketAddress} where one exists. */
     public Optional<SocketAddress> asSocketAddress() {
-        if (isIpv4() || isIpv6()) return asSocket().map(a -> a);
-        return asUnix().map(a -> a);
+        // orElse rather than map(a -> a): a lambda is a class generated when first run (a server's first accept)
+        if (isIpv4() || isIpv6()) return Optional.ofNullable(asSocket().orElse(null));
+        return Optional.ofNullable(asUnix().orElse(null));
     }
 
     @Override public boolean equals(Object o) {

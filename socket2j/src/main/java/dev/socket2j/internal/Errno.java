@@ -2,8 +2,6 @@ package dev.socket2j.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.HashMap;
-import java.util.Map;
 
 /** errno numbers (the generic Linux ones, which every JDK 22+ architecture uses), their names and texts. */
 public final class Errno {
@@ -20,25 +18,74 @@ public final class Errno {
         ETOOMANYREFS = 109, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTDOWN = 112, EHOSTUNREACH = 113,
         EALREADY = 114, EINPROGRESS = 115, ECANCELED = 125;
 
-    private static final Map<Integer, String> NAMES = new HashMap<>();
-    static {
-        for (var f : Errno.class.getFields()) {
-            if (f.getType() != int.class || f.getName().equals("EWOULDBLOCK")) continue;
-            try {
-                NAMES.put(f.getInt(null), f.getName());
-            } catch (IllegalAccessException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     /** The symbolic name, e.g. {@code ECONNREFUSED}; {@code errno N} for a number without one here. */
     public static String name(int errno) {
-        String n = NAMES.get(errno);
-        return n != null ? n : "errno " + errno;
+        // a switch rather than reflection over the fields: no accessor classes generated on the first error
+        return switch (errno) {
+            case EPERM -> "EPERM";
+            case ENOENT -> "ENOENT";
+            case ESRCH -> "ESRCH";
+            case EINTR -> "EINTR";
+            case EIO -> "EIO";
+            case ENXIO -> "ENXIO";
+            case EBADF -> "EBADF";
+            case EAGAIN -> "EAGAIN";
+            case ENOMEM -> "ENOMEM";
+            case EACCES -> "EACCES";
+            case EFAULT -> "EFAULT";
+            case EBUSY -> "EBUSY";
+            case EEXIST -> "EEXIST";
+            case ENODEV -> "ENODEV";
+            case ENOTDIR -> "ENOTDIR";
+            case EINVAL -> "EINVAL";
+            case ENFILE -> "ENFILE";
+            case EMFILE -> "EMFILE";
+            case ENOTTY -> "ENOTTY";
+            case ENOSPC -> "ENOSPC";
+            case ESPIPE -> "ESPIPE";
+            case EPIPE -> "EPIPE";
+            case ERANGE -> "ERANGE";
+            case ENAMETOOLONG -> "ENAMETOOLONG";
+            case ENOSYS -> "ENOSYS";
+            case ELOOP -> "ELOOP";
+            case ENODATA -> "ENODATA";
+            case EPROTO -> "EPROTO";
+            case EOVERFLOW -> "EOVERFLOW";
+            case ENOTSOCK -> "ENOTSOCK";
+            case EDESTADDRREQ -> "EDESTADDRREQ";
+            case EMSGSIZE -> "EMSGSIZE";
+            case EPROTOTYPE -> "EPROTOTYPE";
+            case ENOPROTOOPT -> "ENOPROTOOPT";
+            case EPROTONOSUPPORT -> "EPROTONOSUPPORT";
+            case ESOCKTNOSUPPORT -> "ESOCKTNOSUPPORT";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
+            case EPFNOSUPPORT -> "EPFNOSUPPORT";
+            case EAFNOSUPPORT -> "EAFNOSUPPORT";
+            case EADDRINUSE -> "EADDRINUSE";
+            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
+            case ENETDOWN -> "ENETDOWN";
+            case ENETUNREACH -> "ENETUNREACH";
+            case ENETRESET -> "ENETRESET";
+            case ECONNABORTED -> "ECONNABORTED";
+            case ECONNRESET -> "ECONNRESET";
+            case ENOBUFS -> "ENOBUFS";
+            case EISCONN -> "EISCONN";
+            case ENOTCONN -> "ENOTCONN";
+            case ESHUTDOWN -> "ESHUTDOWN";
+            case ETOOMANYREFS -> "ETOOMANYREFS";
+            case ETIMEDOUT -> "ETIMEDOUT";
+            case ECONNREFUSED -> "ECONNREFUSED";
+            case EHOSTDOWN -> "EHOSTDOWN";
+            case EHOSTUNREACH -> "EHOSTUNREACH";
+            case EALREADY -> "EALREADY";
+            case EINPROGRESS -> "EINPROGRESS";
+            case ECANCELED -> "ECANCELED";
+            default -> "errno " + errno;
+        };
     }
 
-    private static final MethodHandle STRERROR = Libc.bindWords("strerror", Libc.PLAIN, 1);
+    /** strerror(3) in the critical shape the socket calls share (it never blocks; errno is captured and ignored). */
+    private static final class Strerror { static final MethodHandle MH = Libc.bindWords("strerror", Libc.ERRNO_CRITICAL, 1); }
     private static final String[] TEXTS = new String[4096];
 
     /** The C library's text for the errno, cached (strerror's buffer is not thread-safe, hence the lock). */
@@ -49,7 +96,7 @@ public final class Errno {
         synchronized (TEXTS) {
             if (TEXTS[errno] == null) {
                 try {
-                    long s = (long) STRERROR.invokeExact((long) errno, 0L, 0L, 0L, 0L, 0L);
+                    long s = (long) Strerror.MH.invokeExact(Scratch.get().capture, (long) errno, 0L, 0L, 0L, 0L, 0L);
                     TEXTS[errno] = MemorySegment.ofAddress(s).reinterpret(256).getString(0);
                 } catch (Error | RuntimeException e) {
                     throw e;

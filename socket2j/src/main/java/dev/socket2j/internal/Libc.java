@@ -69,9 +69,9 @@ public final class Libc {
 
     /** Binds {@code name}; a missing symbol is a {@link LinkageError} that names it. */
     public static MethodHandle bind(String name, Linker.Option[] options, FunctionDescriptor descriptor) {
-        var symbol = LOOKUP.find(name)
-            .orElseThrow(() -> new LinkageError("libc symbol not found: " + name));
-        return LINKER.downcallHandle(symbol, descriptor, options);
+        Optional<MemorySegment> symbol = LOOKUP.find(name);
+        if (symbol.isEmpty()) throw new LinkageError("libc symbol not found: " + name);
+        return LINKER.downcallHandle(symbol.get(), descriptor, options);
     }
 
     /**
@@ -110,7 +110,8 @@ public final class Libc {
     /** Like {@link #bind} but empty when the C library lacks the symbol (older glibc). */
     public static Optional<MethodHandle> bindOptional(String name, Linker.Option[] options,
                                                                 FunctionDescriptor descriptor) {
-        return LOOKUP.find(name).map(s -> LINKER.downcallHandle(s, descriptor, options));
+        Optional<MemorySegment> symbol = LOOKUP.find(name);  // no lambda: each one is a class generated at start
+        return symbol.isEmpty() ? Optional.empty() : Optional.of(LINKER.downcallHandle(symbol.get(), descriptor, options));
     }
 
     /**

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * one) is freed by a cleaner then too.
  */
 public final class Scratch {
-    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>() {
+        @Override protected Scratch initialValue() { return new Scratch(); }  // not withInitial: no class generated at start
+    };
     private static final Cleaner CLEANER = Cleaner.create();
 
     public static Scratch get() { return LOCAL.get(); }

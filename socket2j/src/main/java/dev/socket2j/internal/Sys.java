@@ -37,22 +37,13 @@ public final class Sys {
     }
 
     private static final Linker.Option[] E = Libc.ERRNO, EC = Libc.ERRNO_CRITICAL;
-    private static final FunctionDescriptor IO = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-    private static final FunctionDescriptor IO_TO =
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor IO_FROM =
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
-    private static final FunctionDescriptor MSG = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor RW = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final FunctionDescriptor RW_ADDR = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
-    private static final FunctionDescriptor RWV = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor SENDMMSG_D = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final FunctionDescriptor RECVMMSG_D =
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
-    private static final FunctionDescriptor ACCEPT4_D = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor SENDFILE_D = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final FunctionDescriptor ADDR_CALL = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor ADDR_LEN = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    /**
+     * The one shape of the calls whose buffer a heap segment may back (critical downcalls only): the descriptor, the
+     * buffer, then four words, as {@link Libc#bindWords} explains. read, write, send, recv, sendto and recvfrom all
+     * take it, so one linker stub serves them; fewer shapes are fewer classes generated while a server starts.
+     */
+    private static final FunctionDescriptor HEAP =
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
     // One holder per function, linked on first use. *Nb: the critical twin of a call for non-blocking descriptors.
     private static final class Socket { static final MethodHandle MH = Libc.bindWords("socket", E, 3); }
@@ -73,10 +64,10 @@ public final class Sys {
     private static final class Poll { static final MethodHandle MH = Libc.bindWords("poll", E, 3); }
     private static final class Getsockopt { static final MethodHandle MH = Libc.bindWords("getsockopt", EC, 5); }
     private static final class Setsockopt { static final MethodHandle MH = Libc.bindWords("setsockopt", EC, 5); }
-    private static final class Send { static final MethodHandle MH = Libc.bind("send", E, IO); }
-    private static final class Sendto { static final MethodHandle MH = Libc.bind("sendto", E, IO_TO); }
-    private static final class Recv { static final MethodHandle MH = Libc.bind("recv", E, IO); }
-    private static final class Recvfrom { static final MethodHandle MH = Libc.bind("recvfrom", E, IO_FROM); }
+    private static final class Send { static final MethodHandle MH = Libc.bindWords("send", E, 4); }
+    private static final class Sendto { static final MethodHandle MH = Libc.bindWords("sendto", E, 6); }
+    private static final class Recv { static final MethodHandle MH = Libc.bindWords("recv", E, 4); }
+    private static final class Recvfrom { static final MethodHandle MH = Libc.bindWords("recvfrom", E, 6); }
     private static final class Sendmsg { static final MethodHandle MH = Libc.bindWords("sendmsg", E, 3); }
     private static final class Recvmsg { static final MethodHandle MH = Libc.bindWords("recvmsg", E, 3); }
     private static final class Sendmmsg { static final MethodHandle MH = Libc.bindWords("sendmmsg", E, 4); }
@@ -89,17 +80,17 @@ public final class Sys {
     private static final class Pipe2 { static final MethodHandle MH = Libc.bindWords("pipe2", E, 2); }
     private static final class SpliceNb { static final MethodHandle MH = Libc.bindWords("splice", EC, 6); }
     private static final class Open { static final MethodHandle MH = Libc.bindWords("open", E, 2); }
-    private static final class Getpid { static final MethodHandle MH = Libc.bindWords("getpid", Libc.PLAIN, 0); }
-    private static final class Getuid { static final MethodHandle MH = Libc.bindWords("getuid", Libc.PLAIN, 0); }
-    private static final class Getgid { static final MethodHandle MH = Libc.bindWords("getgid", Libc.PLAIN, 0); }
-    private static final class ReadNb { static final MethodHandle MH = Libc.bind("read", EC, RW); }
-    private static final class WriteNb { static final MethodHandle MH = Libc.bind("write", EC, RW); }
+    private static final class Getpid { static final MethodHandle MH = Libc.bindWords("getpid", EC, 0); }
+    private static final class Getuid { static final MethodHandle MH = Libc.bindWords("getuid", EC, 0); }
+    private static final class Getgid { static final MethodHandle MH = Libc.bindWords("getgid", EC, 0); }
+    private static final class ReadNb { static final MethodHandle MH = Libc.bind("read", EC, HEAP); }
+    private static final class WriteNb { static final MethodHandle MH = Libc.bind("write", EC, HEAP); }
     private static final class ReadvNb { static final MethodHandle MH = Libc.bindWords("readv", EC, 3); }
     private static final class WritevNb { static final MethodHandle MH = Libc.bindWords("writev", EC, 3); }
-    private static final class SendNb { static final MethodHandle MH = Libc.bind("send", EC, IO); }
-    private static final class RecvNb { static final MethodHandle MH = Libc.bind("recv", EC, IO); }
-    private static final class SendtoNb { static final MethodHandle MH = Libc.bind("sendto", EC, IO_TO); }
-    private static final class RecvfromNb { static final MethodHandle MH = Libc.bind("recvfrom", EC, IO_FROM); }
+    private static final class SendNb { static final MethodHandle MH = Libc.bind("send", EC, HEAP); }
+    private static final class RecvNb { static final MethodHandle MH = Libc.bind("recv", EC, HEAP); }
+    private static final class SendtoNb { static final MethodHandle MH = Libc.bind("sendto", EC, HEAP); }
+    private static final class RecvfromNb { static final MethodHandle MH = Libc.bind("recvfrom", EC, HEAP); }
     private static final class SendmsgNb { static final MethodHandle MH = Libc.bindWords("sendmsg", EC, 3); }
     private static final class RecvmsgNb { static final MethodHandle MH = Libc.bindWords("recvmsg", EC, 3); }
     private static final class SendmmsgNb { static final MethodHandle MH = Libc.bindWords("sendmmsg", EC, 4); }
@@ -113,6 +104,12 @@ public final class Sys {
     private static final class SendAddrNb { static final MethodHandle MH = Libc.bindWords("send", EC, 4); }
 
     private static MemorySegment cs() { return Scratch.get().capture; }
+
+    /** The address of a buffer a non-critical call takes (only native memory can be passed as an address). */
+    private static long address(MemorySegment buf) {
+        if (!buf.isNative()) throw new IllegalArgumentException("a blocking call needs a native buffer, not " + buf);
+        return buf.address();
+    }
 
     // ---------------------------------------------------------------- blocking-capable, throwing wrappers
 
@@ -278,27 +275,31 @@ public final class Sys {
 
     public static long send(int fd, MemorySegment buf, long len, int flags) throws IOException {
         MemorySegment cs = cs();
-        try { return Errors.check("send(2)", (long) Send.MH.invokeExact(cs, fd, buf, len, flags), cs); }
+        try { return Errors.check("send(2)", (long) Send.MH.invokeExact(cs, (long) fd, address(buf), len, (long) flags, 0L, 0L), cs); }
         catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(buf); }
     }
 
     public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) throws IOException {
         MemorySegment cs = cs();
-        try { return Errors.check("sendto(2)", (long) Sendto.MH.invokeExact(cs, fd, buf, len, flags, addr, addrLen), cs); }
+        try { return Errors.check("sendto(2)", (long) Sendto.MH.invokeExact(cs, (long) fd, address(buf), len, (long) flags, addr.address(), (long) addrLen), cs); }
         catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(buf); Reference.reachabilityFence(addr); }
     }
 
     public static long recv(int fd, MemorySegment buf, long len, int flags) throws IOException {
         MemorySegment cs = cs();
-        try { return Errors.check("recv(2)", Kind.RECEIVE, (long) Recv.MH.invokeExact(cs, fd, buf, len, flags), cs); }
+        try { return Errors.check("recv(2)", Kind.RECEIVE, (long) Recv.MH.invokeExact(cs, (long) fd, address(buf), len, (long) flags, 0L, 0L), cs); }
         catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(buf); }
     }
 
     public static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment lenPtr)
             throws IOException {
         MemorySegment cs = cs();
-        try { return Errors.check("recvfrom(2)", Kind.RECEIVE, (long) Recvfrom.MH.invokeExact(cs, fd, buf, len, flags, addr, lenPtr), cs); }
+        try { return Errors.check("recvfrom(2)", Kind.RECEIVE, (long) Recvfrom.MH.invokeExact(cs, (long) fd, address(buf), len, (long) flags, addr.address(), lenPtr.address()), cs); }
         catch (IOException | Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(buf); Reference.reachabilityFence(addr); Reference.reachabilityFence(lenPtr); }
     }
 
     public static long sendmsg(int fd, MemorySegment msg, int flags) throws IOException {
@@ -363,17 +364,17 @@ public final class Sys {
     }
 
     public static int getpid() {
-        try { return (int) (long) Getpid.MH.invokeExact(0L, 0L, 0L, 0L, 0L, 0L); }
+        try { return (int) (long) Getpid.MH.invokeExact(cs(), 0L, 0L, 0L, 0L, 0L, 0L); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     public static int getuid() {
-        try { return (int) (long) Getuid.MH.invokeExact(0L, 0L, 0L, 0L, 0L, 0L); }
+        try { return (int) (long) Getuid.MH.invokeExact(cs(), 0L, 0L, 0L, 0L, 0L, 0L); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     public static int getgid() {
-        try { return (int) (long) Getgid.MH.invokeExact(0L, 0L, 0L, 0L, 0L, 0L); }
+        try { return (int) (long) Getgid.MH.invokeExact(cs(), 0L, 0L, 0L, 0L, 0L, 0L); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
@@ -383,12 +384,12 @@ public final class Sys {
 
 
     public static long readNb(MemorySegment cs, int fd, MemorySegment buf, long len) {
-        try { return Libc.result((long) ReadNb.MH.invokeExact(cs, fd, buf, len), cs); }
+        try { return Libc.result((long) ReadNb.MH.invokeExact(cs, (long) fd, buf, len, 0L, 0L, 0L), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     public static long writeNb(MemorySegment cs, int fd, MemorySegment buf, long len) {
-        try { return Libc.result((long) WriteNb.MH.invokeExact(cs, fd, buf, len), cs); }
+        try { return Libc.result((long) WriteNb.MH.invokeExact(cs, (long) fd, buf, len, 0L, 0L, 0L), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
@@ -405,25 +406,27 @@ public final class Sys {
     }
 
     public static long sendNb(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
-        try { return Libc.result((long) SendNb.MH.invokeExact(cs, fd, buf, len, flags), cs); }
+        try { return Libc.result((long) SendNb.MH.invokeExact(cs, (long) fd, buf, len, (long) flags, 0L, 0L), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     public static long recvNb(MemorySegment cs, int fd, MemorySegment buf, long len, int flags) {
-        try { return Libc.result((long) RecvNb.MH.invokeExact(cs, fd, buf, len, flags), cs); }
+        try { return Libc.result((long) RecvNb.MH.invokeExact(cs, (long) fd, buf, len, (long) flags, 0L, 0L), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
     }
 
     public static long sendtoNb(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
                                 int addrLen) {
-        try { return Libc.result((long) SendtoNb.MH.invokeExact(cs, fd, buf, len, flags, addr, addrLen), cs); }
+        try { return Libc.result((long) SendtoNb.MH.invokeExact(cs, (long) fd, buf, len, (long) flags, addr.address(), (long) addrLen), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(addr); }
     }
 
     public static long recvfromNb(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
                                   MemorySegment lenPtr) {
-        try { return Libc.result((long) RecvfromNb.MH.invokeExact(cs, fd, buf, len, flags, addr, lenPtr), cs); }
+        try { return Libc.result((long) RecvfromNb.MH.invokeExact(cs, (long) fd, buf, len, (long) flags, addr.address(), lenPtr.address()), cs); }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
+        finally { Reference.reachabilityFence(addr); Reference.reachabilityFence(lenPtr); }
     }
 
     public static long sendmsgNb(MemorySegment cs, int fd, MemorySegment msg, int flags) {

@@ -19,6 +19,8 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -142,7 +144,17 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
             promise.setFailure(refused);
             return;
         }
-        ((IoEventLoop) eventLoop()).register((AbstractSocket2Unsafe) unsafe()).addListener(f -> {
+        ((IoEventLoop) eventLoop()).register((AbstractSocket2Unsafe) unsafe()).addListener(new Registered(promise));
+    }
+
+    /** Completes {@code doRegister}; a named class, as a lambda's class would be generated at the first accept. */
+    private final class Registered implements GenericFutureListener<Future<? super IoRegistration>> {
+        private final ChannelPromise promise;
+
+        Registered(ChannelPromise promise) { this.promise = promise; }
+
+        @Override
+        public void operationComplete(Future<? super IoRegistration> f) {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();
                 try {
@@ -155,7 +167,7 @@ public abstract class AbstractSocket2Channel extends AbstractChannel implements 
             } else {
                 promise.setFailure(f.cause());
             }
-        });
+        }
     }
 
     @Override

@@ -31,8 +31,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -50,7 +52,12 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
 
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
-    private final Runnable flushTask = () -> ((AbstractSocket2Unsafe) unsafe()).flush0();
+    private final Runnable flushTask = new FlushTask();
+
+    /** A flush from the loop (after EPOLLOUT); a named class, since a lambda's class is generated at the first accept. */
+    private final class FlushTask implements Runnable {
+        @Override public void run() { ((AbstractSocket2Unsafe) unsafe()).flush0(); }
+    }
     /** Adapted like NIO's: grows while the kernel takes everything offered, shrinks when it takes less. */
     private long maxBytesPerGatheringWrite = 1 << 20;
 
@@ -536,7 +543,7 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
         @Override
         protected Executor prepareToClose() {
             try {
-                if (isOpen() && socket.getOption(dev.socket2j.SockOpt.SO_LINGER).map(d -> !d.isZero()).orElse(false)) {
+                if (isOpen() && lingers(socket.getOption(dev.socket2j.SockOpt.SO_LINGER))) {
                     doDeregister();
                     return GlobalEventExecutor.INSTANCE;
                 }
@@ -544,6 +551,11 @@ public abstract class AbstractSocket2StreamChannel extends AbstractSocket2Channe
                 // unreadable: close here, as without linger
             }
             return null;
+        }
+
+        /** A linger time is set (no lambda here: its class would be generated at the first close). */
+        private static boolean lingers(Optional<Duration> linger) {
+            return linger.isPresent() && !linger.get().isZero();
         }
 
         private boolean shouldBreakReadReady(ChannelConfig config) {

@@ -1,5 +1,6 @@
 package dev.socket2j.netty;
 
+import io.netty.channel.IoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
@@ -14,9 +15,14 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
 final class LoopShutdown {
     private LoopShutdown() {}
 
-    /** From {@code initialize()}, on the loop thread: {@code closeAll} runs as the loop's shutdown hook. */
-    static void closeChannelsAtShutdown(ThreadAwareExecutor executor, Runnable closeAll) {
-        if (executor instanceof SingleThreadEventExecutor loop) loop.addShutdownHook(closeAll);
+    /** From {@code initialize()}, on the loop thread: the handler's {@code prepareToDestroy()} runs as the loop's shutdown hook. */
+    static void closeChannelsAtShutdown(ThreadAwareExecutor executor, IoHandler handler) {
+        if (executor instanceof SingleThreadEventExecutor loop) loop.addShutdownHook(new CloseAll(handler));
+    }
+
+    /** The hook; a named class, as a method reference would be a class generated while the loop starts. */
+    private record CloseAll(IoHandler handler) implements Runnable {
+        @Override public void run() { handler.prepareToDestroy(); }
     }
 
     /**

@@ -93,33 +93,20 @@ final class OptionTable {
         alias(ChannelOption.SO_BROADCAST, SockOpt.SO_BROADCAST);
         alias(ChannelOption.IP_TOS, SockOpt.IP_TOS);
         alias(ChannelOption.IP_MULTICAST_TTL, SockOpt.IP_MULTICAST_TTL);
-        MAP.put(ChannelOption.IP_MULTICAST_LOOP_DISABLED,
-            binding(SockOpt.IP_MULTICAST_LOOP, (Boolean loop) -> !loop, (Boolean disabled) -> !disabled));
-        // Netty: seconds, -1 for off
-        MAP.put(ChannelOption.SO_LINGER, binding(SockOpt.SO_LINGER,
-            (Optional<Duration> v) -> v.map(d -> (int) Math.min(d.toSeconds(), Integer.MAX_VALUE)).orElse(-1),
-            (Integer v) -> v < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(v))));
+        MAP.put(ChannelOption.IP_MULTICAST_LOOP_DISABLED, binding(SockOpt.IP_MULTICAST_LOOP, Convert.NOT, Convert.NOT));
+        MAP.put(ChannelOption.SO_LINGER, binding(SockOpt.SO_LINGER, Convert.LINGER_TO_SECONDS, Convert.SECONDS_TO_LINGER));
         alias(UnixChannelOption.SO_REUSEPORT, SockOpt.SO_REUSEPORT);
         NETTY_STANDARD.addAll(MAP.keySet());
         NETTY_STANDARD.removeAll(Socket2ChannelOption.generated());
         // the epoll transport's names and value types
         alias(Socket2ChannelOption.TCP_CORK, SockOpt.TCP_CORK);
-        // Netty: the kernel's u32 as a long; its default, 2^32-1 (no limit), is the descriptor's -1
-        MAP.put(Socket2ChannelOption.TCP_NOTSENT_LOWAT, binding(SockOpt.TCP_NOTSENT_LOWAT,
-            (Integer v) -> Integer.toUnsignedLong(v), (Long v) -> {
-                if (v == 0xFFFF_FFFFL) return -1;
-                if (v < 0 || v > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("TCP_NOTSENT_LOWAT outside 0..2^31-1 (or 2^32-1): " + v);
-                }
-                return (int) (long) v;
-            }));
+        MAP.put(Socket2ChannelOption.TCP_NOTSENT_LOWAT, binding(SockOpt.TCP_NOTSENT_LOWAT, Convert.U32_TO_LONG,
+            Convert.LONG_TO_U32));
         MAP.put(Socket2ChannelOption.TCP_KEEPIDLE, seconds(SockOpt.TCP_KEEPIDLE));
         MAP.put(Socket2ChannelOption.TCP_KEEPINTVL, seconds(SockOpt.TCP_KEEPINTVL));
         alias(Socket2ChannelOption.TCP_KEEPCNT, SockOpt.TCP_KEEPCNT);
-        // Netty: milliseconds, 0 for the system default
-        MAP.put(Socket2ChannelOption.TCP_USER_TIMEOUT, binding(SockOpt.TCP_USER_TIMEOUT,
-            (Optional<Duration> v) -> v.map(d -> (int) Math.min(d.toMillis(), Integer.MAX_VALUE)).orElse(0),
-            (Integer v) -> v <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(v))));
+        MAP.put(Socket2ChannelOption.TCP_USER_TIMEOUT, binding(SockOpt.TCP_USER_TIMEOUT, Convert.TIMEOUT_TO_MILLIS,
+            Convert.MILLIS_TO_TIMEOUT));
         alias(Socket2ChannelOption.IP_FREEBIND, SockOpt.IP_FREEBIND);
         alias(Socket2ChannelOption.IP_BIND_ADDRESS_NO_PORT, SockOpt.IP_BIND_ADDRESS_NO_PORT);
         alias(Socket2ChannelOption.IP_TRANSPARENT, SockOpt.IP_TRANSPARENT);
@@ -131,22 +118,82 @@ final class OptionTable {
         alias(Socket2ChannelOption.IPV6_V6ONLY, SockOpt.IPV6_V6ONLY);
         // Netty: peer -> key, written one peer per setsockopt(2)
         MAP.put(Socket2ChannelOption.TCP_MD5SIG, new Binding<Map<InetAddress, byte[]>, TcpMd5Sig>(SockOpt.TCP_MD5SIG,
-            v -> { throw new UnsupportedOperationException("TCP_MD5SIG is write-only"); }, null, false,
-            OptionTable::setMd5Sig));
+            Convert.WRITE_ONLY.typed(), null, false, new Md5SigWriter()));
         OPTIONS = List.copyOf(MAP.keySet());
     }
 
-    private static <K> Binding<K, K> exact(SockOpt<K> d) { return new Binding<>(d, v -> v, v -> v, false, null); }
+    private static <K> Binding<K, K> exact(SockOpt<K> d) {
+        return new Binding<>(d, Convert.SAME.typed(), Convert.SAME.typed(), false, null);
+    }
 
-    private static <K> void alias(ChannelOption<K> o, SockOpt<K> d) { MAP.put(o, new Binding<>(d, v -> v, v -> v, true, null)); }
+    private static <K> void alias(ChannelOption<K> o, SockOpt<K> d) {
+        MAP.put(o, new Binding<>(d, Convert.SAME.typed(), Convert.SAME.typed(), true, null));
+    }
 
-    private static <V, K> Binding<V, K> binding(SockOpt<K> d, Function<K, V> toNetty, Function<V, K> toKernel) {
-        return new Binding<>(d, toNetty, toKernel, true, null);
+    private static <V, K> Binding<V, K> binding(SockOpt<K> d, Convert toNetty, Convert toKernel) {
+        return new Binding<>(d, toNetty.typed(), toKernel.typed(), true, null);
     }
 
     /** Netty's whole seconds over a table descriptor in {@link Duration}. */
     private static Binding<Integer, Duration> seconds(SockOpt<Duration> d) {
-        return binding(d, v -> (int) Math.min(v.toSeconds(), Integer.MAX_VALUE), Duration::ofSeconds);
+        return binding(d, Convert.DURATION_TO_SECONDS, Convert.SECONDS_TO_DURATION);
+    }
+
+    /**
+     * The conversions between Netty's value shapes and the descriptors', as one class: a lambda each would be a class
+     * generated at run time while a server starts (this table is built before its first accept).
+     */
+    private enum Convert implements Function<Object, Object> {
+        SAME, NOT,
+        /** SO_LINGER: Netty's seconds, -1 for off. */
+        LINGER_TO_SECONDS, SECONDS_TO_LINGER,
+        /** TCP_NOTSENT_LOWAT: Netty's long for the kernel's u32, whose 2^32-1 (no limit) is the descriptor's -1. */
+        U32_TO_LONG, LONG_TO_U32,
+        DURATION_TO_SECONDS, SECONDS_TO_DURATION,
+        /** TCP_USER_TIMEOUT: Netty's milliseconds, 0 for the system default. */
+        TIMEOUT_TO_MILLIS, MILLIS_TO_TIMEOUT,
+        WRITE_ONLY;
+
+        @Override
+        public Object apply(Object v) {
+            return switch (this) {
+                case SAME -> v;
+                case NOT -> !(Boolean) v;
+                case LINGER_TO_SECONDS -> {
+                    Optional<?> o = (Optional<?>) v;
+                    yield o.isEmpty() ? -1 : (int) Math.min(((Duration) o.get()).toSeconds(), Integer.MAX_VALUE);
+                }
+                case SECONDS_TO_LINGER -> (Integer) v < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds((Integer) v));
+                case U32_TO_LONG -> Integer.toUnsignedLong((Integer) v);
+                case LONG_TO_U32 -> {
+                    long l = (Long) v;
+                    if (l == 0xFFFF_FFFFL) yield -1;
+                    if (l < 0 || l > Integer.MAX_VALUE) {
+                        throw new IllegalArgumentException("TCP_NOTSENT_LOWAT outside 0..2^31-1 (or 2^32-1): " + l);
+                    }
+                    yield (int) l;
+                }
+                case DURATION_TO_SECONDS -> (int) Math.min(((Duration) v).toSeconds(), Integer.MAX_VALUE);
+                case SECONDS_TO_DURATION -> Duration.ofSeconds((Integer) v);
+                case TIMEOUT_TO_MILLIS -> {
+                    Optional<?> o = (Optional<?>) v;
+                    yield o.isEmpty() ? 0 : (int) Math.min(((Duration) o.get()).toMillis(), Integer.MAX_VALUE);
+                }
+                case MILLIS_TO_TIMEOUT -> (Integer) v <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis((Integer) v));
+                case WRITE_ONLY -> throw new UnsupportedOperationException("TCP_MD5SIG is write-only");
+            };
+        }
+
+        @SuppressWarnings("unchecked")
+        <A, B> Function<A, B> typed() { return (Function<A, B>) (Function<?, ?>) this; }
+    }
+
+    /** TCP_MD5SIG from Netty's peer-to-key map. */
+    private static final class Md5SigWriter implements Writer<Map<InetAddress, byte[]>> {
+        @Override
+        public void write(BaseSocket s, SocketKind kind, Map<InetAddress, byte[]> keys) throws IOException {
+            setMd5Sig(s, kind, keys);
+        }
     }
 
     /** The binding of {@code option}, or {@code null} if it is no socket option of the table. */

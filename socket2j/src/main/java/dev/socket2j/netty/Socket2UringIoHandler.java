@@ -189,7 +189,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
 
     @Override
     public void initialize() {
-        LoopShutdown.closeChannelsAtShutdown(executor, this::prepareToDestroy);
+        LoopShutdown.closeChannelsAtShutdown(executor, this);
         try {
             ring.enable();   // on the loop's thread: with SINGLE_ISSUER it becomes the ring's only submitter
             if (requested.registeredRing) ring.registerRingFd();   // 5.18; the loop thread enters it by index
@@ -418,7 +418,7 @@ public final class Socket2UringIoHandler implements IoHandler, UringRing.Complet
         if (!executor.isExecutorThread(Thread.currentThread()) && nextWakeupNanos.getAndSet(AWAKE) != AWAKE) {
             Scratch s = Scratch.get();
             s.offset.set(JAVA_LONG, 0, 1L);
-            long ignored = Sys.writeNb(s.capture, eventFd, s.offset, 8);
+            long ignored = Sys.writeAddrNb(s.capture, eventFd, s.offset.address(), 8);
         }
     }
 
