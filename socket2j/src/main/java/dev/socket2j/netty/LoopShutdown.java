@@ -20,8 +20,15 @@ final class LoopShutdown {
         if (executor instanceof SingleThreadEventExecutor loop) loop.addShutdownHook(new CloseAll(handler));
     }
 
-    /** The hook; a named class, as a method reference would be a class generated while the loop starts. */
-    private record CloseAll(IoHandler handler) implements Runnable {
+    /**
+     * The hook; a named class, as a method reference would be a class generated while the loop starts (and not a
+     * record: the loop keeps its hooks in a set, and a record's hashCode is bootstrapped, generated, on first use).
+     */
+    private static final class CloseAll implements Runnable {
+        private final IoHandler handler;
+
+        CloseAll(IoHandler handler) { this.handler = handler; }
+
         @Override public void run() { handler.prepareToDestroy(); }
     }
 

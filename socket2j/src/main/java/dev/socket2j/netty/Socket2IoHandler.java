@@ -129,7 +129,15 @@ public final class Socket2IoHandler implements IoHandler {
     }
 
     /** A named factory class rather than a lambda: one class less generated while a server starts. */
-    private record Factory(int maxEvents, boolean pwait2) implements IoHandlerFactory {
+    private static final class Factory implements IoHandlerFactory {
+        private final int maxEvents;
+        private final boolean pwait2;
+
+        Factory(int maxEvents, boolean pwait2) {
+            this.maxEvents = maxEvents;
+            this.pwait2 = pwait2;
+        }
+
         @Override public IoHandler newHandler(ThreadAwareExecutor executor) {
             return new Socket2IoHandler(executor, maxEvents, pwait2);
         }
