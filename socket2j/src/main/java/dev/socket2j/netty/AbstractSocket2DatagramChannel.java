@@ -48,7 +48,7 @@ public abstract class AbstractSocket2DatagramChannel extends AbstractSocket2Chan
 
     AbstractSocket2DatagramChannel(Socket socket, boolean ipv6) {
         super(null, socket, ipv6, false, 0);
-        host = new DatagramHost(this, socket, ipv6, options, this::clearReadPending);
+        host = new DatagramHost(this, socket, ipv6, options);
         io = new DatagramIo(this::toKernel, this::fromKernel);
     }
 

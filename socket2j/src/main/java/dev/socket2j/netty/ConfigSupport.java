@@ -4,22 +4,25 @@ import dev.socket2j.Socket;
 import dev.socket2j.SockOpt;
 import dev.socket2j.SocketKind;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * The one option dispatch of the socket2j channel configs (of every engine): {@code getOption}, {@code setOption}
- * and {@code getOptions} of each config are one call here, with the config's own options ({@link Locals}) and its
- * inherited methods for Netty's generic ones. The policy, for every config alike:
+ * and {@code getOptions} of each config go through one {@link Dispatch} here, around the config's own options (kept
+ * in its fields) and its inherited methods for Netty's generic ones. The policy, for every config alike:
  * <ul>
+ *   <li>{@code setOption} validates the value ({@link ChannelOption#validate}) before it sets anything (the
+ *       inherited {@code setOption}, asked first, does).</li>
  *   <li>A socket option of the table ({@link OptionTable}: every {@link Socket2ChannelOption}, Netty's names, Netty's
  *       {@code IntegerUnixChannelOption}/{@code RawUnixChannelOption}) goes to the channel's own {@link Socket}, so
  *       once the channel is closed it fails with {@link ClosedChannelException} and never reaches a reused number.</li>
@@ -84,46 +87,63 @@ final class ConfigSupport {
         }
     }
 
-    /** A config's inherited {@code getOption} ({@code super::getOption}), for the options it does not own. */
-    interface Inherited {
-        <T> T getOption(ChannelOption<T> option);
-    }
+    /** What a config's {@code localOption(o, v)} is given as {@code v} to read the option rather than write it. */
+    static final Object READ = new Object();
 
-    /** A config's inherited {@code setOption} ({@code super::setOption}). */
-    interface InheritedSet {
-        <T> boolean setOption(ChannelOption<T> option, T value);
+    /** What a config's {@code localOption(o, v)} returns for an option it does not keep itself. */
+    static final Object NOT_LOCAL = new Object();
+
+    /**
+     * Auto-read was turned off ({@code autoReadCleared}): the channel forgets a pending read, whichever engine runs
+     * it. A static call rather than a {@code Runnable} kept by the config, so that no lambda class is spun.
+     */
+    static void clearReadPending(Channel ch) {
+        if (ch instanceof AbstractSocket2Channel c) c.clearReadPending(); else ((UringChannel) ch).clearReadPending();
     }
 
     /**
      * One config class's dispatch: the options the config keeps in its own fields (not socket options, e.g.
-     * {@code ALLOW_HALF_CLOSURE}), each with its getter and setter on the config, and the three methods its
-     * {@code getOption}, {@code setOption} and {@code getOptions} call. One static instance per config class:
+     * {@code ALLOW_HALF_CLOSURE}), and the three methods its {@code getOption}, {@code setOption} and
+     * {@code getOptions} call. The config reads and writes its own options in one private method of identity
+     * {@code if}s (one line an option, as in Netty's configs, but read and write together), and calls its inherited
+     * methods itself: no lambda, no method reference and no object per call (a lambda site spins a hidden class the
+     * first time it runs, a bound method reference is an object each time). Netty's generic options (the inherited
+     * ones: {@code AUTO_READ}, {@code ALLOCATOR}, ...), the config's own and the socket options are three sets
+     * apart, so the order they are asked in is not seen; the inherited ones go first because
+     * {@code DefaultChannelConfig.setOption} validates the value before anything else. One static instance per config
+     * class, given the same options as the config's {@code localOption}:
      * <pre>{@code
-     * private static final ConfigSupport.Dispatch<MyConfig> DISPATCH = new ConfigSupport.Dispatch<MyConfig>()
-     *     .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.halfClosure, (c, v) -> c.halfClosure = v);
-     * public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
-     * }</pre>
+     * private static final ConfigSupport.Dispatch DISPATCH = new ConfigSupport.Dispatch(ChannelOption.ALLOW_HALF_CLOSURE);
      *
-     * @param <C> the config class
+     * private Object localOption(ChannelOption<?> o, Object v) {     // v == READ: read it
+     *     if (o == ChannelOption.ALLOW_HALF_CLOSURE) return v == READ ? halfClosure : (halfClosure = (Boolean) v);
+     *     return ConfigSupport.NOT_LOCAL;
+     * }
+     * public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(options, this, super.getOptions()); }
+     * public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, o, super.getOption(o), localOption(o, READ)); }
+     * public <T> boolean setOption(ChannelOption<T> o, T v) {
+     *     return super.setOption(o, v) || DISPATCH.set(options, o, v, localOption(o, v));
+     * }
+     * }</pre>
      */
-    static final class Dispatch<C> {
-        private record Own<C, V>(Function<C, V> get, BiConsumer<C, V> set) {}
+    static final class Dispatch {
+        private final List<ChannelOption<?>> locals;
 
-        private final Map<ChannelOption<?>, Own<C, ?>> own = new IdentityHashMap<>();
+        /** The dispatch of a config that keeps {@code locals} itself (its {@code localOption} reads and writes them). */
+        Dispatch(ChannelOption<?>... locals) { this.locals = List.of(locals); }
 
-        /** Adds an option the config keeps itself. */
-        <V> Dispatch<C> own(ChannelOption<V> option, Function<C, V> get, BiConsumer<C, V> set) {
-            own.put(option, new Own<>(get, set));
-            return this;
-        }
-
-        /** {@code getOption}: a local option, a socket option of the table, or the inherited one. */
+        /**
+         * {@code getOption}: the inherited value ({@code inherited}: {@code DefaultChannelConfig}'s, never
+         * {@code null} for one of its options), else the config's own ({@code local}: {@code localOption(o, READ)},
+         * unless {@link ConfigSupport#NOT_LOCAL}), else a socket option of the table; {@code null} for any other
+         * option and for one the channel's kind does not have.
+         */
         @SuppressWarnings("unchecked")
-        <T> T get(OptionHost h, C config, ChannelOption<T> option, Inherited inherited) {
-            Own<C, ?> local = own.get(option);
-            if (local != null) return (T) local.get().apply(config);
+        <T> T get(OptionHost h, ChannelOption<T> option, T inherited, Object local) {
+            if (inherited != null) return inherited;
+            if (local != NOT_LOCAL) return (T) local;
             OptionTable.Binding<T, ?> b = OptionTable.binding(option);
-            if (b == null || !b.appliesTo(h.kind)) return inherited.getOption(option);
+            if (b == null || !b.appliesTo(h.kind)) return null;
             try {
                 return b.get(h.socket, h.kind);
             } catch (IOException e) {
@@ -132,27 +152,23 @@ final class ConfigSupport {
         }
 
         /**
-         * {@code setOption}: validates the value ({@link ChannelOption#validate}), then writes a local option, a
-         * socket option of the table (a refusal is a {@link ChannelException} with the errno, or the codec's
-         * {@link IllegalArgumentException}), or hands it to the inherited one. A Linux option of another kind of
-         * socket throws {@link ChannelException} (not kept as a refusal); one of Netty's transport-neutral names is
-         * unknown to this config (false, as from Netty's own configs).
+         * {@code setOption} of an option the inherited {@code setOption} does not know (it has validated the value):
+         * true if it was the config's own ({@code local}: what {@code localOption(o, v)} returned after writing it,
+         * unless {@link ConfigSupport#NOT_LOCAL}); else writes a socket option of the table (a refusal is a
+         * {@link ChannelException} with the errno, or the codec's {@link IllegalArgumentException}) and returns true;
+         * false for an option the config does not know. A Linux option of another kind of socket throws
+         * {@link ChannelException} (not kept as a refusal); one of Netty's transport-neutral names is unknown to this
+         * config (false, as from Netty's own configs).
          *
          * @throws ChannelException if the kernel refuses, the channel is closed, or the option does not apply
          */
-        @SuppressWarnings("unchecked")
-        <T> boolean set(OptionHost h, C config, ChannelOption<T> option, T value, InheritedSet inherited) {
-            option.validate(value);
-            Own<C, T> local = (Own<C, T>) own.get(option);
-            if (local != null) {
-                local.set().accept(config, value);
-                return true;
-            }
+        <T> boolean set(OptionHost h, ChannelOption<T> option, T value, Object local) {
+            if (local != NOT_LOCAL) return true;
             OptionTable.Binding<T, ?> b = OptionTable.binding(option);
-            if (b == null) return inherited.setOption(option, value);
+            if (b == null) return false;
             if (!b.appliesTo(h.kind)) {
                 // Netty's own names keep Netty's contract: a config without the option does not know it (false)
-                if (OptionTable.nettyStandard(option)) return inherited.setOption(option, value);
+                if (OptionTable.nettyStandard(option)) return false;
                 String target = b.target(h.kind).name();
                 throw new ChannelException(option.name() + (option.name().endsWith(target) ? "" : " (" + target + ")")
                     + " does not apply to a " + h.kind + " socket");
@@ -173,19 +189,21 @@ final class ConfigSupport {
         }
 
         /**
-         * {@code getOptions()}: the inherited options, the local ones, and every socket option of the table that
-         * applies to the kind and can be read and written, each with its value; what cannot be read now is left out,
-         * never mapped to {@code null}.
+         * {@code getOptions()}: the inherited options, the local ones (read through the config's {@code getOption}),
+         * and every socket option of the table that applies to the kind and can be read and written, each with its
+         * value; what cannot be read now is left out, never mapped to {@code null}.
          *
          * @throws ChannelException if the channel is closed
          */
-        Map<ChannelOption<?>, Object> list(OptionHost h, C config, Map<ChannelOption<?>, Object> inherited) {
+        Map<ChannelOption<?>, Object> list(OptionHost h, ChannelConfig config, Map<ChannelOption<?>, Object> inherited) {
             Map<ChannelOption<?>, Object> m = new IdentityHashMap<>(inherited);
-            m.values().removeIf(v -> v == null);
-            for (var e : own.entrySet()) {
+            for (Iterator<Object> it = m.values().iterator(); it.hasNext(); ) {
+                if (it.next() == null) it.remove();
+            }
+            for (ChannelOption<?> o : locals) {
                 try {
-                    Object v = e.getValue().get().apply(config);
-                    if (v != null) m.put(e.getKey(), v);
+                    Object v = config.getOption(o);
+                    if (v != null) m.put(o, v);
                 } catch (RuntimeException ignored) {
                     // not readable now (a multicast interface no address maps to): left out
                 }

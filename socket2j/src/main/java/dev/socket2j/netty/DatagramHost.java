@@ -2,6 +2,7 @@ package dev.socket2j.netty;
 
 import dev.socket2j.Socket;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 
 /**
  * What the datagram configs ({@link Socket2DatagramChannelConfig}, {@link Socket2DomainDatagramChannelConfig}) need of
@@ -14,16 +15,14 @@ final class DatagramHost {
     final Socket socket;
     final boolean ipv6;
     final ConfigSupport.OptionHost options;
-    private final Runnable autoReadCleared;
     /** {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION}: active once registered, to send without binding first. */
     volatile boolean activeOnOpen;
 
-    DatagramHost(Channel channel, Socket socket, boolean ipv6, ConfigSupport.OptionHost options, Runnable autoReadCleared) {
+    DatagramHost(Channel channel, Socket socket, boolean ipv6, ConfigSupport.OptionHost options) {
         this.channel = channel;
         this.socket = socket;
         this.ipv6 = ipv6;
         this.options = options;
-        this.autoReadCleared = autoReadCleared;
     }
 
     void setActiveOnOpen(boolean on) {
@@ -31,5 +30,12 @@ final class DatagramHost {
         activeOnOpen = on;
     }
 
-    void autoReadCleared() { autoReadCleared.run(); }
+    void autoReadCleared() { ConfigSupport.clearReadPending(channel); }
+
+    /** Reads ({@code v == READ}) or writes {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION}, for both datagram configs. */
+    Object localOption(ChannelOption<?> o, Object v) {
+        if (o != ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) return ConfigSupport.NOT_LOCAL;
+        if (v != ConfigSupport.READ) setActiveOnOpen((Boolean) v);
+        return activeOnOpen;
+    }
 }

@@ -18,6 +18,8 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Map;
 
+import static dev.socket2j.netty.ConfigSupport.READ;
+
 /**
  * The configuration of a {@link Socket2DatagramChannel} and of a {@link Socket2UringDatagramChannel}: Netty's standard datagram options, the epoll transport's
  * names ({@code MAX_DATAGRAM_PAYLOAD_SIZE}, {@code UDP_GRO}, {@code IP_RECVORIGDSTADDR}, {@code IP_FREEBIND},
@@ -26,16 +28,9 @@ import java.util.Map;
  * IPv6 socket). Reads use a {@link FixedRecvByteBufAllocator} of 2048 bytes by default, as NIO and epoll do.
  */
 public final class Socket2DatagramChannelConfig extends DefaultChannelConfig implements DatagramChannelConfig {
-    private static final ConfigSupport.Dispatch<Socket2DatagramChannelConfig> DISPATCH =
-        new ConfigSupport.Dispatch<Socket2DatagramChannelConfig>()
-            .own(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, c -> c.ch.activeOnOpen,
-                (c, on) -> c.ch.setActiveOnOpen(on))
-            .own(Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, c -> c.maxDatagramPayloadSize,
-                Socket2DatagramChannelConfig::setMaxDatagramPayloadSize)
-            .own(ChannelOption.IP_MULTICAST_IF, Socket2DatagramChannelConfig::getNetworkInterface,
-                Socket2DatagramChannelConfig::setNetworkInterface)
-            .own(ChannelOption.IP_MULTICAST_ADDR, Socket2DatagramChannelConfig::getInterface,
-                Socket2DatagramChannelConfig::setInterface);
+    private static final ConfigSupport.Dispatch DISPATCH = new ConfigSupport.Dispatch(
+        ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE,
+        ChannelOption.IP_MULTICAST_IF, ChannelOption.IP_MULTICAST_ADDR);
     private final DatagramHost ch;
     private volatile int maxDatagramPayloadSize;
 
@@ -45,9 +40,21 @@ public final class Socket2DatagramChannelConfig extends DefaultChannelConfig imp
         this.ch = ch;
     }
 
+    /** Reads ({@code v == READ}) or writes an option kept in a field or set by hand ({@link ConfigSupport.Dispatch}). */
+    private Object localOption(ChannelOption<?> o, Object v) {
+        if (o == Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE) {
+            return v == READ ? maxDatagramPayloadSize : setMaxDatagramPayloadSize((Integer) v);
+        }
+        if (o == ChannelOption.IP_MULTICAST_IF) return v == READ ? getNetworkInterface() : setNetworkInterface((NetworkInterface) v);
+        if (o == ChannelOption.IP_MULTICAST_ADDR) return v == READ ? getInterface() : setInterface((InetAddress) v);
+        return ch.localOption(o, v);
+    }
+
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, o, super.getOption(o), localOption(o, READ)); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) {
+        return super.setOption(o, v) || DISPATCH.set(ch.options, o, v, localOption(o, v));
+    }
 
     /** See {@link Socket2ChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}. */
     public int getMaxDatagramPayloadSize() { return maxDatagramPayloadSize; }

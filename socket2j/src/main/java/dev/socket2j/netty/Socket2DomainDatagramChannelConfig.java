@@ -11,15 +11,15 @@ import io.netty.channel.unix.DomainDatagramChannelConfig;
 
 import java.util.Map;
 
+import static dev.socket2j.netty.ConfigSupport.READ;
+
 /**
  * The configuration of a {@link Socket2DomainDatagramChannel} and of a {@link Socket2UringDomainDatagramChannel}: {@code SO_SNDBUF}, {@code SO_RCVBUF} and every Unix datagram socket option
  * of the table.
  */
 public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConfig implements DomainDatagramChannelConfig {
-    private static final ConfigSupport.Dispatch<Socket2DomainDatagramChannelConfig> DISPATCH =
-        new ConfigSupport.Dispatch<Socket2DomainDatagramChannelConfig>()
-            .own(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, c -> c.ch.activeOnOpen,
-                (c, on) -> c.ch.setActiveOnOpen(on));
+    private static final ConfigSupport.Dispatch DISPATCH =
+        new ConfigSupport.Dispatch(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION);
     private final DatagramHost ch;
 
     /** The config of an epoll ({@link Socket2DomainDatagramChannel}) or io_uring ({@link Socket2UringDomainDatagramChannel}) channel. */
@@ -29,8 +29,10 @@ public final class Socket2DomainDatagramChannelConfig extends DefaultChannelConf
     }
 
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, o, super.getOption(o), ch.localOption(o, READ)); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) {
+        return super.setOption(o, v) || DISPATCH.set(ch.options, o, v, ch.localOption(o, v));
+    }
 
     @Override public int getSendBufferSize() { return getOption(ChannelOption.SO_SNDBUF); }
     @Override public Socket2DomainDatagramChannelConfig setSendBufferSize(int n) { setOption(ChannelOption.SO_SNDBUF, n); return this; }

@@ -15,6 +15,8 @@ import io.netty.channel.unix.UnixChannelOption;
 import java.util.Map;
 import java.util.Objects;
 
+import static dev.socket2j.netty.ConfigSupport.READ;
+
 /**
  * The configuration of a {@link Socket2DomainSocketChannel} (and of the io_uring engine's
  * {@link Socket2UringDomainSocketChannel}): {@code DOMAIN_SOCKET_READ_MODE},
@@ -23,29 +25,34 @@ import java.util.Objects;
  */
 public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
         implements DomainSocketChannelConfig, DuplexChannelConfig {
-    private static final ConfigSupport.Dispatch<Socket2DomainSocketChannelConfig> DISPATCH =
-        new ConfigSupport.Dispatch<Socket2DomainSocketChannelConfig>()
-            .own(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, c -> c.readMode, Socket2DomainSocketChannelConfig::setReadMode)
-            .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, Socket2DomainSocketChannelConfig::setAllowHalfClosure);
+    private static final ConfigSupport.Dispatch DISPATCH =
+        new ConfigSupport.Dispatch(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, ChannelOption.ALLOW_HALF_CLOSURE);
     private final ConfigSupport.OptionHost options;
-    private final Runnable clearReadPending;
     private volatile DomainSocketReadMode readMode = DomainSocketReadMode.BYTES;
     private volatile boolean allowHalfClosure;
 
-    Socket2DomainSocketChannelConfig(AbstractSocket2Channel ch) { this(ch, ch.options, ch::clearReadPending); }
+    Socket2DomainSocketChannelConfig(AbstractSocket2Channel ch) { this(ch, ch.options); }
 
     /** The same configuration for the io_uring engine's {@link Socket2UringDomainSocketChannel}. */
-    Socket2DomainSocketChannelConfig(Socket2UringDomainSocketChannel ch) { this(ch, ch.options, ch::clearReadPending); }
+    Socket2DomainSocketChannelConfig(Socket2UringDomainSocketChannel ch) { this(ch, ch.options); }
 
-    private Socket2DomainSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options, Runnable clearReadPending) {
+    private Socket2DomainSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options) {
         super(ch);
         this.options = options;
-        this.clearReadPending = clearReadPending;
+    }
+
+    /** Reads ({@code v == READ}) or writes an option kept in a field ({@link ConfigSupport.Dispatch}). */
+    private Object localOption(ChannelOption<?> o, Object v) {
+        if (o == UnixChannelOption.DOMAIN_SOCKET_READ_MODE) return v == READ ? readMode : setReadMode((DomainSocketReadMode) v);
+        if (o == ChannelOption.ALLOW_HALF_CLOSURE) return v == READ ? allowHalfClosure : setAllowHalfClosure((Boolean) v);
+        return ConfigSupport.NOT_LOCAL;
     }
 
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(options, this, o, v, super::setOption); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, o, super.getOption(o), localOption(o, READ)); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) {
+        return super.setOption(o, v) || DISPATCH.set(options, o, v, localOption(o, v));
+    }
 
     @Override public DomainSocketReadMode getReadMode() { return readMode; }
 
@@ -94,5 +101,5 @@ public final class Socket2DomainSocketChannelConfig extends DefaultChannelConfig
     }
 
     @Override
-    protected void autoReadCleared() { clearReadPending.run(); }
+    protected void autoReadCleared() { ConfigSupport.clearReadPending(channel); }
 }

@@ -11,35 +11,39 @@ import io.netty.util.NetUtil;
 
 import java.util.Map;
 
+import static dev.socket2j.netty.ConfigSupport.READ;
+
 /**
  * The configuration of a {@link Socket2ServerDomainSocketChannel} (and of the io_uring engine's
  * {@link Socket2UringServerDomainSocketChannel}): {@code SO_BACKLOG}, {@code SO_RCVBUF} and every Unix stream socket
  * option of the table.
  */
 public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannelConfig {
-    private static final ConfigSupport.Dispatch<Socket2ServerDomainSocketChannelConfig> DISPATCH =
-        new ConfigSupport.Dispatch<Socket2ServerDomainSocketChannelConfig>()
-            .own(ChannelOption.SO_BACKLOG, c -> c.backlog, Socket2ServerDomainSocketChannelConfig::setBacklog);
+    private static final ConfigSupport.Dispatch DISPATCH = new ConfigSupport.Dispatch(ChannelOption.SO_BACKLOG);
     private final ConfigSupport.OptionHost options;
-    private final Runnable clearReadPending;
     private volatile int backlog = NetUtil.SOMAXCONN;
 
-    Socket2ServerDomainSocketChannelConfig(Socket2ServerDomainSocketChannel ch) { this(ch, ch.options, ch::clearReadPending); }
+    Socket2ServerDomainSocketChannelConfig(Socket2ServerDomainSocketChannel ch) { this(ch, ch.options); }
 
     /** The same configuration for the io_uring engine's {@link Socket2UringServerDomainSocketChannel}. */
-    Socket2ServerDomainSocketChannelConfig(Socket2UringServerDomainSocketChannel ch) {
-        this(ch, ch.options, ch::clearReadPending);
-    }
+    Socket2ServerDomainSocketChannelConfig(Socket2UringServerDomainSocketChannel ch) { this(ch, ch.options); }
 
-    private Socket2ServerDomainSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options, Runnable clearReadPending) {
+    private Socket2ServerDomainSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options) {
         super(ch);
         this.options = options;
-        this.clearReadPending = clearReadPending;
+    }
+
+    /** Reads ({@code v == READ}) or writes an option kept in a field ({@link ConfigSupport.Dispatch}). */
+    private Object localOption(ChannelOption<?> o, Object v) {
+        if (o != ChannelOption.SO_BACKLOG) return ConfigSupport.NOT_LOCAL;
+        return v == READ ? backlog : setBacklog((Integer) v);
     }
 
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(options, this, o, v, super::setOption); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, o, super.getOption(o), localOption(o, READ)); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) {
+        return super.setOption(o, v) || DISPATCH.set(options, o, v, localOption(o, v));
+    }
 
     public int getBacklog() { return backlog; }
 
@@ -83,5 +87,5 @@ public final class Socket2ServerDomainSocketChannelConfig extends DefaultChannel
     }
 
     @Override
-    protected void autoReadCleared() { clearReadPending.run(); }
+    protected void autoReadCleared() { ConfigSupport.clearReadPending(channel); }
 }

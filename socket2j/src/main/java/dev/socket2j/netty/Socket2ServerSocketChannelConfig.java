@@ -12,6 +12,8 @@ import io.netty.util.NetUtil;
 
 import java.util.Map;
 
+import static dev.socket2j.netty.ConfigSupport.READ;
+
 /**
  * The configuration of a {@link Socket2ServerSocketChannel} (and of the io_uring engine's
  * {@link Socket2UringServerSocketChannel}): {@code SO_BACKLOG}, {@code TCP_FASTOPEN} (the queue
@@ -19,30 +21,35 @@ import java.util.Map;
  * {@link Socket2SocketChannelConfig}. {@code SO_REUSEADDR} is on by default, as in Netty's epoll transport.
  */
 public final class Socket2ServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
-    private static final ConfigSupport.Dispatch<Socket2ServerSocketChannelConfig> DISPATCH =
-        new ConfigSupport.Dispatch<Socket2ServerSocketChannelConfig>()
-            .own(ChannelOption.SO_BACKLOG, c -> c.backlog, Socket2ServerSocketChannelConfig::setBacklog)
-            .own(ChannelOption.TCP_FASTOPEN, c -> c.tcpFastOpen, Socket2ServerSocketChannelConfig::setTcpFastOpen);
+    private static final ConfigSupport.Dispatch DISPATCH =
+        new ConfigSupport.Dispatch(ChannelOption.SO_BACKLOG, ChannelOption.TCP_FASTOPEN);
     private final ConfigSupport.OptionHost options;
-    private final Runnable clearReadPending;
     private volatile int backlog = NetUtil.SOMAXCONN;
     private volatile int tcpFastOpen;
 
-    Socket2ServerSocketChannelConfig(Socket2ServerSocketChannel ch) { this(ch, ch.options, ch::clearReadPending); }
+    Socket2ServerSocketChannelConfig(Socket2ServerSocketChannel ch) { this(ch, ch.options); }
 
     /** The same configuration for the io_uring engine's server channel. */
-    Socket2ServerSocketChannelConfig(Socket2UringServerSocketChannel ch) { this(ch, ch.options, ch::clearReadPending); }
+    Socket2ServerSocketChannelConfig(Socket2UringServerSocketChannel ch) { this(ch, ch.options); }
 
-    private Socket2ServerSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options, Runnable clearReadPending) {
+    private Socket2ServerSocketChannelConfig(Channel ch, ConfigSupport.OptionHost options) {
         super(ch);
         this.options = options;
-        this.clearReadPending = clearReadPending;
         setReuseAddress(true);
     }
 
+    /** Reads ({@code v == READ}) or writes an option kept in a field ({@link ConfigSupport.Dispatch}). */
+    private Object localOption(ChannelOption<?> o, Object v) {
+        if (o == ChannelOption.SO_BACKLOG) return v == READ ? backlog : setBacklog((Integer) v);
+        if (o == ChannelOption.TCP_FASTOPEN) return v == READ ? tcpFastOpen : setTcpFastOpen((Integer) v);
+        return ConfigSupport.NOT_LOCAL;
+    }
+
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(options, this, o, v, super::setOption); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(options, o, super.getOption(o), localOption(o, READ)); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) {
+        return super.setOption(o, v) || DISPATCH.set(options, o, v, localOption(o, v));
+    }
 
     /** The Fast Open queue length given to {@code TCP_FASTOPEN} at bind; 0 leaves Fast Open off. */
     public int getTcpFastOpen() { return tcpFastOpen; }
@@ -102,5 +109,5 @@ public final class Socket2ServerSocketChannelConfig extends DefaultChannelConfig
     }
 
     @Override
-    protected void autoReadCleared() { clearReadPending.run(); }
+    protected void autoReadCleared() { ConfigSupport.clearReadPending(channel); }
 }

@@ -10,16 +10,16 @@ import io.netty.channel.socket.SocketChannelConfig;
 
 import java.util.Map;
 
+import static dev.socket2j.netty.ConfigSupport.READ;
+
 /**
  * The configuration of a {@link Socket2SocketChannel}: Netty's standard options, the epoll transport's names, and
  * every socket option of the table (see {@link Socket2ChannelOption}). Socket options are read from and written to
  * the kernel directly; a refusal throws {@link io.netty.channel.ChannelException} with the errno.
  */
 public final class Socket2SocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
-    private static final ConfigSupport.Dispatch<Socket2SocketChannelConfig> DISPATCH =
-        new ConfigSupport.Dispatch<Socket2SocketChannelConfig>()
-        .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, (c, v) -> c.allowHalfClosure = v)
-        .own(ChannelOption.TCP_FASTOPEN_CONNECT, c -> c.tcpFastOpenConnect, (c, v) -> c.tcpFastOpenConnect = v);
+    private static final ConfigSupport.Dispatch DISPATCH =
+        new ConfigSupport.Dispatch(ChannelOption.ALLOW_HALF_CLOSURE, ChannelOption.TCP_FASTOPEN_CONNECT);
     private final Socket2SocketChannel ch;
     private volatile boolean allowHalfClosure;
     private volatile boolean tcpFastOpenConnect;
@@ -35,9 +35,18 @@ public final class Socket2SocketChannelConfig extends DefaultChannelConfig imple
         }
     }
 
+    /** Reads ({@code v == READ}) or writes an option kept in a field ({@link ConfigSupport.Dispatch}). */
+    private Object localOption(ChannelOption<?> o, Object v) {
+        if (o == ChannelOption.ALLOW_HALF_CLOSURE) return v == READ ? allowHalfClosure : (allowHalfClosure = (Boolean) v);
+        if (o == ChannelOption.TCP_FASTOPEN_CONNECT) return v == READ ? tcpFastOpenConnect : (tcpFastOpenConnect = (Boolean) v);
+        return ConfigSupport.NOT_LOCAL;
+    }
+
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, o, super.getOption(o), localOption(o, READ)); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) {
+        return super.setOption(o, v) || DISPATCH.set(ch.options, o, v, localOption(o, v));
+    }
 
     /** Whether the first flushed write before connect rides the SYN ({@code sendto(MSG_FASTOPEN)}). */
     public boolean isTcpFastOpenConnect() { return tcpFastOpenConnect; }

@@ -10,20 +10,16 @@ import io.netty.channel.socket.SocketChannelConfig;
 
 import java.util.Map;
 
+import static dev.socket2j.netty.ConfigSupport.READ;
+
 /**
  * The configuration of a {@link Socket2UringSocketChannel}: the same options as {@link Socket2SocketChannelConfig}
  * (Netty's standard ones, the epoll transport's names, every option of the table), read from and written to the
  * kernel directly; a refusal throws {@link io.netty.channel.ChannelException} with the errno.
  */
 public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig implements SocketChannelConfig {
-    private static final ConfigSupport.Dispatch<Socket2UringSocketChannelConfig> DISPATCH =
-        new ConfigSupport.Dispatch<Socket2UringSocketChannelConfig>()
-        .own(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.allowHalfClosure, (c, v) -> c.allowHalfClosure = v)
-        .own(ChannelOption.TCP_FASTOPEN_CONNECT, c -> c.tcpFastOpenConnect, (c, v) -> c.tcpFastOpenConnect = v)
-        .own(Socket2ChannelOption.URING_SEND_ZC_THRESHOLD, c -> c.sendZcThreshold, (c, v) -> {
-            if (v < 0) throw new IllegalArgumentException("URING_SEND_ZC_THRESHOLD must be >= 0 (0: off): " + v);
-            c.sendZcThreshold = v;
-        });
+    private static final ConfigSupport.Dispatch DISPATCH = new ConfigSupport.Dispatch(
+        ChannelOption.ALLOW_HALF_CLOSURE, ChannelOption.TCP_FASTOPEN_CONNECT, Socket2ChannelOption.URING_SEND_ZC_THRESHOLD);
     private final Socket2UringSocketChannel ch;
     private volatile boolean allowHalfClosure;
     private volatile boolean tcpFastOpenConnect;
@@ -40,9 +36,24 @@ public final class Socket2UringSocketChannelConfig extends DefaultChannelConfig 
         }
     }
 
+    /** Reads ({@code v == READ}) or writes an option kept in a field ({@link ConfigSupport.Dispatch}). */
+    private Object localOption(ChannelOption<?> o, Object v) {
+        if (o == ChannelOption.ALLOW_HALF_CLOSURE) return v == READ ? allowHalfClosure : (allowHalfClosure = (Boolean) v);
+        if (o == ChannelOption.TCP_FASTOPEN_CONNECT) return v == READ ? tcpFastOpenConnect : (tcpFastOpenConnect = (Boolean) v);
+        if (o == Socket2ChannelOption.URING_SEND_ZC_THRESHOLD) return v == READ ? sendZcThreshold : setSendZcThreshold((Integer) v);
+        return ConfigSupport.NOT_LOCAL;
+    }
+
+    private int setSendZcThreshold(int n) {
+        if (n < 0) throw new IllegalArgumentException("URING_SEND_ZC_THRESHOLD must be >= 0 (0: off): " + n);
+        return sendZcThreshold = n;
+    }
+
     @Override public Map<ChannelOption<?>, Object> getOptions() { return DISPATCH.list(ch.options, this, super.getOptions()); }
-    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, this, o, super::getOption); }
-    @Override public <T> boolean setOption(ChannelOption<T> o, T v) { return DISPATCH.set(ch.options, this, o, v, super::setOption); }
+    @Override public <T> T getOption(ChannelOption<T> o) { return DISPATCH.get(ch.options, o, super.getOption(o), localOption(o, READ)); }
+    @Override public <T> boolean setOption(ChannelOption<T> o, T v) {
+        return super.setOption(o, v) || DISPATCH.set(ch.options, o, v, localOption(o, v));
+    }
 
     /**
      * Whether data written before {@code connect} rides the SYN: {@code TCP_FASTOPEN_CONNECT} is set on the socket

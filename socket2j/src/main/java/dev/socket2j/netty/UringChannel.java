@@ -266,4 +266,7 @@ public abstract class UringChannel extends AbstractChannel implements UnixChanne
 
     @Override
     protected abstract AbstractUnsafe newUnsafe();
+
+    /** Auto-read was turned off: forget a pending read (each kind of channel says what else it stops). */
+    abstract void clearReadPending();
 }

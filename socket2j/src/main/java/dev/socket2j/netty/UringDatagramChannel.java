@@ -79,7 +79,7 @@ public abstract class UringDatagramChannel extends UringChannel {
 
     UringDatagramChannel(Socket socket, boolean ipv6) {
         super(null, socket, ipv6, false);
-        host = new DatagramHost(this, socket, ipv6, options, this::clearReadPending);
+        host = new DatagramHost(this, socket, ipv6, options);
         io = new DatagramIo(this::toKernel, this::fromKernel);
     }
 
@@ -188,6 +188,7 @@ public abstract class UringDatagramChannel extends UringChannel {
     }
 
     /** Auto-read was turned off: forget a pending read (receives in flight stay, their datagrams are kept). */
+    @Override
     final void clearReadPending() {
         if (!isRegistered()) {
             ((DatagramUnsafe) unsafe()).readPending = false;

@@ -72,6 +72,7 @@ public abstract class UringServerChannel extends UringChannel {
     }
 
     /** Auto-read was turned off: forget a pending read; a multishot accept is cancelled. */
+    @Override
     final void clearReadPending() {
         if (!isRegistered()) {
             ((ServerUnsafe) unsafe()).readPending = false;

@@ -301,6 +301,7 @@ public abstract class UringStreamChannel extends UringChannel implements DuplexC
     }
 
     /** Auto-read was turned off: forget a pending read; a multishot recv is cancelled. */
+    @Override
     final void clearReadPending() {
         if (!isRegistered()) {
             ((StreamUnsafe) unsafe()).readPending = false;

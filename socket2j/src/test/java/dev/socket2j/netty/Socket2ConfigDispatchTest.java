@@ -16,8 +16,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.util.NetUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,7 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -143,6 +146,44 @@ class Socket2ConfigDispatchTest {
             assertEquals(Boolean.FALSE, tcp.config().getOptions().get(ChannelOption.ALLOW_HALF_CLOSURE));
         } finally {
             tcp.unsafe().closeForcibly();
+        }
+    }
+
+    /** The options a config keeps itself (its {@code localOption}), each with a value other than the default. */
+    private static final Map<String, Map<ChannelOption<?>, Object>> OWN = Map.of(
+        "tcp", Map.of(ChannelOption.ALLOW_HALF_CLOSURE, true, ChannelOption.TCP_FASTOPEN_CONNECT, true),
+        "tcp server", Map.of(ChannelOption.SO_BACKLOG, 7, ChannelOption.TCP_FASTOPEN, 5),
+        "udp", Map.of(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true,
+            Socket2ChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 1500),
+        "unix stream", Map.of(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS,
+            ChannelOption.ALLOW_HALF_CLOSURE, true),
+        "unix server", Map.of(ChannelOption.SO_BACKLOG, 7),
+        "unix datagram", Map.of(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true));
+
+    @Test
+    void eachConfigsOwnOptionsAreWrittenReadAndListed() {
+        for (Kind k : kinds()) {
+            AbstractSocket2Channel ch = k.open().get();
+            try {
+                for (var e : OWN.get(k.name()).entrySet()) {
+                    String what = k.name() + ": " + e.getKey();
+                    assertNotEquals(e.getValue(), ch.config().getOption(e.getKey()), what + " (a no-op set must not pass)");
+                    set(ch.config(), e.getKey(), e.getValue());
+                    assertEquals(e.getValue(), ch.config().getOption(e.getKey()), what);
+                    assertEquals(e.getValue(), ch.config().getOptions().get(e.getKey()), what + " listed");
+                }
+                assertEquals(k.name().endsWith("server"), ch.config().getOption(ChannelOption.SO_BACKLOG) != null, k.name());
+            } finally {
+                ch.unsafe().closeForcibly();
+            }
+        }
+        Socket2ServerSocketChannel server = new Socket2ServerSocketChannel(SocketProtocolFamily.INET);
+        try {
+            assertThrows(IllegalArgumentException.class, () -> server.config().setOption(ChannelOption.SO_BACKLOG, -1));
+            assertThrows(NullPointerException.class, () -> server.config().setOption(ChannelOption.SO_BACKLOG, null));
+            assertEquals(NetUtil.SOMAXCONN, server.config().getBacklog(), "validated before it is set");
+        } finally {
+            server.unsafe().closeForcibly();
         }
     }
 
