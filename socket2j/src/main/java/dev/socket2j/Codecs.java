@@ -489,18 +489,24 @@ public final class Codecs {
     // The struct codecs are classes, not lambdas over a factory: the option table is built before a server's first
     // accept, and every lambda is a class generated at run time then (about 1.5 ms each, interpreted).
 
-    /** A struct the kernel only writes: {@link #decode} is the subclass's; writing and parsing are refused. */
-    private abstract static class ReadOnly<T> implements Codec<T> {
-        private final Class<T> type;
+    /** A struct codec's value type and byte size. */
+    private abstract static class Sized<T> implements Codec<T> {
+        final Class<T> type;
         private final int size;
 
-        ReadOnly(Class<T> type, int size) {
+        Sized(Class<T> type, int size) {
             this.type = type;
             this.size = size;
         }
 
         @Override public Class<?> type() { return type; }
         @Override public int size() { return size; }
+    }
+
+    /** A struct the kernel only writes: {@link #decode} is the subclass's; writing and parsing are refused. */
+    private abstract static class ReadOnly<T> extends Sized<T> {
+        ReadOnly(Class<T> type, int size) { super(type, size); }
+
         @Override public int encode(T v, MemorySegment buf) {
             throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be written");
         }
@@ -510,20 +516,12 @@ public final class Codecs {
     }
 
     /** A struct the kernel only reads: {@link #encode} and the text form are the subclass's; reading is refused. */
-    private abstract static class WriteOnly<T> implements Codec<T> {
-        private final Class<T> type;
-        private final int size;
-
-        WriteOnly(Class<T> type, int size) {
-            this.type = type;
-            this.size = size;
-        }
+    private abstract static class WriteOnly<T> extends Sized<T> {
+        WriteOnly(Class<T> type, int size) { super(type, size); }
 
         /** The value {@code text} (trimmed) describes. */
         abstract T parseValue(String text);
 
-        @Override public Class<?> type() { return type; }
-        @Override public int size() { return size; }
         @Override public T decode(MemorySegment buf, int len) {
             throw new UnsupportedOperationException(type.getSimpleName() + " values cannot be read");
         }
