@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
-import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -30,7 +29,8 @@ public final class Epoll {
     }
     /** glibc 2.35+; the kernel needs 5.11+, checked by {@link #hasPwait2}. */
     private static final class Pwait2 {
-        static final Optional<MethodHandle> MH = Libc.bindOptionalWords("epoll_pwait2", Libc.ERRNO, 5);
+        // a handle, not an Optional: the JIT folds a static final handle into the call, not one read out of an object
+        static final MethodHandle MH = Libc.bindOptionalWords("epoll_pwait2", Libc.ERRNO, 5).orElse(null);
     }
     private static final class Eventfd {
         static final MethodHandle MH = Libc.bindWords("eventfd", Libc.ERRNO, 2);
@@ -77,7 +77,8 @@ public final class Epoll {
     /** epoll_pwait2(2) with a timespec timeout ({@code NULL} blocks); only if {@link #hasPwait2}. */
     public static int pwait2Raw(MemorySegment cs, int epfd, MemorySegment events, int max, MemorySegment timeout) {
         try {
-            return Libc.result((int) (long) Pwait2.MH.orElseThrow().invokeExact(cs, (long) epfd, events.address(), (long) max,
+            if (Pwait2.MH == null) throw new UnsupportedOperationException("this libc has no epoll_pwait2");
+            return Libc.result((int) (long) Pwait2.MH.invokeExact(cs, (long) epfd, events.address(), (long) max,
                 timeout.address(), 0L, 0L), cs);
         }
         catch (Error | RuntimeException e) { throw e; } catch (Throwable t) { throw Libc.unexpected(t); }
@@ -91,7 +92,7 @@ public final class Epoll {
         static final boolean AVAILABLE = probe();
 
         private static boolean probe() {
-            if (Pwait2.MH.isEmpty() || Boolean.getBoolean("socket2j.noEpollPwait2")) return false;
+            if (Pwait2.MH == null || Boolean.getBoolean("socket2j.noEpollPwait2")) return false;
             int ep = -1;
             try (var arena = Arena.ofConfined()) {
                 ep = create();

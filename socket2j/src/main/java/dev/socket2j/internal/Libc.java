@@ -49,6 +49,16 @@ public final class Libc {
     private static final VarHandle ERRNO_HANDLE =
         CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
+    /**
+     * A capture segment for a loop's own calls: {@code owned}'s memory seen through the global scope. A downcall
+     * acquires and releases the session of every segment it is given, and for a shared arena that is two atomic
+     * updates per call; the global scope has none. Only for memory whose owner frees it after its last call (a loop
+     * frees its scratch when it is destroyed, on its own thread); a late call would then not be refused.
+     */
+    public static MemorySegment unscopedCapture(MemorySegment owned) {
+        return MemorySegment.ofAddress(owned.address()).reinterpret(CAPTURE_LAYOUT.byteSize());
+    }
+
     /** Reads errno from a capture segment. */
     public static int errno(MemorySegment capture) {
         return (int) ERRNO_HANDLE.get(capture, 0L);

@@ -39,7 +39,7 @@ public final class UringRing implements AutoCloseable {
 
     private final TrackedArena arena = new TrackedArena();
     /** errno capture for the loop thread's calls on this ring. */
-    public final MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+    public final MemorySegment capture = Libc.unscopedCapture(arena.allocate(Libc.CAPTURE_LAYOUT));
     private final MemorySegment eventsArg = arena.allocate(Uring.GETEVENTS_ARG_SIZE, 8);
     private final MemorySegment timespec = arena.allocate(16, 8);
 

@@ -26,7 +26,7 @@ final class LoopScratch {
     private final Arena arena = Arena.ofShared();
     final MemorySegment events;
     final int maxEvents;
-    final MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+    final MemorySegment capture = Libc.unscopedCapture(arena.allocate(Libc.CAPTURE_LAYOUT));
     final MemorySegment ctlEvent = arena.allocate(Layouts.EPOLL_EVENT_SIZE, 8);
     final MemorySegment timespec = arena.allocate(Layouts.TIMESPEC);
     final MemorySegment itimerspec = arena.allocate(Epoll.ITIMERSPEC_SIZE, 8);

@@ -103,7 +103,7 @@ public final class Socket2IoHandler implements IoHandler {
         this.epfd = ep;
         this.eventFd = ev;
         this.timerFd = tf;
-        Warmup.once(s, ep);
+        Warmup.once();
     }
 
     private static void check(String call, int rc) throws IOException {

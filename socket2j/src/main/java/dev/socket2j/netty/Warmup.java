@@ -24,29 +24,60 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Runs, once per process and before the first loop serves anything, the calls that a server otherwise makes for the
- * first time only at its first EAGAIN, end of stream, close or error: each downcall's invoker is linked, the error
- * tables and exception classes are loaded, the cleaner's unregister path has run. Done later, that work happens in
- * the middle of traffic and throws compiled hot loops back to the interpreter (class loading invalidates what the
- * compiler assumed about a class hierarchy). The calls go to a throwaway socket pair and listener on this thread.
+ * Runs, once per process, on a thread of its own started by the first epoll loop, the calls that a server otherwise
+ * makes for the first time only at its first EAGAIN, end of stream, close or error: each downcall's invoker is
+ * linked, the error tables and exception classes are loaded, the cleaner's unregister path has run. Done later, that
+ * work happens in the middle of traffic and throws compiled hot loops back to the interpreter (class loading
+ * invalidates what the compiler assumed about a class hierarchy). It is off the caller's thread so that a server's
+ * bind and listen do not wait for it (about 100 ms of a cold JVM); it is done long before the JIT has compiled any
+ * loop. The calls go to a throwaway epoll instance, socket pair and listener, with scratch memory of its own: the
+ * loop's own are the loop's alone.
  */
 final class Warmup {
     private Warmup() {}
 
-    private static volatile boolean done;
+    private static boolean started;
+    private static Thread thread;
     /** What stopped the warm-up part way, or null: read by tests (production ignores it). */
     static volatile Throwable failure;
 
-    /** Once per process; never fails the caller (a missing feature only leaves that path cold). */
-    static void once(LoopScratch s, int epfd) {
-        if (done) return;
+    /** Once per process: starts the warm-up thread; never fails the caller (a missing feature only leaves that path cold). */
+    static void once() {
         synchronized (Warmup.class) {
-            if (done) return;
-            done = true;
+            if (started) return;
+            started = true;
+            Thread t = new Thread(new Runner(), "socket2j-warmup");
+            t.setDaemon(true);
             try {
-                run(s, epfd);
+                t.start();
+                thread = t;
+            } catch (Throwable e) {  // no thread to be had (OutOfMemoryError): the cold paths stay cold
+                failure = e;
+            }
+        }
+    }
+
+    /** Waits for the warm-up thread started by {@link #once}, if any: for tests. */
+    static void awaitDone() throws InterruptedException {
+        Thread t;
+        synchronized (Warmup.class) { t = thread; }
+        if (t != null) t.join();
+    }
+
+    /** A named class, not a lambda: a lambda spins a class at run time, which is what this thread exists to avoid. */
+    private static final class Runner implements Runnable {
+        @Override public void run() {
+            LoopScratch s = null;
+            int ep = -1;
+            try {
+                s = new LoopScratch(1);
+                ep = Epoll.create();
+                Warmup.run(s, ep);
             } catch (Throwable t) {
                 failure = t;  // cold paths stay cold: nothing else depends on this
+            } finally {
+                if (ep >= 0) Sys.closeQuietly(ep);
+                if (s != null) s.free();
             }
         }
     }

@@ -33,10 +33,11 @@ class Socket2WarmupTest {
     }
 
     @Test
-    void theLoopsWarmupRanWithoutFailure() throws Exception {
+    void theLoopsWarmupRunsOnItsOwnThreadToTheEnd() throws Exception {
         var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, Socket2IoHandler.newFactory());
         try {
             group.submit(() -> { }).sync();
+            Warmup.awaitDone();
             assertEquals(null, Warmup.failure, () -> "warm-up stopped: " + Warmup.failure);
         } finally {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
