@@ -419,6 +419,7 @@ final class ServerBench {
             String port = line != null && line.startsWith("READY ") ? line.substring(6).trim() : null;
             double startSeconds;
             synchronized (first) { startSeconds = (ready[0] - started) / 1e9; }
+            if (port != null) synchronized (log) { log.add(String.format(Locale.ROOT, "server: listening %.3f s after start", startSeconds)); }
             return new Server(p, port, line, port == null ? Double.NaN : startSeconds, allocReplies);
         }
 
