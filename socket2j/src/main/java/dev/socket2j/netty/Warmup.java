@@ -36,7 +36,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Warmup {
     private Warmup() {}
 
-    private static boolean started;
+    /** The process's warm-up thread, once the first loop has started it. */
     private static Thread thread;
     /** What stopped the warm-up part way, or null: read by tests (production ignores it). */
     static volatile Throwable failure;
@@ -44,23 +44,28 @@ final class Warmup {
     /** Once per process: starts the warm-up thread; never fails the caller (a missing feature only leaves that path cold). */
     static void once() {
         synchronized (Warmup.class) {
-            if (started) return;
-            started = true;
-            Thread t = new Thread(new Runner(), "socket2j-warmup");
-            t.setDaemon(true);
-            try {
-                t.start();
-                thread = t;
-            } catch (Throwable e) {  // no thread to be had (OutOfMemoryError): the cold paths stay cold
-                failure = e;
-            }
+            if (thread == null) thread = start();
         }
     }
 
+    /** Starts a warm-up on a new daemon thread and returns it (unstarted if no thread could be had). */
+    static Thread start() {
+        Thread t = new Thread(new Runner(), "socket2j-warmup");
+        t.setDaemon(true);
+        try {
+            t.start();
+        } catch (Throwable e) {  // no thread to be had (OutOfMemoryError): the cold paths stay cold
+            failure = e;
+        }
+        return t;
+    }
+
+    /** The thread {@link #once} started, or null before the first loop: for tests. */
+    static synchronized Thread thread() { return thread; }
+
     /** Waits for the warm-up thread started by {@link #once}, if any: for tests. */
     static void awaitDone() throws InterruptedException {
-        Thread t;
-        synchronized (Warmup.class) { t = thread; }
+        Thread t = thread();
         if (t != null) t.join();
     }
 

@@ -11,6 +11,10 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The start-up warm-up of the epoll loop reaches its end: it swallows failures in production (a cold path only stays
@@ -33,7 +37,7 @@ class Socket2WarmupTest {
     }
 
     @Test
-    void theLoopsWarmupRunsOnItsOwnThreadToTheEnd() throws Exception {
+    void theLoopsWarmupRanWithoutFailure() throws Exception {
         var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, Socket2IoHandler.newFactory());
         try {
             group.submit(() -> { }).sync();
@@ -42,6 +46,35 @@ class Socket2WarmupTest {
         } finally {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
         }
+    }
+
+    @Test
+    void theWarmupRunsOffTheThreadThatBuildsTheLoop() throws Exception {
+        var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, Socket2IoHandler.newFactory());
+        try {
+            Thread t = Warmup.thread();
+            assertNotNull(t, "building an epoll loop started no warm-up thread");
+            assertNotSame(Thread.currentThread(), t);
+            assertEquals("socket2j-warmup", t.getName());
+            assertTrue(t.isDaemon(), "the warm-up thread would keep the JVM alive");
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aWarmupRacingALoopShutdownLeavesNoDescriptorAndNoFailure() throws Exception {
+        Warmup.awaitDone();  // the process's own warm-up is not part of this count
+        long before = openFds();
+        for (int i = 0; i < 5; i++) {
+            var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, Socket2IoHandler.newFactory());
+            Thread t = Warmup.start();
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+            t.join(10_000);
+            assertFalse(t.isAlive(), "the warm-up did not end within 10 s");
+            assertEquals(null, Warmup.failure, () -> "warm-up stopped: " + Warmup.failure);
+        }
+        assertEquals(before, openFds(), "descriptors left open by warm-ups that raced a loop shutdown");
     }
 
     private static long openFds() throws IOException {
