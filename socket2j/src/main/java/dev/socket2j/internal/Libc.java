@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
 /**
@@ -46,8 +45,11 @@ public final class Libc {
 
     /** Layout of the capture segment that receives errno. */
     public static final MemoryLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO_HANDLE =
-        CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /**
+     * Where errno sits in a capture segment, asked of the layout. Read as a plain {@code int}: a layout path's var
+     * handle is a chain of adapters (generated classes at start-up, more code to inline at every EAGAIN).
+     */
+    private static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     /**
      * A capture segment for a loop's own calls: {@code owned}'s memory seen through the global scope. A downcall
@@ -61,7 +63,7 @@ public final class Libc {
 
     /** Reads errno from a capture segment. */
     public static int errno(MemorySegment capture) {
-        return (int) ERRNO_HANDLE.get(capture, 0L);
+        return capture.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
     }
 
     /**
