@@ -40,12 +40,12 @@ public final class Runner {
                    int jmhIterations, int jmhMillis, int serverRounds, ServerBench.Durations server) {}
 
     static final Profile QUICK = new Profile("quick", 1, 0.5, 1.5, 2, 2, 1, 2, 500, 1,
-        new ServerBench.Durations(1, 1.5, 4, 1, 2, 5));
+        new ServerBench.Durations(1, 1.5, 4, 1, 2, 5, 2));
     static final Profile FULL = new Profile("full", 1, 1.5, 2.5, 4, 4, 2, 3, 1000, 3,
-        new ServerBench.Durations(3, 4, 12, 3, 4, 12));
+        new ServerBench.Durations(3, 4, 12, 3, 4, 12, 4));
     /** A check that the harness runs end to end, two server rounds to exercise the medians; its numbers mean nothing. */
     static final Profile SMOKE = new Profile("smoke", 1, 0.2, 0.5, 1, 1, 1, 1, 100, 2,
-        new ServerBench.Durations(0.3, 0.5, 3, 1, 1, 1));
+        new ServerBench.Durations(0.3, 0.5, 3, 1, 1, 1, 2));
 
     private final Profile p;
     private final Results res = new Results();
@@ -379,8 +379,11 @@ public final class Runner {
                     + " rounds; within a round the servers take turns, scenario group by scenario group. " : "One round. ")
                 .append(String.format(Locale.ROOT, "Cold rows: the echo server's fresh JVM under 50 connections × 16 × 64 B "
                     + "from the moment it prints that it listens, sampled every %d ms for %.0f s; the time to 95%% is the end of "
-                    + "the first 600 ms window at 95%% of the same server's warm 50-connection rate measured right after. ",
-                    ServerBench.SAMPLE_MS, d.cold()))
+                    + "the first 600 ms window at 95%% of the same server's warm 50-connection rate measured right after. "
+                    + "The first-3-s and time-to-listen rows take %d fresh JVMs per server and round (the servers taking turns "
+                    + "again; the others serve only their first 3 s), so their medians are over %d starts: one JVM's warm-up "
+                    + "varies by a quarter with when its compiler threads get to which method. ",
+                    ServerBench.SAMPLE_MS, d.cold(), d.coldStarts(), d.coldStarts() * p.serverRounds()))
                 .append("Every wrk run opens new connections, so each measured HTTP run follows at least two connection "
                     + "churns. The HTTP CPU rows are the server process's CPU time (all its threads: loop, JIT, GC) per "
                     + "request over the measured run; wrk needs about as much CPU per request as the server, so where the "
@@ -391,7 +394,7 @@ public final class Runner {
                     + "allocation rows are the bytes the server's event-loop thread allocated (its JVM thread counter, read "
                     + "when the row's warm-up ends and again when the row is done) per message echoed in between: the "
                     + "steady-state garbage of the whole path, transport and pipeline, for the echo handler's one write per "
-                    + "read. The last column is socket2j ÷ Netty epoll round by round (round i of each): where its range "
+                    + "read. The last column is socket2j ÷ Netty epoll round by round (round i of each; start i of each on the cold rows): where its range "
                     + "spans 1.00, the median ratio is within the run's noise.\n\n");
             b.append(sb.markdown()).append('\n');
             b.append("Virtual threads, thread per connection (`VtEchoServer`: accept loop on the main thread, one virtual "

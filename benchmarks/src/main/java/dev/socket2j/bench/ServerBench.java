@@ -36,8 +36,11 @@ final class ServerBench {
      * @param firstWarm warm-up of the first row in a fresh server JVM (HTTP and UDP groups: the echo group's first
      *     rows follow its cold run), long enough for the JIT to finish, so that a warm row measures the server and
      *     not its compiler; the cold rows are where warm-up is measured
+     * @param coldStarts fresh JVMs per server and round for the first-3-s and time-to-listen rows (the echo server's
+     *     own cold run is the first; the others serve only their first {@link #COLD_WINDOW} s): one JVM's warm-up
+     *     varies by ±25% with when its compiler threads get to which method, so one sample per round says little
      */
-    record Durations(double warm, double measure, double cold, int wrkWarm, int wrkMeasure, int firstWarm) {}
+    record Durations(double warm, double measure, double cold, int wrkWarm, int wrkMeasure, int firstWarm, int coldStarts) {}
 
     static final int SAMPLE_MS = 200;
     static final double COLD_WINDOW = 3.0;
@@ -140,6 +143,9 @@ final class ServerBench {
     void round() throws Exception {
         echo50ThisRound.clear();
         for (String t : columns) echoServer(t);
+        // more fresh JVMs for the cold rows, the servers taking turns again: sample i of one pairs with sample i of
+        // another, as rounds do
+        for (int k = 1; k < d.coldStarts(); k++) for (String t : columns) coldStart(t);
         for (String t : columns) if (!t.equals(C)) httpServer(t);
         for (String t : columns) udpServer(t);
         if (Runner.have("sockperf")) sockperf();
@@ -147,6 +153,26 @@ final class ServerBench {
     }
 
     // ------------------------------------------------------------------ scenario groups
+
+    /** Messages per second over the first {@link #COLD_WINDOW} s of a cold run's samples. */
+    private static double firstWindowRate(List<double[]> samples) {
+        double sum = 0;
+        for (double[] x : samples) if (x[0] <= COLD_WINDOW + 1e-6) sum += x[1] * SAMPLE_MS / 1000.0;
+        return sum / COLD_WINDOW;
+    }
+
+    /** One more fresh echo server JVM for the cold rows: its time to listen and its first {@link #COLD_WINDOW} s. */
+    private void coldStart(String t) throws Exception {
+        Runner.progress("server-only: cold start " + t);
+        try (Server s = start(t, "echo")) {
+            if (s == null) return;
+            res.put("cold.listen", t, s.startSeconds);
+            List<double[]> samples = new ArrayList<>();
+            Map<String, Double> r = loadgen(List.of("echo", "-p", s.port, "-c", "50", "-d", "16", "-s", "64", "-w", "0",
+                "-t", num(COLD_WINDOW), "-i", Integer.toString(SAMPLE_MS)), samples, t, "cold");
+            if (r != null) res.put("cold.rate", t, firstWindowRate(samples));
+        }
+    }
 
     private void echoServer(String t) throws Exception {
         Runner.progress("server-only: echo " + t);
@@ -157,11 +183,7 @@ final class ServerBench {
             List<double[]> samples = new ArrayList<>();
             Map<String, Double> r = loadgen(List.of("echo", "-p", s.port, "-c", "50", "-d", "16", "-s", "64", "-w", "0",
                 "-t", num(d.cold()), "-i", Integer.toString(SAMPLE_MS)), samples, t, "cold");
-            if (r != null) {
-                double sum = 0;
-                for (double[] x : samples) if (x[0] <= COLD_WINDOW + 1e-6) sum += x[1] * SAMPLE_MS / 1000.0;
-                res.put("cold.rate", t, sum / COLD_WINDOW);
-            }
+            if (r != null) res.put("cold.rate", t, firstWindowRate(samples));
             echoRow(s, t, 50, "echo50");
             Double steady = echo50ThisRound.get(t);
             if (r != null && steady != null && steady > 0) res.put("cold.t95", t, timeTo95(samples, steady));
