@@ -165,28 +165,32 @@ final class ServerBench {
     private void coldStart(String t) throws Exception {
         Runner.progress("server-only: cold start " + t);
         try (Server s = start(t, "echo")) {
-            if (s == null) return;
-            res.put("cold.listen", t, s.startSeconds);
-            List<double[]> samples = new ArrayList<>();
-            Map<String, Double> r = loadgen(List.of("echo", "-p", s.port, "-c", "50", "-d", "16", "-s", "64", "-w", "0",
-                "-t", num(COLD_WINDOW), "-i", Integer.toString(SAMPLE_MS)), samples, t, "cold");
-            if (r != null) res.put("cold.rate", t, firstWindowRate(samples));
+            if (s != null) coldRun(s, t, COLD_WINDOW);
         }
+    }
+
+    /**
+     * The cold rows of a server that has just said it listens: a 50-connection pipelined load from that moment for
+     * {@code seconds}; its samples, or null if the load generator failed.
+     */
+    private List<double[]> coldRun(Server s, String t, double seconds) throws Exception {
+        res.put("cold.listen", t, s.startSeconds);
+        List<double[]> samples = new ArrayList<>();
+        Map<String, Double> r = loadgen(List.of("echo", "-p", s.port, "-c", "50", "-d", "16", "-s", "64", "-w", "0",
+            "-t", num(seconds), "-i", Integer.toString(SAMPLE_MS)), samples, t, "cold");
+        if (r == null) return null;
+        res.put("cold.rate", t, firstWindowRate(samples));
+        return samples;
     }
 
     private void echoServer(String t) throws Exception {
         Runner.progress("server-only: echo " + t);
         try (Server s = start(t, "echo")) {
             if (s == null) return;
-            res.put("cold.listen", t, s.startSeconds);
-            // The cold row: a 50-connection pipelined load from the moment the server says it listens.
-            List<double[]> samples = new ArrayList<>();
-            Map<String, Double> r = loadgen(List.of("echo", "-p", s.port, "-c", "50", "-d", "16", "-s", "64", "-w", "0",
-                "-t", num(d.cold()), "-i", Integer.toString(SAMPLE_MS)), samples, t, "cold");
-            if (r != null) res.put("cold.rate", t, firstWindowRate(samples));
+            List<double[]> samples = coldRun(s, t, d.cold());
             echoRow(s, t, 50, "echo50");
             Double steady = echo50ThisRound.get(t);
-            if (r != null && steady != null && steady > 0) res.put("cold.t95", t, timeTo95(samples, steady));
+            if (samples != null && steady != null && steady > 0) res.put("cold.t95", t, timeTo95(samples, steady));
             echoRow(s, t, 1, "echo1");
             echoRow(s, t, 500, "echo500");
             Map<String, Double> pp = loadgen(warm("pingpong", s.port, "-s", "64"), null, t, "pingpong");
